@@ -1,0 +1,71 @@
+"""``RunRecorder``: one ``crawl_runs`` row per source run, and one ``crawl_errors`` row per failure.
+
+It listens to Scrapy's signals (and the two of ``crawler.signals``) and writes the counters a
+person reads in ``yrdwatch crawl`` / ``yrdwatch status``: requests, article pages downloaded, new
+and updated articles, duplicates, announcements, errors, skipped requests.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from scrapy import signals
+
+from crawler.pipelines import shared_store
+from crawler.signals import crawl_error, crawl_skipped
+
+
+class RunRecorder:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.db_path = crawler.settings.get("YRDWATCH_DB")
+        self.batch = crawler.settings.get("YRDWATCH_BATCH")
+        self.counters: Counter = Counter()
+        self.run_id: int | None = None
+        self.source = None
+        for handler, signal in (
+            (self.spider_opened, signals.spider_opened), (self.spider_closed, signals.spider_closed),
+            (self.response_received, signals.response_received), (self.item_scraped, signals.item_scraped),
+            (self.item_dropped, signals.item_dropped), (self.spider_error, signals.spider_error),
+            (self.error, crawl_error), (self.skipped, crawl_skipped),
+        ):
+            crawler.signals.connect(handler, signal=signal)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    @property
+    def store(self):
+        return shared_store(self.db_path)
+
+    def spider_opened(self, spider):
+        self.source = spider.name
+        self.run_id = self.store.start_run(spider.name, self.batch)
+
+    def response_received(self, response, request, spider):
+        if request.meta.get("article"):
+            self.counters["article_pages"] += 1
+
+    def item_scraped(self, item, response, spider):
+        stored = item.get("stored")
+        if stored in ("new", "updated"):
+            self.counters[f"{stored}_articles"] += 1
+            self.counters["announcements"] += len(item["article"].announcements)
+            self.counters["duplicates"] += bool(item.get("duplicate_of"))
+
+    def item_dropped(self, item, response, exception, spider):
+        self.error(url=item.get("url") or response.url, reason=str(exception))
+
+    def spider_error(self, failure, response, spider):
+        self.error(url=response.url, reason=f"{type(failure.value).__name__}: {failure.getErrorMessage()}")
+
+    def error(self, url, reason):
+        self.counters["errors"] += 1
+        self.store.record_error(self.run_id, self.source, url, reason)
+
+    def skipped(self, url, reason):
+        self.counters["skipped"] += 1
+
+    def spider_closed(self, spider, reason):
+        self.counters["requests"] = self.crawler.stats.get_value("downloader/request_count", 0)
+        self.store.finish_run(self.run_id, "finished" if reason == "finished" else reason, dict(self.counters))

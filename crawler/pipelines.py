@@ -1,0 +1,101 @@
+"""Item pipelines: read the page, find near-duplicates, store. Each stage is small and plain.
+
+An item is a dict ``{source, url, body, content_type, status, etag, last_modified}``; the stages
+add ``article``, then ``signature``/``duplicate_of``/``similarity``, then ``stored``. The same
+stages serve ``yrdwatch ingest`` through ``process_offline``, so a file and a crawled page take
+exactly one path into the database.
+"""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from scrapy.exceptions import DropItem
+
+from db.store import Store, content_hash
+from extract.article import article_from_html
+from extract.dedup import HASHING, NUM_PERM, SEED, Deduplicator, signature, signature_from_bytes, signature_to_bytes
+from extract.page import PageError
+
+log = logging.getLogger(__name__)
+
+
+# One store and one LSH index per database per process: every spider of a crawl (several sources
+# run at once) must see the articles the others just stored, or simultaneous reprints are missed.
+@lru_cache(maxsize=None)
+def shared_store(db_path: str) -> Store:
+    return Store(db_path)
+
+
+@lru_cache(maxsize=None)
+def shared_index(db_path: str, threshold: float) -> Deduplicator:
+    store = shared_store(db_path)
+    store.save_meta({"num_perm": NUM_PERM, "seed": SEED, "hashing": HASHING, "threshold": threshold})
+    index = Deduplicator(threshold=threshold)
+    for url, blob in store.signatures():
+        index.add(url, signature_from_bytes(blob))
+    return index
+
+
+class _DatabaseStage:
+    def __init__(self, db_path: str, threshold: float):
+        self.db_path = str(db_path)
+        self.threshold = threshold
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("YRDWATCH_DB"), crawler.settings.getfloat("YRDWATCH_DEDUP_THRESHOLD"))
+
+    @property
+    def store(self) -> Store:
+        return shared_store(self.db_path)
+
+
+class ExtractPipeline:
+    """HTML bytes → ``Article`` (page, analysis text, announcements). Unreadable pages are dropped
+    with their reason, which the run record keeps."""
+
+    def process_item(self, item):
+        try:
+            item["article"] = article_from_html(item["body"], url=item["url"], content_type=item.get("content_type"))
+        except PageError as err:
+            raise DropItem(str(err)) from None
+        except Exception as err:  # an extractor bug must cost one page, not the crawl
+            log.exception("extraction failed for %s", item["url"])
+            raise DropItem(f"extraction failed: {type(err).__name__}: {err}") from None
+        return item
+
+
+class DedupPipeline(_DatabaseStage):
+    """MinHash signature, and the stored article this one nearly duplicates (if any)."""
+
+    def process_item(self, item):
+        index = shared_index(self.db_path, self.threshold)
+        sig = signature(item["article"].analysis_text)
+        match = index.check(sig, exclude=item["url"])
+        item["signature"] = signature_to_bytes(sig)
+        item["duplicate_of"] = self.store.duplicate_root(match.key) if match else None
+        item["similarity"] = match.similarity if match else None
+        index.add(item["url"], sig)
+        return item
+
+
+class StorePipeline(_DatabaseStage):
+    """Idempotent upsert of the article, its announcements and projects; the page marked seen."""
+
+    def process_item(self, item):
+        article = item["article"]
+        item["stored"] = self.store.save_article(
+            item["url"], item["source"], article, signature=item["signature"], duplicate_of=item["duplicate_of"],
+            similarity=item["similarity"], raw=item["body"], content_type=item.get("content_type"),
+        )
+        self.store.mark_seen(item["url"], item["source"], item.get("status") or 200, etag=item.get("etag"),
+                             last_modified=item.get("last_modified"), digest=content_hash(article.analysis_text))
+        return item
+
+
+def process_offline(item: dict, db_path: str, threshold: float) -> dict:
+    """Run one item through the same stages as a crawl, without Scrapy's engine (for ingest)."""
+    for stage in (ExtractPipeline(), DedupPipeline(db_path, threshold), StorePipeline(db_path, threshold)):
+        item = stage.process_item(item)
+    return item

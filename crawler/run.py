@@ -1,0 +1,54 @@
+"""Start a crawl in a child process and return its run records (see ``crawler.process``)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from crawler.sources import Source
+from db.store import Store
+
+
+class CrawlError(RuntimeError):
+    """The crawl process could not run at all (its log tail is in the message)."""
+
+
+def run_crawl(db_path: str | Path, sources: list[Source], *, settings: dict | None = None,
+              log_path: str | Path | None = None) -> list[dict]:
+    """Crawl ``sources`` (already validated) into ``db_path``; one dict per source run.
+
+    The child's Scrapy log goes to ``log_path`` (or is discarded when None); the run rows are
+    read back from the database, so what the caller reports is exactly what was recorded.
+    """
+    batch = uuid.uuid4().hex[:12]
+    seeds_files = list(dict.fromkeys(str(s.seeds_file) for s in sources))
+    cmd = [sys.executable, "-m", "crawler.process", "--db", str(db_path), "--batch", batch]
+    for path in seeds_files:
+        cmd += ["--seeds", path]
+    for source in sources:
+        cmd += ["--source", source.name]
+    for name, value in (settings or {}).items():
+        cmd += ["--set", f"{name}={value}"]
+    project_root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [project_root, os.environ.get("PYTHONPATH")]))}
+    log = open(log_path, "ab") if log_path else subprocess.DEVNULL
+    try:
+        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, check=False)
+    finally:
+        if log_path:
+            log.close()
+    store = Store(db_path)
+    try:
+        if proc.returncode != 0:
+            store.fail_unfinished(batch, f"failed: crawl process exited with {proc.returncode}")
+        runs = store.runs_in_batch(batch)
+        if proc.returncode != 0 and not runs:
+            tail = Path(log_path).read_text(errors="replace")[-2000:] if log_path else "(no log kept)"
+            raise CrawlError(f"crawl process exited with {proc.returncode}:\n{tail}")
+        for run in runs:
+            run["error_details"] = store.errors_of_run(run["id"])
+        return runs
+    finally:
+        store.close()

@@ -1,0 +1,43 @@
+"""Scrapy settings for every yrdwatch crawl. Per-run values (database, batch) are set by ``crawler.run``."""
+
+BOT_NAME = "yrdwatch"
+SPIDER_MODULES = ["crawler.spiders"]
+
+# A clear, contactable User-Agent: small government sites deserve to know who is reading them.
+USER_AGENT = "yrdwatch/0.1 (+https://github.com/yrdwatch/yrdwatch; 长三角 project-announcement monitor)"
+ROBOTSTXT_OBEY = True
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# Politeness: at most one request at a time per host, at least DOWNLOAD_DELAY seconds apart unless
+# a source sets its own download_delay; AutoThrottle backs off further when a site slows down.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# Faults: retry transient server errors and broken connections, cap page size, time out.
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.ExtractPipeline": 100,
+    "crawler.pipelines.DedupPipeline": 200,
+    "crawler.pipelines.StorePipeline": 300,
+}
+EXTENSIONS = {"crawler.extensions.RunRecorder": 500}
+
+LOG_LEVEL = "INFO"
+
+# yrdwatch's own settings (overridden per run).
+YRDWATCH_DB = "db/yrdwatch.db"
+YRDWATCH_BATCH = None
+YRDWATCH_DEDUP_THRESHOLD = 0.5

@@ -1,0 +1,149 @@
+"""Sources are data: ``seeds/*.toml`` files with one ``[[sources]]`` table per news source.
+
+A source names its outlet, region, kind (listing | feed | sitemap), start URLs, allowed domains,
+an optional article URL pattern and a cron schedule. Everything is validated on load, and a bad
+value is reported with the file, the line and the key, e.g.
+``seeds/sample.toml:14: sources[2].kind: 'rss' is not one of listing, feed, sitemap``.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+KINDS = ("listing", "feed", "sitemap")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z?]+$")
+KNOWN_KEYS = {"name", "outlet", "region", "kind", "start_urls", "allowed_domains", "article_url_pattern",
+              "schedule", "verified", "timezone", "max_pages", "download_delay", "enabled", "note"}
+
+
+class SourceError(ValueError):
+    """A seeds file that does not describe valid sources; the message names file, line and key."""
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    outlet: str
+    region: str
+    kind: str
+    start_urls: list[str]
+    allowed_domains: list[str]
+    article_url_pattern: str | None = None
+    schedule: str = "0 6 * * *"
+    timezone: str = "Asia/Shanghai"
+    verified: bool = True
+    max_pages: int = 5  # listing pages followed per start URL
+    download_delay: float | None = None  # seconds between requests to the host; None: the config's floor
+    enabled: bool = True
+    seeds_file: Path = field(default=Path("."), compare=False)
+
+
+def _line_of(lines: list[str], index: int, key: str | None) -> int:
+    """1-based line of ``key`` inside the ``index``-th ``[[sources]]`` table (or of its header)."""
+    headers = [i for i, ln in enumerate(lines) if re.match(r"^\s*\[\[\s*sources\s*\]\]", ln)]
+    if index >= len(headers):
+        return 1
+    start = headers[index]
+    end = headers[index + 1] if index + 1 < len(headers) else len(lines)
+    if key:
+        for i in range(start, end):
+            if re.match(rf"^\s*{re.escape(key)}\s*=", lines[i]):
+                return i + 1
+    return start + 1
+
+
+def _check(entry: dict, defaults: dict, where) -> Source:
+    merged = {**defaults, **entry}
+    for key in merged:
+        if key not in KNOWN_KEYS:
+            raise where(key, f"unknown key (known: {', '.join(sorted(KNOWN_KEYS))})")
+    for key in ("name", "outlet", "region", "kind", "start_urls", "allowed_domains"):
+        if key not in merged:
+            raise where(None, f"missing required key {key!r}")
+    for key in ("name", "outlet", "region", "kind", "schedule", "timezone", "article_url_pattern", "note"):
+        if key in merged and not isinstance(merged[key], str):
+            raise where(key, f"must be a string, not {type(merged[key]).__name__}")
+    if not _NAME.match(merged["name"]):
+        raise where("name", f"{merged['name']!r} must be lower-case letters, digits and dashes")
+    if merged["kind"] not in KINDS:
+        raise where("kind", f"{merged['kind']!r} is not one of {', '.join(KINDS)}")
+    for key in ("start_urls", "allowed_domains"):
+        value = merged[key]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+            raise where(key, "must be a non-empty list of strings")
+    for url in merged["start_urls"]:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise where("start_urls", f"{url!r} is not an http(s) URL")
+        if not any(parts.hostname == d or parts.hostname.endswith("." + d) for d in merged["allowed_domains"]):
+            raise where("start_urls", f"{url!r} is outside allowed_domains")
+    if pattern := merged.get("article_url_pattern"):
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            raise where("article_url_pattern", f"not a valid regular expression: {err}") from None
+    schedule = merged.get("schedule", Source.schedule)
+    fields = schedule.split()
+    if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
+        raise where("schedule", f"{schedule!r} is not a 5-field cron expression (minute hour day month weekday)")
+    for key in ("verified", "enabled"):
+        if key in merged and not isinstance(merged[key], bool):
+            raise where(key, "must be true or false")
+    if "max_pages" in merged and (not isinstance(merged["max_pages"], int) or merged["max_pages"] < 1):
+        raise where("max_pages", "must be a positive integer")
+    if "download_delay" in merged and (isinstance(merged["download_delay"], bool)
+                                       or not isinstance(merged["download_delay"], (int, float))
+                                       or merged["download_delay"] < 0):
+        raise where("download_delay", "must be a number of seconds, 0 or more")
+    merged.pop("note", None)
+    return Source(**merged)
+
+
+def load_sources(path: str | Path) -> list[Source]:
+    """Read and validate one seeds file."""
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise SourceError(f"{path}: cannot read: {err}") from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as err:
+        raise SourceError(f"{path}: {err}") from None  # tomllib's message names line and column
+    lines = raw.splitlines()
+    defaults = data.get("defaults", {})
+    entries = data.get("sources")
+    if not isinstance(entries, list) or not entries:
+        raise SourceError(f"{path}:1: no [[sources]] tables")
+    unknown_top = set(data) - {"defaults", "sources"}
+    if unknown_top:
+        raise SourceError(f"{path}:1: unknown top-level key(s) {', '.join(sorted(unknown_top))}")
+    sources, names = [], set()
+    for index, entry in enumerate(entries):
+
+        def where(key, message, index=index):
+            label = f"sources[{index}]" + (f".{key}" if key else "")
+            return SourceError(f"{path}:{_line_of(lines, index, key)}: {label}: {message}")
+
+        source = _check(entry, defaults, where)
+        if source.name in names:
+            raise where("name", f"duplicate source name {source.name!r}")
+        names.add(source.name)
+        sources.append(Source(**{**source.__dict__, "seeds_file": path}))
+    return sources
+
+
+def select(sources: list[Source], names: tuple[str, ...] | list[str]) -> list[Source]:
+    """The named sources (all enabled ones when no names are given); unknown names are an error."""
+    if not names:
+        return [s for s in sources if s.enabled]
+    by_name = {s.name: s for s in sources}
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        raise SourceError(f"unknown source(s): {', '.join(missing)} (known: {', '.join(by_name)})")
+    return [by_name[n] for n in names]

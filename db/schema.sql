@@ -1,0 +1,132 @@
+-- yrdwatch database schema (SQLite, WAL mode). Applied idempotently at every open by db.store.
+-- Times are ISO 8601 in UTC ("2026-11-23T06:00:00+00:00"); money is in yuan (integer).
+
+CREATE TABLE IF NOT EXISTS sources (
+    name TEXT PRIMARY KEY,
+    outlet TEXT,
+    region TEXT,
+    kind TEXT,                      -- listing | feed | sitemap
+    start_urls TEXT,                -- JSON array
+    allowed_domains TEXT,           -- JSON array
+    article_url_pattern TEXT,
+    schedule TEXT,                  -- cron, Asia/Shanghai
+    verified INTEGER,
+    seeds_file TEXT,
+    updated_at TEXT
+);
+
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    id INTEGER PRIMARY KEY,
+    batch TEXT,                     -- one `yrdwatch crawl` invocation
+    source TEXT REFERENCES sources(name),
+    started_at TEXT,
+    finished_at TEXT,
+    status TEXT,                    -- running | finished | failed | <Scrapy close reason>
+    requests INTEGER DEFAULT 0,
+    article_pages INTEGER DEFAULT 0,
+    new_articles INTEGER DEFAULT 0,
+    updated_articles INTEGER DEFAULT 0,
+    duplicates INTEGER DEFAULT 0,
+    announcements INTEGER DEFAULT 0,
+    errors INTEGER DEFAULT 0,
+    skipped INTEGER DEFAULT 0       -- requests not made on purpose (robots.txt, off-site)
+);
+CREATE INDEX IF NOT EXISTS crawl_runs_batch ON crawl_runs(batch);
+
+CREATE TABLE IF NOT EXISTS crawl_errors (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES crawl_runs(id),
+    source TEXT,
+    url TEXT,
+    reason TEXT,
+    at TEXT
+);
+
+CREATE TABLE IF NOT EXISTS pages_seen (
+    url TEXT PRIMARY KEY,           -- canonical URL
+    source TEXT,
+    last_status INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    content_hash TEXT,
+    first_seen TEXT,
+    last_seen TEXT
+);
+
+CREATE TABLE IF NOT EXISTS articles (
+    url TEXT PRIMARY KEY,           -- canonical URL (file:// for ingested files)
+    source TEXT,
+    outlet TEXT,
+    title TEXT,                     -- the page's own script
+    published_at TEXT,
+    text TEXT,                      -- main text, the page's own script, pinyin ruby removed
+    script TEXT,                    -- simplified | traditional
+    encoding TEXT,
+    mojibake TEXT,                  -- JSON array of garbled spans found in the text
+    is_announcement INTEGER,
+    content_hash TEXT,              -- sha1 of the analysis text
+    signature BLOB,                 -- LeanMinHash bytes, see dedup_meta for its parameters
+    duplicate_of TEXT REFERENCES articles(url),
+    similarity REAL,
+    first_seen TEXT,
+    last_seen TEXT
+);
+CREATE INDEX IF NOT EXISTS articles_duplicate_of ON articles(duplicate_of);
+CREATE INDEX IF NOT EXISTS articles_published_at ON articles(published_at);
+
+-- Raw HTML, zlib-compressed, outside the browsed tables: `reprocess` re-extracts from here.
+CREATE TABLE IF NOT EXISTS raw_pages (
+    url TEXT PRIMARY KEY REFERENCES articles(url),
+    content_type TEXT,
+    html_zlib BLOB,
+    fetched_at TEXT
+);
+
+CREATE TABLE IF NOT EXISTS announcements (
+    id TEXT PRIMARY KEY,            -- <article url>#<seq>
+    article_url TEXT REFERENCES articles(url),
+    seq INTEGER,                    -- 0 = the article's headline event
+    event_type TEXT,
+    event_date TEXT,
+    province TEXT,
+    city TEXT,
+    district TEXT,
+    park TEXT,
+    total_investment_cny INTEGER,
+    investment_qualifier TEXT,
+    currency TEXT,
+    project_count INTEGER,
+    industries TEXT,                -- JSON array
+    parties TEXT                    -- JSON array
+);
+CREATE INDEX IF NOT EXISTS announcements_article ON announcements(article_url);
+
+CREATE TABLE IF NOT EXISTS projects (
+    id TEXT PRIMARY KEY,            -- hash of name_key
+    name TEXT,                      -- Simplified, as first written
+    name_key TEXT UNIQUE,           -- normalised name + place, what merges mentions
+    province TEXT,
+    city TEXT,
+    district TEXT,
+    park TEXT,
+    investment_cny INTEGER,
+    currency TEXT,
+    first_seen TEXT,
+    last_seen TEXT,
+    mentions INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS project_mentions (
+    project_id TEXT REFERENCES projects(id),
+    announcement_id TEXT REFERENCES announcements(id),
+    article_url TEXT REFERENCES articles(url),
+    outlet TEXT,
+    event_date TEXT,
+    PRIMARY KEY (project_id, announcement_id)
+);
+
+-- How stored signatures were made (num_perm, seed, hashing scheme): a change means re-signing.
+CREATE TABLE IF NOT EXISTS dedup_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);

@@ -1,0 +1,202 @@
+"""The one module that writes the yrdwatch SQLite database.
+
+Every write is an idempotent upsert keyed by canonical URL (articles, pages) or by a stable id
+(announcements ``<url>#<seq>``, projects by normalised name + place), so re-running a crawl or an
+ingest never duplicates a row. The database runs in WAL mode so Datasette can read while we write.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zlib
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import sqlite_utils
+
+from extract.models import Announcement, Article
+
+SCHEMA = Path(__file__).with_name("schema.sql")
+DEFAULT_DB = Path("db") / "yrdwatch.db"
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+# Folding for project identity: quotes, brackets and 的 vary between reports of one project, and
+# so does a trailing 项目. Stricter merging (investment compatibility, aliases) belongs to dedup.
+_NAME_NOISE = re.compile(r"[\s\"'“”‘’「」『』《》〈〉()（）\[\]【】·•・,，、.。]+|的")
+
+
+def project_name_key(name: str, place: str | None) -> str:
+    folded = _NAME_NOISE.sub("", name)
+    folded = re.sub(r"项目$", "", folded)
+    return f"{folded}|{place or ''}"
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite_utils.Database(self.path)
+        self.db.conn.execute("PRAGMA busy_timeout = 30000")
+        self.db.enable_wal()
+        self.db.conn.executescript(SCHEMA.read_text(encoding="utf-8"))
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # --- sources and runs -------------------------------------------------------------------
+    def sync_sources(self, sources: Iterable) -> None:
+        rows = [
+            {
+                "name": s.name, "outlet": s.outlet, "region": s.region, "kind": s.kind,
+                "start_urls": json.dumps(s.start_urls, ensure_ascii=False),
+                "allowed_domains": json.dumps(s.allowed_domains), "article_url_pattern": s.article_url_pattern,
+                "schedule": s.schedule, "verified": int(s.verified), "seeds_file": str(s.seeds_file),
+                "updated_at": now(),
+            }
+            for s in sources
+        ]
+        if rows:
+            self.db["sources"].upsert_all(rows, pk="name")
+
+    def start_run(self, source: str, batch: str) -> int:
+        table = self.db["crawl_runs"]
+        table.insert({"batch": batch, "source": source, "started_at": now(), "status": "running"})
+        return table.last_pk
+
+    def finish_run(self, run_id: int, status: str, counters: dict) -> None:
+        self.db["crawl_runs"].update(run_id, {**counters, "status": status, "finished_at": now()})
+
+    def record_error(self, run_id: int | None, source: str, url: str, reason: str) -> None:
+        self.db["crawl_errors"].insert({"run_id": run_id, "source": source, "url": url, "reason": reason, "at": now()})
+
+    def runs_in_batch(self, batch: str) -> list[dict]:
+        return list(self.db.query("select * from crawl_runs where batch = ? order by id", [batch]))
+
+    def fail_unfinished(self, batch: str, reason: str) -> None:
+        """Runs of a crawl process that died keep no "running" row: they are marked failed."""
+        self.db.conn.execute("update crawl_runs set status = ?, finished_at = ? where batch = ? and status = 'running'",
+                             [reason, now(), batch])
+        self.db.conn.commit()
+
+    def errors_of_run(self, run_id: int) -> list[dict]:
+        return list(self.db.query("select url, reason from crawl_errors where run_id = ? order by id", [run_id]))
+
+    # --- pages seen -------------------------------------------------------------------------
+    def mark_seen(self, url: str, source: str, status: int, *, etag: str | None = None,
+                  last_modified: str | None = None, digest: str | None = None) -> None:
+        stamp = now()
+        self.db["pages_seen"].upsert(
+            {"url": url, "source": source, "last_status": status, "etag": etag, "last_modified": last_modified,
+             "content_hash": digest, "last_seen": stamp},
+            pk="url",
+        )
+        self.db.conn.execute("update pages_seen set first_seen = coalesce(first_seen, ?) where url = ?", [stamp, url])
+
+    # --- articles ---------------------------------------------------------------------------
+    def known_article_urls(self) -> Iterator[str]:
+        yield from (row[0] for row in self.db.conn.execute("select url from articles"))
+
+    def signatures(self) -> Iterator[tuple[str, bytes]]:
+        yield from self.db.conn.execute("select url, signature from articles where signature is not null order by rowid")
+
+    def duplicate_root(self, url: str) -> str:
+        """Follow duplicate_of links to the original copy of a story."""
+        seen = set()
+        while url not in seen:
+            seen.add(url)
+            row = self.db.conn.execute("select duplicate_of from articles where url = ?", [url]).fetchone()
+            if not row or not row[0]:
+                return url
+            url = row[0]
+        return url
+
+    def save_meta(self, values: dict) -> None:
+        self.db["dedup_meta"].upsert_all([{"key": k, "value": str(v)} for k, v in values.items()], pk="key")
+
+    def save_article(self, url: str, source: str | None, article: Article, *, signature: bytes | None,
+                     duplicate_of: str | None, similarity: float | None,
+                     raw: bytes | None = None, content_type: str | None = None) -> str:
+        """Upsert one article with its announcements; returns "new", "updated" or "unchanged"."""
+        page = article.page
+        digest = content_hash(article.analysis_text)
+        old = self.db.conn.execute("select content_hash from articles where url = ?", [url]).fetchone()
+        if old and old[0] == digest:
+            self.db.conn.execute("update articles set last_seen = ? where url = ?", [now(), url])
+            self.db.conn.commit()
+            return "unchanged"
+        stamp = now()
+        with self.db.conn:
+            self.db["articles"].upsert(
+                {
+                    "url": url, "source": source, "outlet": page.outlet, "title": page.title,
+                    "published_at": page.published_at, "text": page.text, "script": page.script,
+                    "encoding": page.encoding, "mojibake": json.dumps(page.mojibake, ensure_ascii=False),
+                    "is_announcement": int(article.is_announcement), "content_hash": digest,
+                    "signature": signature, "duplicate_of": duplicate_of, "similarity": similarity,
+                    "last_seen": stamp,
+                },
+                pk="url",
+            )
+            self.db.conn.execute("update articles set first_seen = coalesce(first_seen, ?) where url = ?", [stamp, url])
+            if raw is not None:
+                self.db["raw_pages"].upsert(
+                    {"url": url, "content_type": content_type, "html_zlib": zlib.compress(raw), "fetched_at": stamp},
+                    pk="url",
+                )
+            self._replace_announcements(url, page.outlet, article.announcements, stamp)
+        return "updated" if old else "new"
+
+    def _replace_announcements(self, url: str, outlet: str | None, announcements: list[Announcement], stamp: str) -> None:
+        old_ids = [r[0] for r in self.db.conn.execute("select id from announcements where article_url = ?", [url])]
+        touched = {r[0] for r in self.db.conn.execute(
+            f"select project_id from project_mentions where announcement_id in ({','.join('?' * len(old_ids))})", old_ids)}
+        self.db.conn.execute(f"delete from project_mentions where announcement_id in ({','.join('?' * len(old_ids))})", old_ids)
+        self.db.conn.execute("delete from announcements where article_url = ?", [url])
+        for seq, ann in enumerate(announcements):
+            ann_id = f"{url}#{seq}"
+            row = asdict(ann)
+            projects = row.pop("projects")
+            row.update(id=ann_id, article_url=url, seq=seq,
+                       industries=json.dumps(ann.industries, ensure_ascii=False),
+                       parties=json.dumps(ann.parties, ensure_ascii=False))
+            self.db["announcements"].insert(row, pk="id", replace=True)
+            for project in projects:
+                touched.add(self._mention_project(project, ann, ann_id, url, outlet, stamp))
+        for project_id in touched:
+            self.db.conn.execute(
+                "update projects set mentions = (select count(*) from project_mentions where project_id = ?) where id = ?",
+                [project_id, project_id])
+
+    def _mention_project(self, project: dict, ann: Announcement, ann_id: str, url: str, outlet: str | None, stamp: str) -> str:
+        place = ann.district or ann.city or ann.province
+        key = project_name_key(project["name"], place)
+        project_id = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+        self.db["projects"].insert(
+            {"id": project_id, "name": project["name"], "name_key": key, "province": ann.province, "city": ann.city,
+             "district": ann.district, "park": ann.park, "investment_cny": project["investment_cny"],
+             "currency": project.get("currency"), "first_seen": stamp, "last_seen": stamp, "mentions": 0},
+            pk="id", ignore=True,
+        )
+        self.db.conn.execute(
+            "update projects set last_seen = ?, investment_cny = coalesce(investment_cny, ?) where id = ?",
+            [stamp, project["investment_cny"], project_id])
+        self.db["project_mentions"].insert(
+            {"project_id": project_id, "announcement_id": ann_id, "article_url": url, "outlet": outlet,
+             "event_date": ann.event_date},
+            pk=("project_id", "announcement_id"), replace=True,
+        )
+        return project_id
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.db[t].count for t in ("articles", "announcements", "projects", "crawl_errors")}

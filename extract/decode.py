@@ -1,0 +1,72 @@
+"""Bytes → text for Chinese web pages, trusting the bytes over what the page declares.
+
+Chinese sites routinely declare ``gb2312`` while serving UTF-8, serve GBK with no charset at all,
+or use GBK characters outside GB2312. So the declared charset is only a candidate: it is checked
+by a strict decode, GB2312/GBK are widened to GB18030 (their superset), and charset-normalizer
+decides only when neither UTF-8 nor the declaration survives a strict decode.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-]+)", re.I)
+# Declared names that mean "some GB encoding": all are decoded as GB18030, which contains them.
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "x-gbk", "gb_2312-80", "euc-cn", "hz-gb-2312"}
+
+
+def _canonical(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        name = codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+    return "gb18030" if name in _GB_FAMILY or name.startswith("gb") else name
+
+
+def declared_charsets(raw: bytes, content_type: str | None = None) -> list[str]:
+    """Charsets named by the HTTP header and by ``<meta>``, in that order, canonical names."""
+    found = []
+    if content_type and (m := _HEADER_CHARSET.search(content_type)):
+        found.append(m.group(1))
+    found += [m.group(1).decode("ascii", "ignore") for m in _META_CHARSET.finditer(raw[:8192])]
+    names = [_canonical(n) for n in found]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def _strict(raw: bytes, encoding: str) -> str | None:
+    """Decode without replacement; a multi-byte character cut off at the very end (a truncated
+    download) is dropped rather than failing the whole page."""
+    try:
+        return raw.decode(encoding)
+    except LookupError:
+        return None
+    except UnicodeDecodeError as err:
+        if err.start >= len(raw) - 3 and err.start > 0:
+            return _strict(raw[: err.start], encoding)
+        return None
+
+
+def decode_html(raw: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """Decode page bytes; returns ``(text, encoding_used)``. Never raises on bad bytes.
+
+    Order: a BOM; UTF-8 if the bytes are valid UTF-8 (GBK text with Chinese in it essentially
+    never is, so this also unmasks pages that lie about gb2312); each declared charset that
+    decodes strictly; GB18030; charset-normalizer's best guess; UTF-8 with replacement characters.
+    """
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom) and (text := _strict(raw, enc)) is not None:
+            return text, enc
+    if (text := _strict(raw, "utf-8")) is not None:
+        return text, "utf-8"
+    for enc in [*declared_charsets(raw, content_type), "gb18030"]:
+        if (text := _strict(raw, enc)) is not None:
+            return text, enc
+    best = from_bytes(raw).best()
+    if best is not None:
+        return str(best), best.encoding
+    return raw.decode("utf-8", errors="replace"), "utf-8"

@@ -1,0 +1,17 @@
+"""The bundled offline sample news sites: content, CMS-style templates and a local HTTP server."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from crawler.sources import SEEDS_DIR
+
+SAMPLE_SEEDS = SEEDS_DIR / "sample.toml"
+DEFAULT_BASE = "http://127.0.0.1:8765"
+
+
+def seeds_for(base_url: str, directory: str | Path) -> Path:
+    """``seeds/sample.toml`` pointed at a sample server on another address (tests pick free ports)."""
+    target = Path(directory) / "sample.toml"
+    target.write_text(SAMPLE_SEEDS.read_text(encoding="utf-8").replace(DEFAULT_BASE, base_url.rstrip("/")),
+                      encoding="utf-8")
+    return target

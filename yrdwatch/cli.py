@@ -1,0 +1,213 @@
+"""The ``yrdwatch`` command: one click group that wires the packages together.
+
+Every subcommand's help is written to be read as documentation (``yrdwatch COMMAND --help``).
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from crawler.sources import SEEDS_DIR, SourceError, load_sources, select
+from db.store import DEFAULT_DB, Store
+from yrdwatch.output import contract_record, errors_table, json_line, run_json, runs_table
+
+DEFAULT_SEEDS = SEEDS_DIR / "sample.toml"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--db", "db_path", envvar="YRDWATCH_DB", default=str(DEFAULT_DB), show_default=True,
+              type=click.Path(dir_okay=False), help="SQLite database to write (env YRDWATCH_DB).")
+@click.version_option(package_name="yrdwatch")
+@click.pass_context
+def cli(ctx, db_path):
+    """yrdwatch: which industrial projects were signed, started, opened or put into production
+    in the Yangtze River Delta (长三角), read from regional news sites every morning.
+
+    \b
+    Quick start (offline, on the bundled sample sites):
+      yrdwatch demo          crawl the sample sites into db/yrdwatch.db and print a summary
+      yrdwatch extract FILE  show what the extractor finds in one saved page
+    """
+    ctx.obj = {"db": db_path}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, per the output contract.")
+def extract(paths, as_json):
+    """Extract title, date, outlet, clean text and project announcements from saved pages.
+
+    PATHS are HTML files (any encoding: UTF-8, GBK/GB18030, a lying <meta charset>) or plain-text
+    articles. Nothing is stored. With --json each file gives one line (JSON Lines) in the order
+    given; a file that cannot be read gets a line with "error" and the exit status is 1.
+    """
+    from extract.article import article_from_file
+    from extract.page import PageError
+
+    failed = False
+    for path in paths:
+        try:
+            record = contract_record(path, article_from_file(path))
+        except (OSError, PageError, UnicodeError) as err:
+            failed = True
+            record = contract_record(path, None, error=f"{type(err).__name__}: {err}")
+            click.echo(f"{path}: {record['error']}", err=True)
+        if as_json:
+            click.echo(json_line(record))
+        elif "error" not in record:
+            click.echo(_describe(record))
+    sys.exit(1 if failed else 0)
+
+
+def _describe(record: dict) -> str:
+    lines = [f"== {record['input']}", f"title:     {record['title']}", f"published: {record['published_at']}",
+             f"outlet:    {record['outlet']}", f"script:    {record['script']}  ({len(record['text'])} characters)"]
+    if record.get("mojibake"):
+        lines.append(f"mojibake:  {' '.join(record['mojibake'])}")
+    if not record["announcements"]:
+        lines.append("no project announcement")
+    for a in record["announcements"]:
+        place = "/".join(p for p in (a["province"], a["city"], a["district"], a["park"]) if p)
+        money = "amount not stated"
+        if a["total_investment_cny"]:
+            money = f"{a['investment_qualifier'] or ''}{a['total_investment_cny'] / 1e8:g}亿元"
+        count = f" {a['project_count']}个项目" if a["project_count"] else ""
+        lines.append(f"- {a['event_type']} {a['event_date'] or ''} {place} {money}{count}")
+        lines += [f"    · {p['name']}" for p in a["projects"]]
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--source", default="ingest", show_default=True, help="Source name recorded on the articles.")
+@click.option("--threshold", default=0.5, show_default=True, help="Near-duplicate Jaccard threshold.")
+@click.pass_obj
+def ingest(obj, paths, source, threshold):
+    """Store saved pages through the same pipeline as crawled ones (read, dedup, store).
+
+    Each file is keyed by its file:// URL, so ingesting the same file twice updates one row.
+    """
+    from crawler.pipelines import process_offline
+    from scrapy.exceptions import DropItem
+
+    failed = 0
+    for path in paths:
+        raw = Path(path).read_bytes()
+        item = {"source": source, "url": Path(path).resolve().as_uri(), "body": raw, "content_type": None}
+        try:
+            item = process_offline(item, obj["db"], threshold)
+        except DropItem as err:
+            failed += 1
+            click.echo(f"{path}: not stored: {err}", err=True)
+            continue
+        dup = f", duplicate of {item['duplicate_of']} ({item['similarity']:.2f})" if item["duplicate_of"] else ""
+        click.echo(f"{path}: {item['stored']}, {len(item['article'].announcements)} announcement(s){dup}")
+    sys.exit(1 if failed else 0)
+
+
+def _load(seeds_files) -> list:
+    try:
+        return [s for path in (seeds_files or [DEFAULT_SEEDS]) for s in load_sources(path)]
+    except SourceError as err:
+        raise click.ClickException(str(err)) from None
+
+
+@cli.command()
+@click.option("--seeds", "seeds_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help=f"Source list(s) to read [default: {DEFAULT_SEEDS.relative_to(SEEDS_DIR.parent)}].")
+def sources(seeds_files):
+    """List and validate the sources of seeds files (errors name file, line and key)."""
+    from tabulate import tabulate
+
+    rows = [[s.name, s.kind, s.outlet, s.region, s.schedule, "yes" if s.verified else "no", s.start_urls[0]]
+            for s in _load(seeds_files)]
+    click.echo(tabulate(rows, headers=["name", "kind", "outlet", "region", "schedule", "verified", "first start URL"]))
+
+
+def _crawl_and_report(db_path, sources_, as_json, log_path):
+    from crawler.run import CrawlError, run_crawl
+
+    try:
+        runs = run_crawl(db_path, sources_, log_path=log_path)
+    except CrawlError as err:
+        raise click.ClickException(str(err)) from None
+    if as_json:
+        for run in runs:
+            click.echo(run_json(run))
+    else:
+        click.echo(runs_table(runs))
+        if details := errors_table(runs):
+            click.echo("\nErrors (the crawl went on):\n" + details)
+    return runs
+
+
+@cli.command()
+@click.option("--source", "names", multiple=True, help="Crawl only this source (repeatable).")
+@click.option("--seeds", "seeds_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help=f"Source list(s) to read [default: {DEFAULT_SEEDS.relative_to(SEEDS_DIR.parent)}].")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per source run instead of the table.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append Scrapy's log to this file.")
+@click.pass_obj
+def crawl(obj, names, seeds_files, as_json, log_path):
+    """Crawl sources into the database, each run recorded in crawl_runs.
+
+    Scrapy runs in a child process, so crawls can be repeated from one program. Page errors (404,
+    500 after retries, truncated or unreadable pages) are recorded with URL and reason, and the
+    crawl goes on; the exit status is 1 only when a source run did not finish.
+    """
+    try:
+        chosen = select(_load(seeds_files), names)
+    except SourceError as err:
+        raise click.ClickException(str(err)) from None
+    runs = _crawl_and_report(obj["db"], chosen, as_json, log_path)
+    sys.exit(0 if all(r["status"] == "finished" for r in runs) else 1)
+
+
+@cli.command("sample-sites")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, help="The sample sources expect 8765.")
+@click.option("--verbose", is_flag=True, help="Log every request.")
+def sample_sites(host, port, verbose):
+    """Serve the bundled offline sample news sites until interrupted (Ctrl-C)."""
+    from sample_sites.server import SampleSitesServer
+
+    server = SampleSitesServer(host, port, verbose=verbose)
+    click.echo(f"Sample sites on {server.base_url}/ (robots.txt, /liangxi/, /suzhou/, /yrdnews/); Ctrl-C stops.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@cli.command()
+@click.option("--port", default=8765, show_default=True, help="Port for the sample sites.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per source run instead of the table.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append Scrapy's log to this file.")
+@click.pass_obj
+def demo(obj, port, as_json, log_path):
+    """Start the sample sites, crawl every sample source, print what was stored and how to browse it."""
+    from sample_sites import seeds_for
+    from sample_sites.server import SampleSitesServer
+
+    try:
+        server = SampleSitesServer("127.0.0.1", port).start_in_thread()
+    except OSError as err:
+        raise click.ClickException(f"cannot serve the sample sites on 127.0.0.1:{port}: {err} (try --port)") from None
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            seeds = seeds_for(server.base_url, tmp) if port != 8765 else DEFAULT_SEEDS
+            runs = _crawl_and_report(obj["db"], _load([seeds]), as_json, log_path)
+    finally:
+        server.shutdown()
+        server.server_close()
+    if not as_json:
+        counts = Store(obj["db"]).counts()
+        click.echo(f"\nDatabase {obj['db']}: {counts['articles']} articles, {counts['announcements']} announcements, "
+                   f"{counts['projects']} projects.")
+        click.echo(f"Browse it:  datasette {obj['db']}\n   or:      sqlite-utils tables {obj['db']} --counts")
+    sys.exit(0 if all(r["status"] == "finished" for r in runs) else 1)

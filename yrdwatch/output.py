@@ -1,0 +1,63 @@
+"""What the CLI prints: the extract contract's JSON, run summaries as JSON lines or a table."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from tabulate import tabulate
+
+from extract.models import Article
+
+RUN_KEYS = ("source", "status", "requests", "article_pages", "new_articles", "updated_articles", "duplicates",
+            "announcements", "errors", "skipped")
+
+
+def contract_record(input_path: str, article: Article | None, error: str | None = None) -> dict:
+    """One line of ``yrdwatch extract --json`` (``../shared/contract/extract-output.md``)."""
+    if article is None:
+        return {"input": input_path, "title": None, "published_at": None, "outlet": None, "script": None,
+                "text": None, "is_announcement": False, "announcements": [], "error": error}
+    page = article.page
+    record = {
+        "input": input_path, "title": page.title, "published_at": page.published_at, "outlet": page.outlet,
+        "script": page.script, "text": page.text, "is_announcement": article.is_announcement,
+        "announcements": [_announcement_dict(a) for a in article.announcements],
+    }
+    if page.mojibake:
+        record["mojibake"] = page.mojibake
+    return record
+
+
+def _announcement_dict(announcement) -> dict:
+    data = asdict(announcement)
+    if data.get("currency") is None:
+        data.pop("currency", None)
+    for project in data["projects"]:
+        if project.get("currency") is None:
+            project.pop("currency", None)
+    return data
+
+
+def json_line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False)
+
+
+def run_json(run: dict) -> str:
+    record = {"source": run["source"], "status": run["status"], **{key: run.get(key) or 0 for key in RUN_KEYS[2:]}}
+    record.update(run_id=run["id"], started_at=run["started_at"], finished_at=run["finished_at"],
+                  error_details=run.get("error_details", []))
+    return json_line(record)
+
+
+def runs_table(runs: list[dict]) -> str:
+    rows = [[run["source"], run["status"], *(run.get(key) or 0 for key in RUN_KEYS[2:])] for run in runs]
+    if len(runs) > 1:
+        rows.append(["total", ""] + [sum(r[i] for r in rows) for i in range(2, len(RUN_KEYS))])
+    headers = ["source", "status", "requests", "article pages", "new", "updated", "duplicates",
+               "announcements", "errors", "skipped"]
+    return tabulate(rows, headers=headers, tablefmt="simple")
+
+
+def errors_table(runs: list[dict]) -> str:
+    rows = [[run["source"], e["url"], e["reason"]] for run in runs for e in run.get("error_details", [])]
+    return tabulate(rows, headers=["source", "url", "reason"], tablefmt="simple") if rows else ""
