@@ -13,7 +13,7 @@ from functools import lru_cache
 from scrapy.exceptions import DropItem
 
 from db.store import Store, content_hash
-from extract.article import article_from_html
+from extract.article import article_from_bytes
 from extract.dedup import HASHING, NUM_PERM, SEED, Deduplicator, signature, signature_from_bytes, signature_to_bytes
 from extract.page import PageError
 
@@ -52,12 +52,12 @@ class _DatabaseStage:
 
 
 class ExtractPipeline:
-    """HTML bytes → ``Article`` (page, analysis text, announcements). Unreadable pages are dropped
+    """Page bytes → ``Article`` (page, analysis text, announcements). Unreadable pages are dropped
     with their reason, which the run record keeps."""
 
     def process_item(self, item):
         try:
-            item["article"] = article_from_html(item["body"], url=item["url"], content_type=item.get("content_type"))
+            item["article"] = article_from_bytes(item["body"], url=item["url"], content_type=item.get("content_type"))
         except PageError as err:
             raise DropItem(str(err)) from None
         except Exception as err:  # an extractor bug must cost one page, not the crawl

@@ -41,3 +41,4 @@ LOG_LEVEL = "INFO"
 YRDWATCH_DB = "db/yrdwatch.db"
 YRDWATCH_BATCH = None
 YRDWATCH_DEDUP_THRESHOLD = 0.5
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 would open a control port per crawl

@@ -44,17 +44,19 @@ class Source:
 
 
 def _line_of(lines: list[str], index: int, key: str | None) -> int:
-    """1-based line of ``key`` inside the ``index``-th ``[[sources]]`` table (or of its header)."""
-    headers = [i for i, ln in enumerate(lines) if re.match(r"^\s*\[\[\s*sources\s*\]\]", ln)]
-    if index >= len(headers):
+    """1-based line of ``key`` in the ``index``-th ``[[sources]]`` table, else in ``[defaults]``
+    (where the value may have come from), else of the table's header."""
+    headers = [i for i, ln in enumerate(lines) if re.match(r"^\s*\[", ln)]
+    sources = [i for i in headers if re.match(r"^\s*\[\[\s*sources\s*\]\]", lines[i])]
+    defaults = [i for i in headers if re.match(r"^\s*\[\s*defaults\s*\]", lines[i])]
+
+    def find(start: int) -> int | None:
+        end = next((h for h in headers if h > start), len(lines))
+        return next((i + 1 for i in range(start, end) if key and re.match(rf"^\s*{re.escape(key)}\s*=", lines[i])), None)
+
+    if index >= len(sources):
         return 1
-    start = headers[index]
-    end = headers[index + 1] if index + 1 < len(headers) else len(lines)
-    if key:
-        for i in range(start, end):
-            if re.match(rf"^\s*{re.escape(key)}\s*=", lines[i]):
-                return i + 1
-    return start + 1
+    return find(sources[index]) or (defaults and find(defaults[0])) or sources[index] + 1
 
 
 def _check(entry: dict, defaults: dict, where) -> Source:

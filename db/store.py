@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import re
 import zlib
 from dataclasses import asdict
@@ -46,8 +47,9 @@ class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite_utils.Database(self.path)
-        self.db.conn.execute("PRAGMA busy_timeout = 30000")
+        # Autocommit connection: single statements commit at once, and multi-row writes are grouped
+        # explicitly with db.atomic(), so no write is ever left in an implicit, uncommitted transaction.
+        self.db = sqlite_utils.Database(sqlite3.connect(self.path, isolation_level=None, timeout=30))
         self.db.enable_wal()
         self.db.conn.executescript(SCHEMA.read_text(encoding="utf-8"))
 
@@ -87,7 +89,6 @@ class Store:
         """Runs of a crawl process that died keep no "running" row: they are marked failed."""
         self.db.conn.execute("update crawl_runs set status = ?, finished_at = ? where batch = ? and status = 'running'",
                              [reason, now(), batch])
-        self.db.conn.commit()
 
     def errors_of_run(self, run_id: int) -> list[dict]:
         return list(self.db.query("select url, reason from crawl_errors where run_id = ? order by id", [run_id]))
@@ -96,12 +97,13 @@ class Store:
     def mark_seen(self, url: str, source: str, status: int, *, etag: str | None = None,
                   last_modified: str | None = None, digest: str | None = None) -> None:
         stamp = now()
-        self.db["pages_seen"].upsert(
-            {"url": url, "source": source, "last_status": status, "etag": etag, "last_modified": last_modified,
-             "content_hash": digest, "last_seen": stamp},
-            pk="url",
-        )
-        self.db.conn.execute("update pages_seen set first_seen = coalesce(first_seen, ?) where url = ?", [stamp, url])
+        with self.db.atomic():
+            self.db["pages_seen"].upsert(
+                {"url": url, "source": source, "last_status": status, "etag": etag, "last_modified": last_modified,
+                 "content_hash": digest, "last_seen": stamp},
+                pk="url",
+            )
+            self.db.conn.execute("update pages_seen set first_seen = coalesce(first_seen, ?) where url = ?", [stamp, url])
 
     # --- articles ---------------------------------------------------------------------------
     def known_article_urls(self) -> Iterator[str]:
@@ -133,10 +135,9 @@ class Store:
         old = self.db.conn.execute("select content_hash from articles where url = ?", [url]).fetchone()
         if old and old[0] == digest:
             self.db.conn.execute("update articles set last_seen = ? where url = ?", [now(), url])
-            self.db.conn.commit()
             return "unchanged"
         stamp = now()
-        with self.db.conn:
+        with self.db.atomic():
             self.db["articles"].upsert(
                 {
                     "url": url, "source": source, "outlet": page.outlet, "title": page.title,

@@ -1,10 +1,12 @@
 """The one path from a page to an ``Article``: read, normalise, find announcements.
 
-``yrdwatch extract``, ``yrdwatch ingest`` and the crawler's item pipeline all call these two
-functions, so a page gives the same result whichever way it arrives.
+``yrdwatch extract``, ``yrdwatch ingest`` and the crawler's item pipeline all call
+``article_from_bytes``, so a page gives the same result whichever way it arrives.
 """
 from __future__ import annotations
 
+import mimetypes
+import re
 from pathlib import Path
 
 from extract.announce import announcements_from_text
@@ -13,7 +15,7 @@ from extract.models import Article, Page
 from extract.normalize import analysis_text
 from extract.page import read_html, read_text
 
-HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+_MARKUP = re.compile(rb"<(?:!doctype|html|head|body|div|p|meta|title|text)[\s>/]", re.I)
 
 
 def article_from_page(page: Page) -> Article:
@@ -26,16 +28,25 @@ def article_from_page(page: Page) -> Article:
     )
 
 
-def article_from_html(raw: bytes | str, url: str | None = None, content_type: str | None = None) -> Article:
-    return article_from_page(read_html(raw, url=url, content_type=content_type))
+def is_html(raw: bytes, content_type: str | None = None) -> bool:
+    """HTML unless the server says plain text, or no markup shows in the first few kilobytes."""
+    if content_type and content_type.split(";")[0].strip().lower() == "text/plain":
+        return False
+    return bool(_MARKUP.search(raw[:4096]))
+
+
+def article_from_bytes(raw: bytes, url: str | None = None, content_type: str | None = None) -> Article:
+    """A fetched or saved page, HTML in any encoding or plain text."""
+    if is_html(raw, content_type):
+        return article_from_page(read_html(raw, url=url, content_type=content_type))
+    text, _ = decode_html(raw)  # text files get the same bytes-first decoding as pages
+    return article_from_page(read_text(text))
 
 
 def article_from_file(path: str | Path) -> Article:
-    """A saved page: HTML by suffix or by content sniffing, plain text otherwise."""
     path = Path(path)
-    raw = path.read_bytes()
-    head = raw[:2048].lstrip().lower()
-    if path.suffix.lower() in HTML_SUFFIXES or head.startswith((b"<!doctype", b"<html", b"<?xml", b"<text")):
-        return article_from_html(raw, url=path.resolve().as_uri())
-    text, _ = decode_html(raw)  # text files get the same bytes-first decoding as pages
-    return article_from_page(read_text(text))
+    return article_from_bytes(path.read_bytes(), url=path.resolve().as_uri(), content_type=content_type_of(path))
+
+
+def content_type_of(path: str | Path) -> str | None:
+    return mimetypes.guess_type(str(path))[0]

@@ -56,16 +56,24 @@ def decode_html(raw: bytes, content_type: str | None = None) -> tuple[str, str]:
 
     Order: a BOM; UTF-8 if the bytes are valid UTF-8 (GBK text with Chinese in it essentially
     never is, so this also unmasks pages that lie about gb2312); each declared charset that
-    decodes strictly; GB18030; charset-normalizer's best guess; UTF-8 with replacement characters.
+    decodes strictly; UTF-8 if only a few bytes are broken; GB18030; charset-normalizer's best
+    guess; UTF-8 with replacement characters.
     """
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom) and (text := _strict(raw, enc)) is not None:
             return text, enc
     if (text := _strict(raw, "utf-8")) is not None:
         return text, "utf-8"
-    for enc in [*declared_charsets(raw, content_type), "gb18030"]:
+    for enc in declared_charsets(raw, content_type):
         if (text := _strict(raw, enc)) is not None:
             return text, enc
+    # GB18030 decodes almost any byte string, so a UTF-8 page with one bad byte would come out as
+    # GB mojibake: a page that is UTF-8 but for a few stray bytes stays UTF-8 (with U+FFFD).
+    lenient = raw.decode("utf-8", errors="replace")
+    if lenient.count("\ufffd") <= max(1, len(lenient) // 500):
+        return lenient, "utf-8"
+    if (text := _strict(raw, "gb18030")) is not None:
+        return text, "gb18030"
     best = from_bytes(raw).best()
     if best is not None:
         return str(best), best.encoding

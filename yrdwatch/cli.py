@@ -90,13 +90,15 @@ def ingest(obj, paths, source, threshold):
 
     Each file is keyed by its file:// URL, so ingesting the same file twice updates one row.
     """
-    from crawler.pipelines import process_offline
     from scrapy.exceptions import DropItem
+
+    from crawler.pipelines import process_offline
+    from extract.article import content_type_of
 
     failed = 0
     for path in paths:
         raw = Path(path).read_bytes()
-        item = {"source": source, "url": Path(path).resolve().as_uri(), "body": raw, "content_type": None}
+        item = {"source": source, "url": Path(path).resolve().as_uri(), "body": raw, "content_type": content_type_of(path)}
         try:
             item = process_offline(item, obj["db"], threshold)
         except DropItem as err:

@@ -8,9 +8,11 @@ import re
 
 import feedparser
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, ResponseDataLossError
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.web.client import ResponseFailed
 
 from crawler.links import canonical_url, is_cms_article_url, listing_links
 from crawler.signals import crawl_error, crawl_skipped
@@ -55,17 +57,32 @@ class SourceSpider(scrapy.Spider):
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             self.crawler.signals.send_catch_log(crawl_skipped, url=request.url, reason=str(failure.value) or "ignored")
             return
-        if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
-        else:
-            reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
-        self.crawler.signals.send_catch_log(crawl_error, url=request.url, reason=reason)
+        self.crawler.signals.send_catch_log(crawl_error, url=request.url, reason=describe_failure(failure))
+
+
+# Plain-language reasons for the download failures people meet; Twisted's own messages are often
+# empty or a repr of nested failures.
+_FAILURE_REASONS = (
+    ((TimeoutError, TCPTimedOutError), "timed out"),
+    ((DNSLookupError,), "DNS lookup failed"),
+    ((ConnectionRefusedError,), "connection refused"),
+    ((ResponseDataLossError, ResponseFailed), "connection closed before the whole page arrived (truncated)"),
+)
+
+
+def describe_failure(failure) -> str:
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    for types, reason in _FAILURE_REASONS:
+        if failure.check(*types):
+            return f"{reason} ({type(failure.value).__name__})"
+    return f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
 
 
 class ListingSpider(SourceSpider):
     """Column listing pages: article links on each page, then the next page up to ``max_pages``."""
 
-    def start_requests(self):
+    async def start(self):
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error, meta={"listing_page": 1})
 
@@ -84,7 +101,7 @@ class ListingSpider(SourceSpider):
 class FeedSpider(SourceSpider):
     """RSS or Atom feeds, parsed by feedparser; every entry link is an article."""
 
-    def start_requests(self):
+    async def start(self):
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error)
 
@@ -103,7 +120,7 @@ class FeedSpider(SourceSpider):
 class SitemapSpider(SourceSpider):
     """sitemap.xml (or robots.txt naming sitemaps); nested sitemap indexes are followed."""
 
-    def start_requests(self):
+    async def start(self):
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
 

@@ -1,0 +1,225 @@
+"""Where a project is: province / city / county from jionlp's admin-division dictionary, and parks.
+
+The division names come from ``jionlp.china_location_loader()`` (bundled with the package, read
+once). Mentions are weighted by what the words around them say — "位于X" and "落户X" name the
+project's site, "在X举行/签约" only the ceremony's, "X集团" an investor's home — and the province,
+city and county are then chosen top-down so that they are always consistent with each other.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jieba
+
+# jionlp and its jiojio dependency print banners on import; standard output belongs to the CLI's
+# JSON lines, so they are swallowed.
+with contextlib.redirect_stdout(io.StringIO()):
+    import jionlp
+
+
+@dataclass(frozen=True)
+class Division:
+    province: str
+    city: str | None
+    county: str | None
+    zone: bool = False  # a development zone listed among counties: a place, but not a district
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    name: str
+    divisions: tuple[Division, ...]
+    weight: float
+    bare_county: bool = False  # a county's short name alone ("青浦"), which can be part of a word
+
+
+# Aliases such as 新区 / 高新区 / 城区 are generic words, not names.
+_GENERIC_NAME = re.compile(r"^(?:新区|城区|郊区|矿区|高新区|经开区|产业园|示范区|管理区|市直辖|省直辖|.*直辖.*)$")
+_ZONE_NAME = re.compile(r"开发区|高新区|园区|产业园|示范区|管理区|实验区|保税区|新城$|聚集区|食品区|风景名胜区")
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, tuple[Division, ...]], set[str], int]:
+    """name → divisions it may denote; the set of bare county aliases; the longest name."""
+    names: dict[str, set[Division]] = defaultdict(set)
+    county_aliases: set[str] = set()
+    for province, pinfo in jionlp.china_location_loader().items():
+        for name in (province, pinfo["_alias"]):
+            names[name].add(Division(province, None, None))
+        for city, cinfo in pinfo.items():
+            if city.startswith("_") or "直辖" in city:
+                continue
+            city_div = Division(province, city, None)
+            for name in (city, *cinfo["_alias"]):
+                names[name].add(city_div)
+            for county, info in cinfo.items():
+                if county.startswith("_") or "直辖" in county:
+                    continue
+                # National statistical codes 70–79 under a city are development zones.
+                zone = 70 <= int(info["_admin_code"][-2:]) <= 79 or bool(_ZONE_NAME.search(county))
+                div = Division(province, city, county, zone)
+                names[county].add(div)
+                if not zone and info["_alias"] != county:
+                    names[info["_alias"]].add(div)
+                    county_aliases.add(info["_alias"])
+    # Shanghai, Beijing, Tianjin, Chongqing: the province and its only city are one place.
+    for name, divs in names.items():
+        if any(d.city == d.province for d in divs):
+            divs.discard(Division(next(iter(divs)).province, None, None))
+    for alias in _common_words(county_aliases):
+        names[alias] = {d for d in names[alias] if d.county is None or d.county == alias}
+    index = {n: tuple(sorted(d, key=lambda x: (x.province, x.city or "", x.county or "")))
+             for n, d in names.items() if d and len(n) >= 2 and not _GENERIC_NAME.match(n)}
+    return index, county_aliases - {n for n, d in index.items() if any(x.county is None for x in d)}, \
+        max(map(len, index))
+
+
+def _common_words(aliases: set[str]) -> set[str]:
+    """County short names that are everyday words (合作, 南部, 通道, 城中): frequent in jieba's
+    general dictionary. Written out with its suffix (合作市, 南部县) such a county still matches."""
+    common = set()
+    with jieba.get_dict_file() as f:
+        for line in f:
+            word, freq, *_ = line.decode("utf-8").split()
+            if word in aliases and int(freq) >= 500:
+                common.add(word)
+    return common
+
+
+# Context decides how much a mention says about the project's site (hand-written: these are the
+# few ways Chinese news introduces a location; no library classifies them).
+_SITE_BEFORE = re.compile(r"(?:位于|落户|落地|落子|坐落于|坐落在|地处|选址|布局在|扎根|建在|来到)$")
+_CEREMONY_AFTER = re.compile(r"^[^,。;]{0,6}?(?:举行|举办|召开|签约|签署|签订|开幕|发布|会见|考察|调研)")
+_ORG_AFTER = re.compile(r"^[\w()]{0,8}?(?:集团|公司|控股|银行|大学|学院|电信|移动|联通|广电|日报|电视台|"
+                        r"报社|中心站|医院|证券|股份|研究所)")
+_GOV_AFTER = re.compile(r"^(?:市|区|县|省)?(?:人民政府|政府|管委会|区委|市委|县委|执委会)")
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Admin-division names in ``text`` (longest match), each weighted by its context."""
+    index, county_aliases, longest = _index()
+    mentions, i, n = [], 0, len(text)
+    while i < n:
+        for length in range(min(longest, n - i), 1, -1):
+            name = text[i:i + length]
+            divs = index.get(name)
+            # "通州湾", "金山湖": a short county name glued to a water or street word names that
+            # feature, not the county.
+            if divs and not (name in county_aliases and re.match(r"[湾湖岛港路街]", text[i + length:i + length + 1])):
+                bare = name in county_aliases
+                mentions.append(Mention(i, i + length, name, divs, _weight(text, i, i + length, bare), bare))
+                i += length
+                break
+        else:
+            i += 1
+    return mentions
+
+
+def _weight(text: str, start: int, end: int, bare_county: bool) -> float:
+    before, after = text[max(0, start - 5):start], text[end:end + 12]
+    weight = 0.5 if bare_county else 1.0  # a bare "青浦" is often part of another name
+    if _SITE_BEFORE.search(before):
+        return weight * 3
+    if before.endswith(("在", "于")) and _CEREMONY_AFTER.match(after):
+        return weight * 0.3
+    if _ORG_AFTER.match(after) and not _GOV_AFTER.match(after):
+        return weight * 0.3
+    return weight
+
+
+def resolve_place(mentions: list[Mention]) -> tuple[str | None, str | None, str | None]:
+    """(province, city, county-level district) best supported by the mentions, top-down."""
+    # A bare short name ("民和" in "居民和企业") only supports a province that something else names.
+    named = {d.province for m in mentions if not m.bare_county for d in m.divisions}
+    mentions = [m for m in mentions if not m.bare_county or not named
+                or any(d.province in named for d in m.divisions)]
+    province = _winner(mentions, lambda d: d.province, dominant=True)
+    if province is None:
+        return None, None, None
+    inside = [m for m in mentions if any(d.province == province for d in m.divisions)]
+    city = _winner(inside, lambda d: d.city if d.province == province else None)
+    if city is None:
+        return province, None, None
+    district = _winner(inside, lambda d: d.county if d.city == city and not d.zone else None)
+    return province, city, district
+
+
+def _winner(mentions: list[Mention], key, dominant: bool = False) -> str | None:
+    """The key with the most weight; an ambiguous name votes only for the keys others support."""
+    clear: dict[str, float] = defaultdict(float)
+    for m in mentions:
+        keys = {key(d) for d in m.divisions} - {None}
+        if len(keys) == 1:
+            clear[keys.pop()] += m.weight
+    scores = dict(clear)
+    for m in mentions:
+        keys = {key(d) for d in m.divisions} - {None}
+        supported = [k for k in keys if clear.get(k)]
+        if len(keys) > 1 and len(supported) == 1:
+            scores[supported[0]] += m.weight
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    # A page about a cross-border zone (青浦 + 吴江 + 嘉善) has no single province.
+    if dominant and len(ranked) > 1 and ranked[0][1] < 1.5 * ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
+# Park and zone names end in one of these (longest first so that 经济技术开发区 beats 开发区).
+_PARK_SUFFIXES = ("高新技术产业开发区", "经济技术开发区", "自由贸易试验区", "综合保税区", "经济开发区",
+                  "工业园区", "产业园区", "高新区", "经开区", "开发区", "保税区", "自贸区", "新片区",
+                  "科技城", "科学城", "产业园", "科技园", "科创园", "软件园", "创新园", "工业园",
+                  "物流园", "示范区", "产业新城", "产业基地", "工业区")
+PARK = re.compile(r"[\u4e00-\u9fff·()]{1,18}?(?:" + "|".join(_PARK_SUFFIXES) + ")")
+# Where a park name starts: after a verb or preposition that introduces it.
+_PARK_LEFT_EDGE = re.compile(
+    r".*(?:位于|落户|落地|入驻|进驻|地处|坐落|签约|举行|依托|推动|建设|打造|引导|联合|加快|支持|以及|"
+    r"还有|包括|成为|围绕|聚焦|可达|近期|日前|近日|目前|今年|去年|实现|形成|作为|通过|进入|"
+    r"[在于与和及、的是为将了对把等到至向从由以让])")
+_GENERIC_PARK_START = re.compile(r"^(?:各类|各|该|此|这|一|多|首|本|全|周边|相关|重点|特色|标杆|其他|产业|"
+                                 r"园区|合作|先行|新)")
+
+
+def strip_address(name: str) -> str:
+    """'江苏苏州工业园区' → '苏州工业园区', '浦东新区张江科学城' → '张江科学城': a province, or a city or
+    district written out in full, in front of a park is its address, not part of its name."""
+    index = _index()[0]
+    stripped = True
+    while stripped:
+        stripped = False
+        for length in range(min(8, len(name) - 4), 1, -1):
+            divs = index.get(name[:length], ())
+            province_only = all(d.county is None and d.city in (None, d.province) for d in divs)
+            full_name = name[length - 1] in "省市区县" and not any(d.zone for d in divs)
+            if divs and (province_only or full_name) and _park_name_left(name[length:]):
+                name, stripped = name[length:], True
+                break
+    return name
+
+
+def _park_name_left(rest: str) -> bool:
+    """Whether ``rest`` still has a name of its own in front of its park suffix."""
+    suffix = next((s for s in _PARK_SUFFIXES if rest.endswith(s)), "")
+    return len(rest) - len(suffix) >= 2
+
+
+def find_parks(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of development zones, parks and 科技城 named in ``text``."""
+    parks = []
+    for m in PARK.finditer(text):
+        raw = m.group(0)
+        suffix = next(s for s in _PARK_SUFFIXES if raw.endswith(s))
+        edge = _PARK_LEFT_EDGE.match(raw[:-len(suffix)])
+        name = strip_address((raw[edge.end():] if edge else raw).lstrip("()·"))
+        if len(name) - len(suffix) < 2 or _GENERIC_PARK_START.match(name):
+            continue
+        parks.append((m.end() - len(name), m.end(), name))
+    return parks

@@ -1,0 +1,222 @@
+"""Project names as written, from the clauses that report an event and from a few other places.
+
+Names come from four constructions, strongest first:
+- the event clause itself: "X项目日前签约落地", "A、B、C等3个项目揭牌", "共签约A、B、C等4个项目";
+- a list announced in an event sentence: "其中有A、B、C等", "分别是A、B、C", "具体包括A、B";
+- a company or fund the parties set up: "合资组建X公司", "设立X基金项目";
+- a facility the text builds ("打造X超级工厂") and elsewhere calls a 项目 ("X项目将……").
+Each candidate must look like a name: not a clause, not only category words ("29个项目",
+"人工智能产业项目"), and, outside lists, ending the way project names end.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from extract.industries import is_generic_name
+from extract.money import Amount
+from extract.normalize import find_mojibake
+from extract.parties import clean_party
+
+_STRENGTH = {"event": 0, "list": 0, "created": 1, "built": 2}
+
+
+@dataclass
+class Name:
+    text: str
+    start: int  # offset of the name's clause in the body
+    source: str  # event | list | created | built
+
+
+# How project and facility names end (hand-written: Chinese naming of projects and facilities).
+_NAME_END = re.compile(r"(?:项目|工程|工厂|基地|产业园|园区|园|城|港|谷|中心|总部|研究院|研究所|实验室|公司|"
+                       r"生产线|产线|平台|社区|大厦|示范区|开发区|办事处|创新院|孵化器|超级工厂)$")
+_CLAUSE_WORDS = re.compile(r"将|是|为了|通过|进行|实现|推动|围绕|提供|打造|形成|具有|已|正在|目前|主要|计划|"
+                           r"预计|未来|带动|发挥|包括|其中|成功|引入|引进|一批|分别|有关|举行|举办|召开|启动")
+_NOT_A_PROJECT = re.compile(r"医院|分院|院区|学校|中学|小学|幼儿园|养老院|景区|乐园|公园|仪式|大会|会议|活动|"
+                            r"签约|战略合作|合作协议|框架协议|协议|备忘录")
+_TRAILING = re.compile(r"(?:正式|顺利|成功|隆重|集中|举行|举办|进行|完成|实现|宣布|已经|已|了|全面|战略|合作|"
+                       r"共同|同步|现场|并|即|也|均|都|又|再|首次|当日|当天|日前|近日|今天|今日|昨天|昨日|"
+                       r"[上下]午|在[^、,]{1,12}|于[^、,]{1,12})$")
+_LEADING = re.compile(r"^(?:随着|其中|此外|同时|据悉|另外|目前|近期|又有|还有|共有|另有|当天|日前|近日|今天|今日|"
+                      r"\d{4}年|\d{1,2}月\d{1,2}日|[上下]午|今年|由|让|使|有|和|以及|及|与[^、]{1,10}合作的|"
+                      r"位于[^、]{1,20}的|(?:总投资|计划投资|投资)[^、的]{1,16}的)")
+_LIST_CUE = re.compile(r"其中有|其中包括|具体包括|包括|分别是|分别为|主要有|如")
+_CREATED = re.compile(r"(?:设立|组建|成立|注册|新设)([^,;。、:]{2,30}(?:有限公司|股份公司|公司|基金|研究院|总部))")
+# "奇瑞新能源汽车零部件产业园项目总投资50亿元": a project introduced by its own investment.
+_STATED = re.compile(r"(?:^|[,;。:\n])(?:其中|此外|另外|同时)?,?([^,;。:\n]{3,40}?项目)(?:计划)?(?:总投资|投资总额|投资)"
+                     r"(?:额)?(?:约|超过|超|达|近|逾)?\d")
+_BUILT = re.compile(r"(?:打造|建设|新建)([^,;。:]{4,60})")
+_AND = re.compile(r"以及|和|及|与")
+
+
+# "德国博世集团投资10亿欧元建设的X基地": what precedes 的 there is the investor and the deal.
+_DEAL_BEFORE = re.compile(r"^.*(?:投资|建设|打造|引进|投建|出资)[^的]*的(?=[^的]{3,})")
+
+
+def _strip(name: str) -> str:
+    """Drop the adverbs, places and times that stand around a name in its clause, and decoding
+    debris inside it ("九识自动驾驶?cè)蛑…"), which is no part of any name."""
+    junk = find_mojibake(name)
+    for span in junk:
+        name = name.replace(span, "")
+    if junk:  # in a garbled name a lone Latin letter between characters is debris too
+        name = re.sub(r"(?<=[\u4e00-\u9fff])[a-z](?=[\u4e00-\u9fff])", "", name)
+    previous = None
+    while previous != name:
+        previous = name
+        name = _TRAILING.sub("", _LEADING.sub("", _DEAL_BEFORE.sub("", name.strip(" “”\"'·"))))
+    return name.strip(" “”\"'·")
+
+
+def _split_list(text: str) -> list[str]:
+    """'A、B、C等3个机构和项目' → [A, B, C]; 'X和Y超级工厂' → [X, Y] only when both are names.
+    A list that neither closes with "等N个项目" nor mostly ends like names is not a list of projects
+    ("营商环境优化再升级、综合考核结果出炉") and gives nothing."""
+    cut = text.rfind("等")
+    closed = cut > 0 and "、" not in text[cut:] and bool(re.search(r"项目|机构|企业|平台|中心", text[cut:]))
+    if cut > 0 and "、" not in text[cut:]:
+        text = text[:cut]
+    items = []
+    for part in text.split("、"):
+        halves = _AND.split(part)
+        if len(halves) == 2 and all(_NAME_END.search(_strip(h)) for h in halves):
+            items += halves
+        else:
+            items.append(part)
+    items = [_strip(item) for item in items]
+    named = sum(bool(_NAME_END.search(item)) for item in items)
+    return items if len(items) == 1 or closed or 2 * named > len(items) else []
+
+
+def is_project_name(name: str, in_list: bool) -> bool:
+    """Whether ``name`` can be a project: a list item may be any short proper name ("华为软件开发云"),
+    a lone name must end like a project or facility."""
+    if not 3 <= len(name) <= 40 or name.endswith("的") or name[0] in "的和与及等,对给向为从把被":
+        return False
+    if re.search(r"\d+(?:\.\d+)?\s*(?:亿|万|元|%|年|月|日|公里|平方米|亩)|最|^[\d一二三四五六七八九十百]+[个家项批]", name):
+        return False  # a figure, a count or a superlative: a description, not a name
+    if _CLAUSE_WORDS.search(name) or _NOT_A_PROJECT.search(name) or is_generic_name(name):
+        return False
+    return in_list or bool(_NAME_END.search(name))
+
+
+def find_project_names(body: str, span: tuple[int, int], clause: tuple[int, int],
+                       trigger: tuple[int, int], event_type: str) -> list[Name]:
+    """Names in one event mention: around the event word, and in a list announced in its clauses."""
+    names: list[Name] = []
+    before = _strip(body[clause[0]:trigger[0]])
+    if before and not before.endswith("的"):
+        items = _split_list(before)
+        # "A与B签约" names the signers; in a signing only "X项目签约" / "A、B等N个项目" are projects.
+        joined = any(clean_party(before[:m.start()]) for m in re.finditer(r"与|同|跟|和", before))
+        if not joined and (event_type != "签约" or all(i.endswith("项目") for i in items) or "等" in before):
+            names += _names(body, clause[0], items, "event", len(items) > 1)
+    after = re.sub(r"^(?:了|的)", "", body[trigger[1]:clause[1]])
+    # Only a signing names its projects after the event word ("共签约A、B等4个项目"); after
+    # 落户/落地 comes the site, after 开工/投产 and the rest a new clause.
+    if (after and event_type == "签约" and not _LIST_CUE.search(after)
+            and not re.match(r"仪式|大会|活动|会|现场|当日|当天", after)):
+        items = _split_list(re.sub(r"\d+个$", "", after))
+        names += _names(body, trigger[1], items, "event", len(items) > 1)
+    for cue in _LIST_CUE.finditer(body, span[0], span[1]):
+        chunks = body[cue.end():span[1]].split(",")
+        for i, chunk in enumerate(chunks):
+            if i and not re.match(r"和|以及|及|还有", chunk):
+                break
+            names += _names(body, cue.end(), _split_list(chunk), "list", True)
+    return names
+
+
+def _names(body: str, base: int, items: list[str], source: str, in_list: bool) -> list[Name]:
+    """Name objects for the valid items, each placed where it is written (for ordering)."""
+    found, cursor = [], base
+    for item in items:
+        pos = body.find(item, cursor)
+        cursor = pos + len(item) if pos >= 0 else cursor + 1
+        if is_project_name(item, in_list):
+            found.append(Name(item, pos if pos >= 0 else cursor, source))
+    return found
+
+
+def find_created_names(body: str) -> list[Name]:
+    """Companies and funds the parties set up, and built facilities the text also calls a 项目."""
+    names = []
+    for m in _CREATED.finditer(body):
+        name = m.group(1)
+        if "项目" in name[:-2]:
+            name = name[:name.index("项目") + 2]  # "天使基金项目基金规模" → "天使基金项目"
+        name = _strip(name)
+        if is_project_name(name, False):
+            names.append(Name(name, m.start(), "created"))
+    for m in _STATED.finditer(body):
+        name = _strip(m.group(1))
+        if is_project_name(name, False):
+            names.append(Name(name, m.start(1), "created"))
+    for m in _BUILT.finditer(body):
+        for item in _split_list(m.group(1)):
+            if is_project_name(item, False) and "的" not in item and _called_a_project(body, item, m.start()):
+                names.append(Name(item, m.start(), "built"))
+    return names
+
+
+def _called_a_project(body: str, name: str, here: int) -> bool:
+    """True when the text elsewhere names this facility again, or calls its stem a 项目."""
+    stem = _NAME_END.sub("", name)
+    if body.count(name) > 1:
+        return True
+    shortest = max(4, round(0.6 * len(stem)))
+    return any(body.find(stem[:n] + "项目") not in (-1, here) for n in range(len(stem), shortest - 1, -1))
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s“”\"'·、,:()\-—&的]", "", name)
+
+
+def same_project(a: str, b: str) -> bool:
+    """Two spellings of one project: one contains most of the other, "X项目" names the start of
+    "X超级工厂", or they differ in a character or two ("星舰"/"星艦" leftovers, "的")."""
+    a, b = _key(a), _key(b)
+    short, long_ = sorted((a, b), key=len)
+    if not short:
+        return False
+    if short in long_ and len(short) / len(long_) >= 0.6:
+        return True
+    stem = short[:-2] if short.endswith("项目") else short
+    if len(stem) >= 4 and long_.startswith(stem):
+        return True
+    if re.findall(r"[\d一二三四五六七八九十]+期", a) != re.findall(r"[\d一二三四五六七八九十]+期", b):
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+def merge_names(names: list[Name]) -> list[Name]:
+    """One entry per project, keeping the spelling of the strongest, earliest source."""
+    kept: list[Name] = []
+    for name in sorted(names, key=lambda n: (_STRENGTH[n.source], n.start)):
+        if not any(same_project(name.text, k.text) for k in kept):
+            kept.append(name)
+    return sorted(kept, key=lambda n: n.start)
+
+
+def project_investments(body: str, names: list[Name], amounts: list[Amount],
+                        total: Amount | None) -> list[tuple[Name, Amount | None]]:
+    """Each project with the investment stated for it alone: a figure in its own clause or the next
+    one, in a sentence naming no other project; the headline total for a lone headline project."""
+    result = []
+    event_names = [n for n in names if n.source == "event"]
+    for name in names:
+        start = max(body.rfind(c, 0, name.start) for c in "。;\n") + 1
+        end = min((i for i in (body.find(c, name.start) for c in "。;\n") if i >= 0), default=len(body))
+        reach = [m.start() for m in re.finditer(r"[,:]", body[name.start:end])]
+        reach_end = name.start + reach[1] if len(reach) > 1 else end
+        others = [n for n in names if n is not name and start <= n.start < end]
+        own = [a for a in amounts if name.start <= a.start < reach_end and a.kind in ("total", "investment")]
+        if own and not others:
+            result.append((name, own[0]))
+        elif total and len(event_names) == 1 and name is event_names[0] and len(names) <= 4:
+            result.append((name, total))
+        else:
+            result.append((name, None))
+    return result

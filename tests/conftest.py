@@ -1,0 +1,64 @@
+"""Shared fixtures: real sample-site servers on free loopback ports, temporary databases, the CLI."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sample_sites import seeds_for
+from sample_sites.server import SampleSitesServer
+from yrdwatch.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED_ARTICLES = ROOT / "sample_sites" / "content" / "seed_articles"
+
+
+@pytest.fixture
+def sample_server():
+    """A fresh sample-sites server (so the 500-once page fails once again) on a free port."""
+    server = SampleSitesServer("127.0.0.1", 0).start_in_thread()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def sample_seeds(sample_server, tmp_path):
+    return seeds_for(sample_server.base_url, tmp_path)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "yrdwatch.db"
+
+
+@pytest.fixture
+def run_cli(db_path):
+    """Invoke ``yrdwatch --db <tmp db> ARGS`` in-process; returns click's Result."""
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(cli, ["--db", str(db_path), *map(str, args)], catch_exceptions=False)
+
+    return run
+
+
+def shared_path(*parts) -> Path:
+    """A file under ../shared, or skip: third-party fixtures are read in place, never copied."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not present (../shared is only beside a development checkout)")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch):
+    # Crawls must reach 127.0.0.1 directly even where a proxy is configured.
+    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    yield
+    os.environ.pop("YRDWATCH_TEST", None)

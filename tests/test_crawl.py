@@ -1,0 +1,125 @@
+"""End to end: crawl the sample sites over real HTTP on 127.0.0.1 into a real SQLite file."""
+import json
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from sample_sites import seeds_for
+from sample_sites.server import SampleSitesServer
+from sample_sites.site import CONTENT, FAULTS
+from yrdwatch.cli import cli
+
+
+def crawl(db_path, seeds):
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "crawl", "--seeds", str(seeds), "--json"],
+                                catch_exceptions=False)
+    runs = [json.loads(line) for line in result.output.splitlines() if line.strip()]
+    return result, {run["source"]: run for run in runs}
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    """One crawl of a fresh sample-sites server, shared by the read-only checks below."""
+    tmp = tmp_path_factory.mktemp("crawl")
+    server = SampleSitesServer("127.0.0.1", 0).start_in_thread()
+    seeds, db_path = seeds_for(server.base_url, tmp), tmp / "yrdwatch.db"
+    result, runs = crawl(db_path, seeds)
+    db = sqlite3.connect(db_path)
+    db.row_factory = sqlite3.Row
+    yield result, runs, db, server, (db_path, seeds)
+    db.close()
+    server.shutdown()
+    server.server_close()
+
+
+def url_of(server, story_id):
+    story = next(s for s in server.site.stories if s.id == story_id)
+    return server.base_url + story.path
+
+
+def test_every_sample_article_is_stored(crawled):
+    result, runs, db, server, _ = crawled
+    assert result.exit_code == 0, result.output
+    assert set(runs) == {"sample-liangxi", "sample-suzhou", "sample-yrdnews"}
+    for run in runs.values():
+        assert run["status"] == "finished"
+        for key in ("requests", "article_pages", "new_articles", "duplicates", "announcements", "errors"):
+            assert isinstance(run[key], int)
+    stored = {row["url"] for row in db.execute("select url from articles")}
+    assert stored == {server.base_url + s.path for s in server.site.stories}
+    assert sum(r["new_articles"] for r in runs.values()) == len(stored)
+
+
+def test_reprints_are_marked_not_dropped(crawled):
+    _, runs, db, server, _ = crawled
+    pairs = [("seed-004-liangxi-signing", "yrd-liangxi-signing-reprint"),  # Traditional vs Simplified
+             ("sz-2023-0228-sip-ic-kaigong", "yrd-2023-0301-sip-ic-reprint")]
+    for a, b in pairs:
+        rows = {r["url"]: r for r in db.execute("select url, duplicate_of, similarity from articles where url in (?, ?)",
+                                                 [url_of(server, a), url_of(server, b)])}
+        assert len(rows) == 2
+        marked = [r for r in rows.values() if r["duplicate_of"]]
+        assert len(marked) == 1 and marked[0]["duplicate_of"] in rows and marked[0]["similarity"] >= 0.5
+    different = [url_of(server, "lx-2024-0315-sensor-signing"), url_of(server, "lx-2024-0521-medical-signing")]
+    assert not db.execute("select count(*) from articles where url in (?, ?) and duplicate_of is not null",
+                          different).fetchone()[0]
+    assert sum(r["duplicates"] for r in runs.values()) == 2
+
+
+def test_no_boilerplate_headline_in_any_stored_text(crawled):
+    _, _, db, _, _ = crawled
+    headlines = [h.strip() for h in (CONTENT / "headlines.txt").read_text(encoding="utf-8").splitlines() if h.strip()]
+    for row in db.execute("select url, text from articles"):
+        leaked = [h for h in headlines if h in row["text"]]
+        assert not leaked, f"{row['url']} keeps {leaked[:2]}"
+        assert "相关阅读" not in row["text"] and "ICP备" not in row["text"]
+
+
+def test_seed_articles_give_announcements(crawled):
+    _, _, db, server, _ = crawled
+    for story_id in ("seed-000-fenhu-signing", "seed-002-qingpu-parks", "seed-004-liangxi-signing"):
+        rows = db.execute("select event_type from announcements where article_url = ?", [url_of(server, story_id)]).fetchall()
+        assert rows and rows[0]["event_type"] == "签约", story_id
+
+
+def test_broken_pages_are_recorded_and_the_crawl_goes_on(crawled):
+    _, runs, db, server, _ = crawled
+    errors = {r["url"]: r["reason"] for r in db.execute("select url, reason from crawl_errors")}
+    assert errors[server.base_url + FAULTS["missing"]] == "HTTP 404"
+    assert "truncated" in errors[server.base_url + FAULTS["truncated"]]
+    assert server.base_url + FAULTS["robots"] not in errors
+    assert runs["sample-liangxi"]["skipped"] >= 1  # the robots.txt-disallowed article
+    assert server.hits.get(FAULTS["robots"]) is None  # never requested
+    fail_once = next(p for p, r in server.site.resources.items() if r.fault == "fail-once")
+    assert server.hits[fail_once] == 2  # 500, then retried successfully
+    assert db.execute("select 1 from articles where url = ?", [server.base_url + fail_once]).fetchone()
+    details = {e["url"] for run in runs.values() for e in run["error_details"]}
+    assert details == set(errors)
+
+
+def test_encodings_are_read_right(crawled):
+    _, _, db, server, _ = crawled
+    gbk = db.execute("select encoding, text from articles where url = ?",
+                     [url_of(server, "sz-2024-0926-changshu-touchan")]).fetchone()
+    liar = db.execute("select encoding, text from articles where url = ?",
+                      [url_of(server, "lx-2023-1120-kaigong")]).fetchone()
+    assert gbk["encoding"] == "gb18030" and "常熟" in gbk["text"]
+    assert liar["encoding"] == "utf-8" and "开工" in liar["text"]
+    traditional = db.execute("select script, text from articles where url = ?",
+                             [url_of(server, "seed-004-liangxi-signing")]).fetchone()
+    assert traditional["script"] == "traditional" and "簽約" in traditional["text"] and "(qiān)" not in traditional["text"]
+
+
+def test_second_crawl_is_idempotent_and_downloads_no_article(crawled):
+    _, _, db, _, (db_path, seeds) = crawled
+    before = {t: db.execute(f"select count(*) from {t}").fetchone()[0]
+              for t in ("articles", "announcements", "projects", "project_mentions")}
+    result, runs = crawl(db_path, seeds)
+    assert result.exit_code == 0
+    after = {t: db.execute(f"select count(*) from {t}").fetchone()[0] for t in before}
+    assert after == before
+    for run in runs.values():
+        assert run["new_articles"] == 0
+    # Only the pages that failed last time (404, truncated) are asked for again.
+    assert sum(r["article_pages"] for r in runs.values()) <= 2 * 3

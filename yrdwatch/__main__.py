@@ -1,0 +1,3 @@
+from yrdwatch.cli import cli
+
+cli(prog_name="yrdwatch")
