@@ -51,7 +51,7 @@ class RunRecorder:
         if stored in ("new", "updated"):
             self.counters[f"{stored}_articles"] += 1
             self.counters["announcements"] += len(item["article"].announcements)
-            self.counters["duplicates"] += bool(item.get("duplicate_of"))
+            self.counters["duplicates"] += bool(item.get("duplicate_of") or item.get("supersedes"))
 
     def item_dropped(self, item, response, exception, spider):
         self.error(url=item.get("url") or response.url, reason=str(exception))

@@ -67,17 +67,30 @@ class ExtractPipeline:
 
 
 class DedupPipeline(_DatabaseStage):
-    """MinHash signature, and the stored article this one nearly duplicates (if any)."""
+    """MinHash signature, and the stored article this one nearly duplicates (if any).
+
+    The original of a story is its earliest-published copy: when a reprint was stored first and
+    the original arrives later, the original takes over (``supersedes``) and the copies point to it.
+    """
 
     def process_item(self, item):
         index = shared_index(self.db_path, self.threshold)
         sig = signature(item["article"].analysis_text)
         match = index.check(sig, exclude=item["url"])
-        item["signature"] = signature_to_bytes(sig)
-        item["duplicate_of"] = self.store.duplicate_root(match.key) if match else None
-        item["similarity"] = match.similarity if match else None
+        item.update(signature=signature_to_bytes(sig), duplicate_of=None, similarity=None, supersedes=None)
+        if match:
+            root = self.store.duplicate_root(match.key)
+            item["similarity"] = match.similarity
+            if _published_before(item["article"].page.published_at, self.store.published_at(root)):
+                item["supersedes"] = root
+            else:
+                item["duplicate_of"] = root
         index.add(item["url"], sig)
         return item
+
+
+def _published_before(ours: str | None, theirs: str | None) -> bool:
+    return bool(ours and theirs) and ours[:19] < theirs[:19]
 
 
 class StorePipeline(_DatabaseStage):
@@ -89,6 +102,8 @@ class StorePipeline(_DatabaseStage):
             item["url"], item["source"], article, signature=item["signature"], duplicate_of=item["duplicate_of"],
             similarity=item["similarity"], raw=item["body"], content_type=item.get("content_type"),
         )
+        if item.get("supersedes"):
+            self.store.make_original(item["url"], item["supersedes"], item["similarity"])
         self.store.mark_seen(item["url"], item["source"], item.get("status") or 200, etag=item.get("etag"),
                              last_modified=item.get("last_modified"), digest=content_hash(article.analysis_text))
         return item

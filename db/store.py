@@ -123,6 +123,18 @@ class Store:
             url = row[0]
         return url
 
+    def published_at(self, url: str) -> str | None:
+        row = self.db.conn.execute("select published_at from articles where url = ?", [url]).fetchone()
+        return row[0] if row else None
+
+    def make_original(self, url: str, old_root: str, similarity: float | None) -> None:
+        """``url`` is the original of ``old_root``'s story: the old root and its copies point to it."""
+        with self.db.atomic():
+            self.db.conn.execute("update articles set duplicate_of = ? where duplicate_of = ?", [url, old_root])
+            self.db.conn.execute("update articles set duplicate_of = ?, similarity = ? where url = ?",
+                                 [url, similarity, old_root])
+            self.db.conn.execute("update articles set duplicate_of = null, similarity = null where url = ?", [url])
+
     def save_meta(self, values: dict) -> None:
         self.db["dedup_meta"].upsert_all([{"key": k, "value": str(v)} for k, v in values.items()], pk="key")
 

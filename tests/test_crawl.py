@@ -55,12 +55,12 @@ def test_reprints_are_marked_not_dropped(crawled):
     _, runs, db, server, _ = crawled
     pairs = [("seed-004-liangxi-signing", "yrd-liangxi-signing-reprint"),  # Traditional vs Simplified
              ("sz-2023-0228-sip-ic-kaigong", "yrd-2023-0301-sip-ic-reprint")]
-    for a, b in pairs:
+    for original, reprint in pairs:  # the original is the earlier-published copy, whichever came first
         rows = {r["url"]: r for r in db.execute("select url, duplicate_of, similarity from articles where url in (?, ?)",
-                                                 [url_of(server, a), url_of(server, b)])}
-        assert len(rows) == 2
-        marked = [r for r in rows.values() if r["duplicate_of"]]
-        assert len(marked) == 1 and marked[0]["duplicate_of"] in rows and marked[0]["similarity"] >= 0.5
+                                                 [url_of(server, original), url_of(server, reprint)])}
+        assert rows[url_of(server, original)]["duplicate_of"] is None
+        assert rows[url_of(server, reprint)]["duplicate_of"] == url_of(server, original)
+        assert rows[url_of(server, reprint)]["similarity"] >= 0.5
     different = [url_of(server, "lx-2024-0315-sensor-signing"), url_of(server, "lx-2024-0521-medical-signing")]
     assert not db.execute("select count(*) from articles where url in (?, ?) and duplicate_of is not null",
                           different).fetchone()[0]

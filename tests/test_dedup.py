@@ -38,3 +38,16 @@ def test_signature_round_trip_through_bytes():
     sig = signature(analysis_text(seed("003_4632641b07faa0c9.txt").text))
     again = signature_from_bytes(signature_to_bytes(sig))
     assert again.jaccard(sig) == 1.0
+
+
+def test_an_original_stored_after_its_reprint_becomes_the_original(run_cli, db_path, tmp_path):
+    import sqlite3
+
+    original = (SEED_ARTICLES / "000_fcb5823ba6dce963.txt").read_text(encoding="utf-8")  # dated 2020-08-12
+    reprint = tmp_path / "reprint.txt"
+    reprint.write_text("发布时间：2020-08-20\n" + to_simplified(strip_pinyin_ruby(original.split("\n", 1)[1])), encoding="utf-8")
+    assert run_cli("ingest", reprint).exit_code == 0
+    assert run_cli("ingest", SEED_ARTICLES / "000_fcb5823ba6dce963.txt").exit_code == 0
+    rows = dict(sqlite3.connect(db_path).execute("select url, duplicate_of from articles"))
+    assert rows[reprint.resolve().as_uri()] == (SEED_ARTICLES / "000_fcb5823ba6dce963.txt").resolve().as_uri()
+    assert rows[(SEED_ARTICLES / "000_fcb5823ba6dce963.txt").resolve().as_uri()] is None
