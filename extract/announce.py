@@ -22,8 +22,8 @@ from extract.parties import find_parties
 from extract.places import find_mentions, find_parks, resolve_place
 from extract.projects import Name, find_created_names, find_project_names, merge_names, project_investments
 
-# The event vocabulary. Hand-written because it *is* the definition of what the crawler tracks;
-# first match wins inside a clause, so 签约 outranks the 落地 of "签约落地".
+# The event vocabulary. Hand-written because it *is* the definition of what the crawler tracks.
+# Inside one clause a specific event outranks 落户/落地 ("签约落地", "落户并签约").
 EVENT_WORDS: tuple[tuple[str, str], ...] = (
     ("签约", r"签约|(?:签订|签署|签下)[^,;。]{0,24}?(?:协议|合同|备忘录|意向书)"),
     # The lookarounds keep out words that merely contain an event word: 展开工作, 拉动工业, 开业务.
@@ -37,31 +37,38 @@ EVENT_WORDS: tuple[tuple[str, str], ...] = (
 )
 _EVENT = re.compile("|".join(f"(?P<e{i}>{p})" for i, (_, p) in enumerate(EVENT_WORDS)))
 # Words before the event word that make it a plan, a wish or a negation rather than a fact.
-_NOT_YET = re.compile(r"将|预计|计划|拟|有望|力争|争取|准备|筹备|推进|推动|加快|确保|年内|年底前|下一步|未来|"
+_NOT_YET = re.compile(r"将|预计|计划|拟|有望|力争|争取|准备|筹备|推进(?!会|大会)|推动|加快|确保|年内|年底前|下一步|未来|"
                       r"希望|期待|力促|谋划|预期|可望|能否|是否|如何|需要|有待|(?:未|不|没有|暂缓)(?:正式|全面)?$")
-# Right after the event word: a time clause ("投产后", "揭牌以来") or a noun ("开工率").
+# Right after the event word: a time clause ("投产后", "揭牌以来", "投产20年来") or a noun ("开工率").
 _SUBORDINATE = re.compile(r"^(?:后|以后|之后|以来|前|之前|时|期间|率|条件|手续|许可|证|人|方|者|权|作家|艺人|"
-                          r"球员|歌手|政策|限制|门槛|、)")
+                          r"球员|歌手|政策|限制|门槛|、|\d+多?(?:周)?年)")
 # Aggregate statistics ("今年以来全市新开工项目120个") and policy rules ("对新落户项目给予奖励")
 # report no event of their own; a "其中" sentence belongs to the one before it. Period words such
-# as 一季度 or 亿元以上 also name ceremonies ("一季度亿元以上项目集中开工仪式"), so they count only
-# where no ceremony is described.
-_STATISTICS = re.compile(r"今年以来|年以来|同比|环比|去年同期|截至|截止|完成投资|累计完成|增长\d|下降\d|"
+# as 三季度 or 亿元以上 also name ceremonies ("三季度亿元以上项目集中签约仪式"), so they count only
+# where the article has described no ceremony up to that sentence.
+_STATISTICS = re.compile(r"今年以来|年以来|今年前|前[一二三]季度|同比|环比|去年同期|截至|截止|完成投资|累计完成|"
+                         r"增长\d|下降\d|"
                          r"给予|予以|奖励|补贴|扶持|若干政策|若干措施|实施办法|实施细则")
 _PERIOD_TOTALS = re.compile(r"上半年|下半年|季度|1-\d{1,2}月|\d{1,2}-\d{1,2}月|全年|亿元以上|"
                             r"新(?:开工|签约|投产|竣工|落户)|全(?:市|省|区|县|国)[^,;。]{0,4}(?:累计|共|新)")
 _CEREMONY = re.compile(r"仪式|现场|集中(?:签约|开工|投产|竣工)|举行|举办|活动上|大会上")
-# Public services and consumer venues are not the investment projects this crawler follows.
-_NOT_A_PROJECT = re.compile(r"医院|分院|院区|学校|中学|小学|幼儿园|养老院|敬老院|景区|乐园|公园|博物馆|图书馆|"
-                            r"体育馆|剧院|门店|商场|超市|餐厅|酒店|家庭医生|医生|学生|毕业生|球员|艺人|人才|户籍|户口|"
-                            r"、$")
+# Public services, consumer venues and people (家庭医生签约, 人才落户) are not the investment
+# projects this crawler follows.
+_NOT_INVESTMENT = re.compile(r"医院|分院|院区|学校|中学|小学|幼儿园|养老院|敬老院|景区|乐园|公园|博物馆|图书馆|"
+                             r"体育馆|剧院|门店|商场|超市|餐厅|酒店|医生|学生|毕业生|球员|艺人|人才|户籍|户口")
+# Said before the event word, these place it in the past of the story.
+_EARLIER = re.compile(r"此前|早在|曾经|曾|去年|前年")
 _SENTENCE_END = re.compile(r"[。!;\n]|\?(?![,;.:A-Za-z])")
 _CLAUSE_END = re.compile(r"[,:]")
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_YEAR = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
 _DATE = re.compile(r"(?:((?:19|20)\d{2})年)?(\d{1,2})月(?:(\d{1,2})[日号])?")
+_DAY_ONLY = re.compile(r"(?<![\d月.-])(\d{1,2})日")  # "26日上午": a day of the page's month
 _RECENT = re.compile(r"日前|近日|近期|今天|今日|昨天|昨日")
 # "临港与常熟缘起于6年前,2017年…": the page's own year, when the page does not carry a date.
 _YEARS_AGO = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,2})年前[,]?\s*((?:19|20)\d{2})年")
+
+
+DateParts = tuple[int | None, int | None, int | None]  # (year, month, day) of the page
 
 
 @dataclass
@@ -71,7 +78,17 @@ class Mention:
     trigger: int  # offset of the event word in the body
     trigger_end: int
     span: tuple[int, int]  # the clauses this mention owns
-    clause: tuple[int, int]
+    clause: tuple[int, int]  # the clause holding the event word
+
+
+@dataclass
+class Event:
+    """The mentions of one event type with the evidence their clauses hold."""
+    event_type: str
+    mentions: list[Mention]
+    names: list[Name]
+    counts: list[int]
+    money: list[Amount]
 
 
 def announcements_from_text(text: str, title: str | None = None,
@@ -80,53 +97,67 @@ def announcements_from_text(text: str, title: str | None = None,
     body = _body(text, title)
     sentences = split_sentences(body)
     ref = reference_date(published_at, body)
-    mentions = find_event_mentions(body, sentences, ref[0])
+    mentions = find_event_mentions(body, sentences, ref)
     amounts = find_amounts(body)
-    groups: dict[str, list[Mention]] = {}
-    for mention in mentions:
-        groups.setdefault(mention.event_type, []).append(mention)
-    found = []
-    for event_type, group in groups.items():
-        names = [n for m in group
-                 for n in find_project_names(body, m.span, m.clause, (m.trigger, m.trigger_end), event_type)]
-        counts = [n for m in group for pos, n in find_counts(body[m.clause[0]:m.span[1]])]
-        money = [a for a in amounts if any(m.span[0] <= a.start < m.span[1] for m in group)
-                 and a.kind in ("total", "investment")]
-        if names or counts or money:
-            found.append((event_type, group, names, counts, money))
-    if len(found) > 1:  # a bare 落户/落地 is an announcement only when nothing more specific is
-        found = [f for f in found if f[0] != "other"]
-    if not found:
+    events = sorted(find_events(body, mentions, amounts), key=lambda e: _headline_rank(e, title))
+    if not events:
         return []
-    found.sort(key=lambda f: _headline_rank(f, title))
-    place = resolve_place(_weighted_mentions(body, found[0][1], sentences))
-    extra = [n for n in find_created_names(body) if not _STATISTICS.search(_sentence_of(body, sentences, n.start))]
-    announcements = []
-    for i, (event_type, group, names, counts, money) in enumerate(found):
-        total = _total(body, money, amounts, sentences, mentions) if i == 0 else _first_total(money)
-        projects = merge_names(names + (extra if i == 0 else []))
-        focus = "".join(body[m.span[0]:m.span[1]] for m in group)
+    place = resolve_place(_weighted_mentions(body, events[0].mentions))
+    extra = [n for n in find_created_names(body)
+             if not _is_statistical(_sentence_of(body, sentences, n.start))]
+    announcements: list[Announcement] = []
+    for i, event in enumerate(events):
+        total = _first_total(event.money) if i else _total(body, event.money, amounts, sentences, mentions)
+        projects = merge_names(event.names + (extra if i == 0 else []))
+        spans = [body[m.span[0]:m.span[1]] for m in event.mentions]
         announcements.append(Announcement(
-            event_type=event_type,
-            event_date=event_date(body, group, sentences, ref),
+            event_type=event.event_type,
+            # Events reported alongside the headline without a date of their own ("活动上,10个项目
+            # 揭牌") happened at the same occasion.
+            event_date=(event_date(body, event.mentions, sentences, ref)
+                        or (announcements[0].event_date if i else None)),
             province=place[0], city=place[1], district=place[2],
-            park=_park(body, group, projects, event_type),
+            park=_park(body, event.mentions, projects, event.event_type),
             total_investment_cny=total.value if total else None,
             investment_qualifier=total.qualifier if total else None,
             currency=total.currency if total else None,
-            project_count=max(counts) if counts else None,
+            project_count=max(event.counts) if event.counts else None,
             projects=[Project(n.text, a.value if a else None, a.currency if a else None)
                       for n, a in project_investments(body, projects, amounts, total)],
-            industries=find_industries(body, focus),
-            parties=find_parties([body[m.span[0]:m.span[1]] for m in group], body) if i == 0 else [],
+            industries=find_industries(body, "".join(spans)),
+            parties=find_parties(spans, body) if i == 0 else [],
         ))
     return announcements
 
 
+def find_events(body: str, mentions: list[Mention], amounts: list[Amount]) -> list[Event]:
+    """One event per type among the mentions, kept when its clauses name a project, count
+    projects or state an investment."""
+    by_type: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        by_type.setdefault(mention.event_type, []).append(mention)
+    events = []
+    for event_type, group in by_type.items():
+        names = [n for m in group
+                 for n in find_project_names(body, m.span, m.clause, (m.trigger, m.trigger_end), event_type)]
+        counts = [c for m in group for c in find_counts(body[m.clause[0]:m.span[1]])]
+        money = [a for a in amounts if any(m.span[0] <= a.start < m.span[1] for m in group)
+                 and a.kind in ("total", "investment")]
+        # "两国签署12项合作协议" alone is diplomacy; a count says "projects" only when it counts 项目.
+        if names or money or any(c.noun == "项目" for c in counts):
+            events.append(Event(event_type, group, names, [c.n for c in counts], money))
+    if len(events) > 1:  # a bare 落户/落地 is an announcement only when nothing more specific is
+        events = [e for e in events if e.event_type != "other"]
+    return events
+
+
 def _body(text: str, title: str | None) -> str:
-    """The text to read: tail lists cut, bulleted headline lines dropped, the title in front."""
+    """The text to read: tail lists cut, the title in front, and no stray headline lines: after
+    the first line, a line without a sentence end ("浙江宁波:50亿元新材料项目开工") is a link to
+    another article, not part of this one."""
     lines = [ln.strip() for ln in cut_boilerplate(text).splitlines()]
-    lines = [ln for ln in lines if ln and ln[0] not in "-·•*●◆▪>"]
+    lines = [ln for i, ln in enumerate(lines)
+             if ln and ln[0] not in "-·•*●◆▪>" and (i == 0 or re.search(r"[。!?]", ln))]
     if title and title.strip() and not (lines and title.strip() in lines[0]):
         lines.insert(0, title.strip())
     return "\n".join(lines)
@@ -153,79 +184,114 @@ def _clauses(body: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def reference_date(published_at: str | None, body: str) -> tuple[int | None, int | None, int | None]:
+def reference_date(published_at: str | None, body: str) -> DateParts:
     """(year, month, day) of the page: from ``published_at``, else a year the text implies."""
-    if published_at:
-        parts = re.findall(r"\d+", published_at)[:3]
-        if len(parts) == 3:
-            return int(parts[0]), int(parts[1]), int(parts[2])
+    parts = [int(p) for p in re.findall(r"\d+", published_at or "")[:3]]
+    if parts:
+        return tuple(parts + [None] * (3 - len(parts)))
     m = _YEARS_AGO.search(body)
     if m:
         return int(m.group(2)) + int(parse_number(m.group(1)) or 0), None, None
     return None, None, None
 
 
-def find_event_mentions(body: str, sentences: list[tuple[int, int]], year: int | None) -> list[Mention]:
+def find_event_mentions(body: str, sentences: list[tuple[int, int]], ref: DateParts) -> list[Mention]:
     """Every clause that reports an event as a fact, with the clauses it owns."""
-    mentions, statistical = [], False
+    mentions, statistical, ceremony = [], False, False
     for s_index, (s_start, s_end) in enumerate(sentences):
-        continues = re.match(r"\s*(?:其中|另外|此外)", body[s_start:s_end]) is not None
-        statistical = bool(_STATISTICS.search(body, s_start, s_end) or (
-            _PERIOD_TOTALS.search(body, s_start, s_end) and not _CEREMONY.search(body, s_start, s_end))
-        ) or (continues and statistical)
+        sentence = body[s_start:s_end]
+        continues = re.match(r"\s*(?:其中|另外|此外)", sentence) is not None
+        statistical = _is_statistical(sentence, ceremony) or (continues and statistical)
+        ceremony = ceremony or bool(_CEREMONY.search(sentence))
         if statistical:
             continue
-        found = []
-        for c_start, c_end in _clauses(body, s_start, s_end):
-            hit = _clause_event(body, c_start, c_end, s_start, year)
-            if hit:
-                found.append((*hit, (c_start, c_end)))
-        for i, (event_type, trigger, trigger_end, clause) in enumerate(found):
-            span_start = s_start if i == 0 else clause[0]
-            span_end = found[i + 1][3][0] if i + 1 < len(found) else s_end
-            mentions.append(Mention(event_type, s_index, trigger, trigger_end, (span_start, span_end), clause))
+        # Every clause with an event word bounds what the clause before it owns, even when it
+        # reports no fact: the output after "预计明年投产" is no part of the signing before it.
+        clauses = _clauses(body, s_start, s_end)
+        found = [(hit, clause) for clause in clauses if (hit := _clause_event(body, *clause, s_start, ref))]
+        starts = [_subject_start(body, clauses, clause) for _, clause in found]
+        for i, ((event_type, trigger, trigger_end, fact), clause) in enumerate(found):
+            span_start = s_start if i == 0 else starts[i]
+            span_end = starts[i + 1] if i + 1 < len(found) else s_end
+            if fact:
+                mentions.append(Mention(event_type, s_index, trigger, trigger_end,
+                                        (span_start, span_end), clause))
     return mentions
 
 
-def _clause_event(body: str, start: int, end: int, sentence_start: int, year: int | None):
-    """(event type, start, end) of the event word in a clause that reports it as a fact, or None."""
+def _subject_start(body: str, clauses: list[tuple[int, int]], clause: tuple[int, int]) -> int:
+    """Where the subject of the event in ``clause`` starts: clauses just before it that only list
+    projects ("投资136.6亿元的A、B等21个产业项目,……等12个项目集中投产") belong to it."""
+    i = clauses.index(clause)
+    while i > 0 and re.search(r"(?:项目|工程|企业)\s*$", body[clauses[i - 1][0]:clauses[i - 1][1]]) \
+            and not _EVENT.search(body, *clauses[i - 1]):
+        i -= 1
+    return clauses[i][0]
+
+
+def _is_statistical(sentence: str, in_ceremony: bool = False) -> bool:
+    return bool(_STATISTICS.search(sentence) or (
+        _PERIOD_TOTALS.search(sentence) and not in_ceremony and not _CEREMONY.search(sentence)))
+
+
+def _clause_event(body: str, start: int, end: int, sentence_start: int, ref: DateParts):
+    """(event type, start, end, reported as a fact) for the clause's event word — the first one
+    reported as a fact, a specific one before 落户/落地, else the first one — or None."""
+    first = fallback = None
     for m in _EVENT.finditer(body, start, end):
         event_type = EVENT_WORDS[int(m.lastgroup[1:])][0]
         before, after = body[start:m.start()], body[m.end():end]
-        if _NOT_YET.search(before) or _SUBORDINATE.match(after) or _NOT_A_PROJECT.search(before):
-            continue
-        years = _YEAR.findall(body, sentence_start, m.start())
-        if year and years and int(years[-1]) < year:
-            continue  # background: "2017年双方签订……协议"
-        if re.search(r"此前|早在|曾经|曾|去年|前年", before):
-            continue
-        return event_type, m.start(), m.end()
-    return None
+        fact = not (_NOT_YET.search(before) or _SUBORDINATE.match(after) or _NOT_INVESTMENT.search(before)
+                    # one word in a list ("规划、开建、投运"), or the story's past
+                    or before.endswith("、") or _EARLIER.search(before)
+                    # background: "2017年双方签订……协议"
+                    or _long_before(body[sentence_start:m.start()], ref))
+        if fact and event_type != "other":
+            return event_type, m.start(), m.end(), True
+        if fact:
+            fallback = fallback or (event_type, m.start(), m.end(), True)
+        first = first or (event_type, m.start(), m.end(), False)
+    return fallback or first
 
 
-def _headline_rank(found, title: str | None):
+def _long_before(text: str, ref: DateParts) -> bool:
+    """Whether the last year written in ``text`` lies well before the page's date (a story of
+    January may report "2019年12月30日"; "2017年" in a page of 2023 is history)."""
+    year, month, _ = ref
+    years = _YEAR.findall(text)
+    if not year or not years:
+        return False
+    y, m = int(years[-1][0]), int(years[-1][1] or 0)
+    if m and month:
+        return (year * 12 + month) - (y * 12 + m) > 3
+    return y < year
+
+
+def _headline_rank(event: Event, title: str | None):
     """The headline event: the one the title names, else the earliest sentence; inside one sentence
     the event that carries the money ("3个项目揭牌,签订9项协议,涉及投资154亿元" is a signing)."""
-    event_type, group, names, counts, money = found
-    in_title = bool(title) and any(re.search(p, title) for t, p in EVENT_WORDS if t == event_type)
-    return (not in_title, min(m.sentence for m in group), not money, min(m.trigger for m in group))
+    in_title = bool(title) and any(re.search(p, title) for t, p in EVENT_WORDS if t == event.event_type)
+    return (not in_title, min(m.sentence for m in event.mentions), not event.money,
+            min(m.trigger for m in event.mentions))
 
 
-def event_date(body: str, group: list[Mention], sentences, ref) -> str | None:
-    """The first date the group's mentions give (or, failing that, the sentence that leads into
-    the first of them: "11月8日,投洽会开幕。签约仪式上,……"), completed with the page's year."""
+def event_date(body: str, group: list[Mention], sentences, ref: DateParts) -> str | None:
+    """The first date the group's mentions give — failing that, the sentence that leads into the
+    first of them ("11月8日,投洽会开幕。签约仪式上,……") or the lead — with the page's year."""
     first = min(group, key=lambda m: m.trigger)
-    places = [span for m in sorted(group, key=lambda m: m.trigger) for span in (m.span, sentences[m.sentence])]
+    places = [span for m in sorted(group, key=lambda m: m.trigger)
+              for span in (m.span, sentences[m.sentence])]
     if first.sentence > 0:
         places.append(sentences[first.sentence - 1])
+    places += sentences[:3]  # the lead, where news dates its story
     for start, end in places:
-        found, date = _date_in(body[start:end], ref)
-        if found:
-            return date
+        dated, when = _date_in(body[start:end], ref)
+        if dated:
+            return when
     return None
 
 
-def _date_in(text: str, ref) -> tuple[bool, str | None]:
+def _date_in(text: str, ref: DateParts) -> tuple[bool, str | None]:
     """(whether ``text`` dates the event, the date as YYYY-MM-DD / YYYY-MM when the year is known)."""
     year, month, day = ref
     m = _DATE.search(text)
@@ -237,6 +303,11 @@ def _date_in(text: str, ref) -> tuple[bool, str | None]:
         if not y or not 1 <= mo <= 12:
             return True, None
         return True, f"{y:04d}-{mo:02d}-{int(m.group(3)):02d}" if m.group(3) else f"{y:04d}-{mo:02d}"
+    only_day = _DAY_ONLY.search(text)
+    if only_day and year and month and day and 1 <= int(only_day.group(1)) <= 31:
+        d = int(only_day.group(1))
+        y, mo = (year, month) if d <= day else (year - (month == 1), (month - 2) % 12 + 1)
+        return True, f"{y:04d}-{mo:02d}-{d:02d}"
     recent = _RECENT.search(text)
     if not recent:
         return False, None
@@ -248,7 +319,7 @@ def _date_in(text: str, ref) -> tuple[bool, str | None]:
     return True, f"{year:04d}-{month:02d}"
 
 
-def _weighted_mentions(body: str, group: list[Mention], sentences):
+def _weighted_mentions(body: str, group: list[Mention]):
     """Place mentions of the whole body; those in the headline event's own clauses count double."""
     places = find_mentions(body)
     for place in places:
@@ -269,7 +340,8 @@ def _total(body, money, amounts, sentences, mentions) -> Amount | None:
     if own:
         return own
     event_sentences = {m.sentence for m in mentions}
-    free = [a for a in amounts if a.kind == "total" and not _STATISTICS.search(_sentence_of(body, sentences, a.start))
+    free = [a for a in amounts if a.kind == "total"
+            and not _is_statistical(_sentence_of(body, sentences, a.start))
             and _sentence_index(sentences, a.start) not in event_sentences]
     return free[0] if free else None
 
@@ -289,9 +361,8 @@ def _park(body: str, group: list[Mention], projects: list[Name], event_type: str
         return projects[0].text
     scores: dict[str, float] = {}
     for start, end, name in find_parks(body):
-        after = body[end:end + 4]
-        if after.startswith(("项目", "位于", "建设", "管委会主任")):
-            continue  # part of a project's name, or the subject that is located elsewhere
+        if re.match(r"(?:[一二三四五六七八九十\d]+期|\([^()]{1,6}\))?项目|位于|建设", body[end:end + 8]):
+            continue  # part of a project's name ("X产业园二期项目"), or a subject located elsewhere
         weight = 3.0 if re.search(r"(?:位于|落户|落地|入驻|坐落于|在)\S{0,2}$", body[max(0, start - 5):start]) else 1.0
         if any(m.span[0] <= start < m.span[1] for m in group):
             weight *= 2

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from extract.places import find_mentions
+
 # label → other spellings that mean the same sector (all matched as plain substrings).
 INDUSTRY_LABELS: dict[str, tuple[str, ...]] = {
     "人工智能": ("AI产业", "大模型", "算力"),
@@ -73,9 +75,15 @@ _CATEGORY_WORDS = ("产业", "工业", "都市", "重大", "重点", "优质", "
                    "以上", "百亿", "十亿", "超")
 _GENERIC = re.compile("(?:" + "|".join(sorted(map(re.escape, _CATEGORY_WORDS + tuple(
     s for s, _ in _SPELLINGS)), key=len, reverse=True)) + ")")
+_PERIOD = re.compile(r"[\d一二三四五六七八九十百]+[个家项批]|\d+|[多余等]|第?[一二三四]季度|季度|上半年|下半年|年度|今年|"
+                     r"本年|[春夏秋冬]季|首批|第[一二三四五六七八九十]+批|全(?:市|省|区|县)|“[^”]*”")
 
 
 def is_generic_name(name: str) -> bool:
-    """True when ``name`` is only sector and category words (plus a count): not a project's name."""
-    rest = _GENERIC.sub("", re.sub(r"\d+|[个家项批多余等]", "", name))
+    """True when ``name`` is only places, periods, slogans, sector and category words ("嘉善县一季度
+    重大项目", "29个项目", "“聚力中心化”重大项目", "人工智能产业项目"): a kind of project, not a name."""
+    rest = name
+    for place in reversed(find_mentions(name)):
+        rest = rest[:place.start] + rest[place.end:]
+    rest = _GENERIC.sub("", _PERIOD.sub("", rest))
     return len(rest) < 2

@@ -54,8 +54,8 @@ QUALIFIERS = {"约": "约", "大约": "约", "约合": "约", "近": "近", "将
               "超": "超", "超过": "超", "超出": "超", "逾": "逾", "余": "逾", "多": "逾"}
 
 _COUNT = re.compile(
-    rf"(?P<n>\d+|[{_CN_DIGITS}]+)\s*(?:个|项|批)(?P<what>[^,;。!?:\d]{{0,10}}?)(?:项目|协议|合作事项|工程)"
-    rf"|(?:项目|协议|合作事项)\s*(?:共|合计|共计|总计|累计)?\s*(?P<n2>\d+|[{_CN_DIGITS}]+)\s*(?:个|项)"
+    rf"(?P<n>\d+|[{_CN_DIGITS}]+)\s*(?:个|项|批)(?P<what>[^,;。!?:\d]{{0,10}}?)(?P<noun>项目|协议|合作事项|工程)"
+    rf"|(?P<noun2>项目|协议|合作事项)\s*(?:共|合计|共计|总计|累计)?\s*(?P<n2>\d+|[{_CN_DIGITS}]+)\s*(?:个|项)"
 )
 
 
@@ -97,8 +97,8 @@ def magnitude(mag: str | None) -> int:
 
 def parse_amount(text: str) -> tuple[int, str | None] | None:
     """'约260亿元' → (26000000000, None); '4000万美元' → (40000000, 'USD'); None if no amount."""
-    m = AMOUNT.search(text)
-    return (_value(m), _currency(m)) if m and _value(m) is not None else None
+    amounts = find_amounts(text)
+    return (amounts[0].value, amounts[0].currency) if amounts else None
 
 
 def _value(m: re.Match) -> int | None:
@@ -141,12 +141,16 @@ def find_amounts(text: str) -> list[Amount]:
     for m in AMOUNT.finditer(text):
         value = _value(m)
         mag, cur = m.group("mag") or "", m.group("cur")
-        if value is None or not (cur or mag.endswith("亿")) or (not cur and _MEASURE_AFTER.match(text, m.end())):
+        if value is None or not (cur or mag.endswith("亿")):
+            continue
+        if not cur and _MEASURE_AFTER.match(text, m.end()):
             continue
         if re.match(r"\d", m.group("num")) is None and not mag:
             continue  # "三元" is part of a word more often than money
-        word = m.group("before") or m.group("after") or m.group("extra")
-        amounts.append(Amount(m.start(), m.end(), value, _currency(m), QUALIFIERS.get(word or ""),
+        word = m.group("before") or m.group("after") or m.group("extra") or ""
+        if text[max(0, m.start() - 1):m.start()] == "不":
+            word = ""  # "不超过10亿元" is a ceiling, not "over"
+        amounts.append(Amount(m.start(), m.end(), value, _currency(m), QUALIFIERS.get(word),
                               classify(text, m.start(), m.end()), m.group(0)))
     return _apply_stated_rates(text, amounts)
 
@@ -164,8 +168,15 @@ def _apply_stated_rates(text: str, amounts: list[Amount]) -> list[Amount]:
     return kept
 
 
-def find_counts(text: str) -> list[tuple[int, int]]:
-    """(position, n) for every '29个项目', '9项合作协议', '项目15个' in ``text``."""
+@dataclass
+class Count:
+    start: int
+    n: int
+    noun: str  # 项目 | 协议 | 合作事项 | 工程
+
+
+def find_counts(text: str) -> list[Count]:
+    """Every '29个项目', '9项合作协议', '项目15个' in ``text``."""
     counts = []
     for m in _COUNT.finditer(text):
         raw = m.group("n") or m.group("n2")
@@ -175,5 +186,5 @@ def find_counts(text: str) -> list[tuple[int, int]]:
             continue  # "每一个项目", "第3个项目": not how many there are
         number = parse_number(raw)
         if number is not None and 0 < number < 10_000:
-            counts.append((m.start(), int(number)))
+            counts.append(Count(m.start(), int(number), m.group("noun") or m.group("noun2")))
     return counts

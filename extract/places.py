@@ -41,7 +41,7 @@ class Mention:
 
 
 # Aliases such as 新区 / 高新区 / 城区 are generic words, not names.
-_GENERIC_NAME = re.compile(r"^(?:新区|城区|郊区|矿区|高新区|经开区|产业园|示范区|管理区|市直辖|省直辖|.*直辖.*)$")
+_GENERIC_NAME = re.compile(r"^(?:新区|城区|郊区|矿区|高新区|经开区|产业园|示范区|管理区|.*直辖.*)$")
 _ZONE_NAME = re.compile(r"开发区|高新区|园区|产业园|示范区|管理区|实验区|保税区|新城$|聚集区|食品区|风景名胜区")
 
 
@@ -70,9 +70,9 @@ def _index() -> tuple[dict[str, tuple[Division, ...]], set[str], int]:
                     names[info["_alias"]].add(div)
                     county_aliases.add(info["_alias"])
     # Shanghai, Beijing, Tianjin, Chongqing: the province and its only city are one place.
-    for name, divs in names.items():
-        if any(d.city == d.province for d in divs):
-            divs.discard(Division(next(iter(divs)).province, None, None))
+    for divs in names.values():
+        for municipality in [d.province for d in divs if d.city == d.province]:
+            divs.discard(Division(municipality, None, None))
     for alias in _common_words(county_aliases):
         names[alias] = {d for d in names[alias] if d.county is None or d.county == alias}
     index = {n: tuple(sorted(d, key=lambda x: (x.province, x.city or "", x.county or "")))
@@ -96,6 +96,8 @@ def _common_words(aliases: set[str]) -> set[str]:
 # Context decides how much a mention says about the project's site (hand-written: these are the
 # few ways Chinese news introduces a location; no library classifies them).
 _SITE_BEFORE = re.compile(r"(?:位于|落户|落地|落子|坐落于|坐落在|地处|选址|布局在|扎根|建在|来到)$")
+# "在溧阳投资建设": the place where money is spent is the site as well.
+_SITE_AFTER = re.compile(r"^[^,。;]{0,4}?(?:投资|建设|新建|兴建|打造|布局|设立|开工|投产|竣工|落户|落地)")
 _CEREMONY_AFTER = re.compile(r"^[^,。;]{0,6}?(?:举行|举办|召开|签约|签署|签订|开幕|发布|会见|考察|调研)")
 _ORG_AFTER = re.compile(r"^[\w()]{0,8}?(?:集团|公司|控股|银行|大学|学院|电信|移动|联通|广电|日报|电视台|"
                         r"报社|中心站|医院|证券|股份|研究所)")
@@ -112,7 +114,8 @@ def find_mentions(text: str) -> list[Mention]:
             divs = index.get(name)
             # "通州湾", "金山湖": a short county name glued to a water or street word names that
             # feature, not the county.
-            if divs and not (name in county_aliases and re.match(r"[湾湖岛港路街]", text[i + length:i + length + 1])):
+            feature = re.match(r"[湾湖岛港路街]", text[i + length:i + length + 1])
+            if divs and not (name in county_aliases and feature):
                 bare = name in county_aliases
                 mentions.append(Mention(i, i + length, name, divs, _weight(text, i, i + length, bare), bare))
                 i += length
@@ -129,6 +132,8 @@ def _weight(text: str, start: int, end: int, bare_county: bool) -> float:
         return weight * 3
     if before.endswith(("在", "于")) and _CEREMONY_AFTER.match(after):
         return weight * 0.3
+    if before.endswith(("在", "于")) and _SITE_AFTER.match(after):
+        return weight * 3
     if _ORG_AFTER.match(after) and not _GOV_AFTER.match(after):
         return weight * 0.3
     return weight
@@ -147,12 +152,13 @@ def resolve_place(mentions: list[Mention]) -> tuple[str | None, str | None, str 
     city = _winner(inside, lambda d: d.city if d.province == province else None)
     if city is None:
         return province, None, None
-    district = _winner(inside, lambda d: d.county if d.city == city and not d.zone else None)
+    district = _winner(inside, lambda d: d.county if d.city == city and not d.zone else None, floor=1.0)
     return province, city, district
 
 
-def _winner(mentions: list[Mention], key, dominant: bool = False) -> str | None:
-    """The key with the most weight; an ambiguous name votes only for the keys others support."""
+def _winner(mentions: list[Mention], key, dominant: bool = False, floor: float = 0.0) -> str | None:
+    """The key with the most weight (at least ``floor``: a district named only as the ceremony's
+    venue is not the project's); an ambiguous name votes only for the keys others support."""
     clear: dict[str, float] = defaultdict(float)
     for m in mentions:
         keys = {key(d) for d in m.divisions} - {None}
@@ -170,20 +176,21 @@ def _winner(mentions: list[Mention], key, dominant: bool = False) -> str | None:
     # A page about a cross-border zone (青浦 + 吴江 + 嘉善) has no single province.
     if dominant and len(ranked) > 1 and ranked[0][1] < 1.5 * ranked[1][1]:
         return None
-    return ranked[0][0]
+    return ranked[0][0] if ranked[0][1] >= floor else None
 
 
 # Park and zone names end in one of these (longest first so that 经济技术开发区 beats 开发区).
+# Hand-written: jionlp lists only the zones that have an admin code, not the parks news names.
 _PARK_SUFFIXES = ("高新技术产业开发区", "经济技术开发区", "自由贸易试验区", "综合保税区", "经济开发区",
                   "工业园区", "产业园区", "高新区", "经开区", "开发区", "保税区", "自贸区", "新片区",
                   "科技城", "科学城", "产业园", "科技园", "科创园", "软件园", "创新园", "工业园",
-                  "物流园", "示范区", "产业新城", "产业基地", "工业区")
+                  "物流园", "示范区", "产业新城", "工业区")
 PARK = re.compile(r"[\u4e00-\u9fff·()]{1,18}?(?:" + "|".join(_PARK_SUFFIXES) + ")")
 # Where a park name starts: after a verb or preposition that introduces it.
 _PARK_LEFT_EDGE = re.compile(
     r".*(?:位于|落户|落地|入驻|进驻|地处|坐落|签约|举行|依托|推动|建设|打造|引导|联合|加快|支持|以及|"
     r"还有|包括|成为|围绕|聚焦|可达|近期|日前|近日|目前|今年|去年|实现|形成|作为|通过|进入|"
-    r"[在于与和及、的是为将了对把等到至向从由以让])")
+    r"[在于与和及、的是为将了对把等到至向从由以让年])")
 _GENERIC_PARK_START = re.compile(r"^(?:各类|各|该|此|这|一|多|首|本|全|周边|相关|重点|特色|标杆|其他|产业|"
                                  r"园区|合作|先行|新)")
 
@@ -206,9 +213,11 @@ def strip_address(name: str) -> str:
 
 
 def _park_name_left(rest: str) -> bool:
-    """Whether ``rest`` still has a name of its own in front of its park suffix."""
+    """Whether ``rest`` still has a name of its own in front of its park suffix: "张江科学城" does,
+    "高新技术产业园区" is only a kind of park."""
     suffix = next((s for s in _PARK_SUFFIXES if rest.endswith(s)), "")
-    return len(rest) - len(suffix) >= 2
+    own = re.sub(r"高新技术|经济技术|高新|经济|技术|产业|工业|科技|现代|综合|国家级|省级", "", rest[:len(rest) - len(suffix)])
+    return len(own) >= 2
 
 
 def find_parks(text: str) -> list[tuple[int, int, str]]:

@@ -1,9 +1,10 @@
 """Project names as written, from the clauses that report an event and from a few other places.
 
-Names come from four constructions, strongest first:
+Names come from these constructions, strongest first:
 - the event clause itself: "X项目日前签约落地", "A、B、C等3个项目揭牌", "共签约A、B、C等4个项目";
 - a list announced in an event sentence: "其中有A、B、C等", "分别是A、B、C", "具体包括A、B";
-- a company or fund the parties set up: "合资组建X公司", "设立X基金项目";
+- a company or fund the parties set up ("合资组建X公司", "设立X基金项目"), or a project introduced
+  with its own investment ("X项目总投资50亿元", "总投资30亿元的X项目");
 - a facility the text builds ("打造X超级工厂") and elsewhere calls a 项目 ("X项目将……").
 Each candidate must look like a name: not a clause, not only category words ("29个项目",
 "人工智能产业项目"), and, outside lists, ending the way project names end.
@@ -25,34 +26,40 @@ _STRENGTH = {"event": 0, "list": 0, "created": 1, "built": 2}
 @dataclass
 class Name:
     text: str
-    start: int  # offset of the name's clause in the body
-    source: str  # event | list | created | built
+    start: int  # where the name is written in the body
+    source: str  # event | list | created | built (see _STRENGTH)
 
 
 # How project and facility names end (hand-written: Chinese naming of projects and facilities).
 _NAME_END = re.compile(r"(?:项目|工程|工厂|基地|产业园|园区|园|城|港|谷|中心|总部|研究院|研究所|实验室|公司|"
-                       r"生产线|产线|平台|社区|大厦|示范区|开发区|办事处|创新院|孵化器|超级工厂)$")
+                       r"生产线|产线|平台|社区|大厦|示范区|开发区|办事处|创新院|孵化器|超级工厂)(?:\([^()]{1,8}\))?$")
+# Verbs and adverbs that show a candidate is a piece of clause, not a name.
 _CLAUSE_WORDS = re.compile(r"将|是|为了|通过|进行|实现|推动|围绕|提供|打造|形成|具有|已|正在|目前|主要|计划|"
-                           r"预计|未来|带动|发挥|包括|其中|成功|引入|引进|一批|分别|有关|举行|举办|召开|启动")
+                           r"预计|未来|带动|发挥|包括|其中|成功|引入|引进|一批|分别|有关|举行|举办|召开|启动|宣布|表示")
 _NOT_A_PROJECT = re.compile(r"医院|分院|院区|学校|中学|小学|幼儿园|养老院|景区|乐园|公园|仪式|大会|会议|活动|"
                             r"签约|战略合作|合作协议|框架协议|协议|备忘录")
+# What stands around a name in an event clause: "X项目日前在上海签约", "随着X于6月21日开园".
 _TRAILING = re.compile(r"(?:正式|顺利|成功|隆重|集中|举行|举办|进行|完成|实现|宣布|已经|已|了|全面|战略|合作|"
                        r"共同|同步|现场|并|即|也|均|都|又|再|首次|当日|当天|日前|近日|今天|今日|昨天|昨日|"
-                       r"[上下]午|在[^、,]{1,12}|于[^、,]{1,12})$")
-_LEADING = re.compile(r"^(?:随着|其中|此外|同时|据悉|另外|目前|近期|又有|还有|共有|另有|当天|日前|近日|今天|今日|"
-                      r"\d{4}年|\d{1,2}月\d{1,2}日|[上下]午|今年|由|让|使|有|和|以及|及|与[^、]{1,10}合作的|"
+                       r"[上下]午|在[^、,]{1,20}|于[^、,]{1,20})$")
+# A dateline ("本报讯(记者 X)", "新华社南京8月7日电") is not part of the first sentence's subject.
+_LEADING = re.compile(r"^(?:[^,。]{0,30}?(?:报讯|网讯|社讯|台讯|日讯|日电)\s*(?:\([^()]*\))?|"
+                      r"随着|其中|此外|同时|据悉|另外|目前|近期|此次|本次|这次|又有|还有|共有|另有|"
+                      r"当天|日前|近日|今天|今日|"
+                      r"\d{4}年|\d{1,2}月\d{1,2}日|[上下]午|今年|由|让|使|和|以及|及|与[^、]{1,10}合作的|"
                       r"位于[^、]{1,20}的|(?:总投资|计划投资|投资)[^、的]{1,16}的)")
-_LIST_CUE = re.compile(r"其中有|其中包括|具体包括|包括|分别是|分别为|主要有|如")
+_LIST_CUE = re.compile(r"其中有|其中包括|具体包括|包括|分别是|分别为|主要有|例如|比如|诸如")
 _CREATED = re.compile(r"(?:设立|组建|成立|注册|新设)([^,;。、:]{2,30}(?:有限公司|股份公司|公司|基金|研究院|总部))")
 # "奇瑞新能源汽车零部件产业园项目总投资50亿元": a project introduced by its own investment.
 _STATED = re.compile(r"(?:^|[,;。:\n])(?:其中|此外|另外|同时)?,?([^,;。:\n]{3,40}?项目)(?:计划)?(?:总投资|投资总额|投资)"
-                     r"(?:额)?(?:约|超过|超|达|近|逾)?\d")
-_BUILT = re.compile(r"(?:打造|建设|新建)([^,;。:]{4,60})")
+                     r"(?:额)?(?:约|超过|超|达|近|逾)?\d"
+                     r"|(?:计划)?总投资(?:约|超过|超|达|近|逾)?[\d.]+[亿万]?[^,;。:的]{0,3}的([^,;。:\n]{3,40}?项目)")
+_BUILT = re.compile(r"(?:打造|建设|新建|共建|兴建|投建)([^,;。:]{4,60})")
 _AND = re.compile(r"以及|和|及|与")
 
 
 # "德国博世集团投资10亿欧元建设的X基地": what precedes 的 there is the investor and the deal.
-_DEAL_BEFORE = re.compile(r"^.*(?:投资|建设|打造|引进|投建|出资)[^的]*的(?=[^的]{3,})")
+_DEAL_BEFORE = re.compile(r"^.*(?:投资|建设|打造|引进|投建|出资|开发|兴建|承建|共建)[^的]*的(?=[^的]{3,})")
 
 
 def _strip(name: str) -> str:
@@ -66,18 +73,22 @@ def _strip(name: str) -> str:
     previous = None
     while previous != name:
         previous = name
-        name = _TRAILING.sub("", _LEADING.sub("", _DEAL_BEFORE.sub("", name.strip(" “”\"'·"))))
-    return name.strip(" “”\"'·")
+        name = _TRAILING.sub("", _LEADING.sub("", _DEAL_BEFORE.sub("", name.strip(" \"'·"))))
+    if name.startswith("“") and name.endswith("”") and name.count("“") == 1:
+        name = name[1:-1]  # a quoted name; quotes inside a name ("苏州三峡“水管家”项目") stay
+    return name
 
 
 def _split_list(text: str) -> list[str]:
     """'A、B、C等3个机构和项目' → [A, B, C]; 'X和Y超级工厂' → [X, Y] only when both are names.
     A list that neither closes with "等N个项目" nor mostly ends like names is not a list of projects
     ("营商环境优化再升级、综合考核结果出炉") and gives nothing."""
-    cut = text.rfind("等")
-    closed = cut > 0 and "、" not in text[cut:] and bool(re.search(r"项目|机构|企业|平台|中心", text[cut:]))
-    if cut > 0 and "、" not in text[cut:]:
-        text = text[:cut]
+    tail = re.search(r"(?:等|(?<=”)(?=[\d一二三四五六七八九十]+个))[^、]*$", text)
+    closed = bool(tail and tail.start() > 0 and re.search(r"项目|机构|企业|平台|中心", tail.group(0)))
+    if tail and tail.start() > 0:
+        text = text[:tail.start()]
+    if text.startswith("“") and text.endswith("”"):
+        text = text[1:-1]  # “A、B、C”三个项目
     items = []
     for part in text.split("、"):
         halves = _AND.split(part)
@@ -93,10 +104,12 @@ def _split_list(text: str) -> list[str]:
 def is_project_name(name: str, in_list: bool) -> bool:
     """Whether ``name`` can be a project: a list item may be any short proper name ("华为软件开发云"),
     a lone name must end like a project or facility."""
-    if not 3 <= len(name) <= 40 or name.endswith("的") or name[0] in "的和与及等,对给向为从把被":
+    if not 3 <= len(name) <= 40 or name.endswith("的") or name[0] in "的和与及等,对给向为从把被并":
         return False
-    if re.search(r"\d+(?:\.\d+)?\s*(?:亿|万|元|%|年|月|日|公里|平方米|亩)|最|^[\d一二三四五六七八九十百]+[个家项批]", name):
-        return False  # a figure, a count or a superlative: a description, not a name
+    if name.count("“") != name.count("”"):
+        return False  # cut out of a longer quotation
+    if re.search(r"\d+(?:\.\d+)?\s*(?:[亿万]?元|%|年|月|日|公里|平方米|亩)|最|[\d一二三四五六七八九十百]+[个家项批]", name):
+        return False  # money, a date, a count or a superlative: a description ("年产70万吨" may stay)
     if _CLAUSE_WORDS.search(name) or _NOT_A_PROJECT.search(name) or is_generic_name(name):
         return False
     return in_list or bool(_NAME_END.search(name))
@@ -106,7 +119,11 @@ def find_project_names(body: str, span: tuple[int, int], clause: tuple[int, int]
                        trigger: tuple[int, int], event_type: str) -> list[Name]:
     """Names in one event mention: around the event word, and in a list announced in its clauses."""
     names: list[Name] = []
-    before = _strip(body[clause[0]:trigger[0]])
+    before = body[clause[0]:trigger[0]]
+    held = list(re.finditer(r"举行|举办", before))
+    if held:  # "A与B举行X项目签约仪式", or "X项目在Y举行开工仪式"
+        before = _strip(before[held[-1].end():]) or before[:held[-1].start()]
+    before = _strip(before)
     if before and not before.endswith("的"):
         items = _split_list(before)
         # "A与B签约" names the signers; in a signing only "X项目签约" / "A、B等N个项目" are projects.
@@ -114,9 +131,9 @@ def find_project_names(body: str, span: tuple[int, int], clause: tuple[int, int]
         if not joined and (event_type != "签约" or all(i.endswith("项目") for i in items) or "等" in before):
             names += _names(body, clause[0], items, "event", len(items) > 1)
     after = re.sub(r"^(?:了|的)", "", body[trigger[1]:clause[1]])
-    # Only a signing names its projects after the event word ("共签约A、B等4个项目"); after
-    # 落户/落地 comes the site, after 开工/投产 and the rest a new clause.
-    if (after and event_type == "签约" and not _LIST_CUE.search(after)
+    # Only signings and unveilings name projects after the event word ("共签约A、B等4个项目",
+    # "揭牌“A、B”三个项目"); after 落户/落地 comes the site, after 开工/投产 a new clause.
+    if (after and event_type in ("签约", "揭牌") and not _LIST_CUE.search(after)
             and not re.match(r"仪式|大会|活动|会|现场|当日|当天", after)):
         items = _split_list(re.sub(r"\d+个$", "", after))
         names += _names(body, trigger[1], items, "event", len(items) > 1)
@@ -151,21 +168,24 @@ def find_created_names(body: str) -> list[Name]:
         if is_project_name(name, False):
             names.append(Name(name, m.start(), "created"))
     for m in _STATED.finditer(body):
-        name = _strip(m.group(1))
+        group = 1 if m.group(1) else 2
+        name = _strip(m.group(group))
         if is_project_name(name, False):
-            names.append(Name(name, m.start(1), "created"))
+            names.append(Name(name, m.start(group), "created"))
     for m in _BUILT.finditer(body):
         for item in _split_list(m.group(1)):
-            if is_project_name(item, False) and "的" not in item and _called_a_project(body, item, m.start()):
-                names.append(Name(item, m.start(), "built"))
+            here = body.find(item, m.start())
+            if is_project_name(item, False) and "的" not in item and _called_a_project(body, item, here):
+                names.append(Name(item, here, "built"))
     return names
 
 
 def _called_a_project(body: str, name: str, here: int) -> bool:
-    """True when the text elsewhere names this facility again, or calls its stem a 项目."""
-    stem = _NAME_END.sub("", name)
-    if body.count(name) > 1:
+    """True when the facility is itself called a 项目, or its stem is called a 项目 elsewhere
+    ("打造汾湖智造星舰超级工厂" … "汾湖智造星舰项目将……"); "建设长三角示范区" is no project."""
+    if re.search(r"项目(?:\([^()]*\))?$", name):
         return True
+    stem = _NAME_END.sub("", name)
     shortest = max(4, round(0.6 * len(stem)))
     return any(body.find(stem[:n] + "项目") not in (-1, here) for n in range(len(stem), shortest - 1, -1))
 
@@ -209,13 +229,15 @@ def project_investments(body: str, names: list[Name], amounts: list[Amount],
     for name in names:
         start = max(body.rfind(c, 0, name.start) for c in "。;\n") + 1
         end = min((i for i in (body.find(c, name.start) for c in "。;\n") if i >= 0), default=len(body))
+        clause_start = max(start, max(body.rfind(c, 0, name.start) for c in ",:") + 1)
         reach = [m.start() for m in re.finditer(r"[,:]", body[name.start:end])]
         reach_end = name.start + reach[1] if len(reach) > 1 else end
         others = [n for n in names if n is not name and start <= n.start < end]
-        own = [a for a in amounts if name.start <= a.start < reach_end and a.kind in ("total", "investment")]
+        own = [a for a in amounts
+               if clause_start <= a.start < reach_end and a.kind in ("total", "investment")]
         if own and not others:
             result.append((name, own[0]))
-        elif total and len(event_names) == 1 and name is event_names[0] and len(names) <= 4:
+        elif total and len(event_names) == 1 and name is event_names[0]:
             result.append((name, total))
         else:
             result.append((name, None))

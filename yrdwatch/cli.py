@@ -12,6 +12,7 @@ import click
 
 from crawler.sources import SEEDS_DIR, SourceError, load_sources, select
 from db.store import DEFAULT_DB, Store
+from sample_sites import DEFAULT_BASE, seeds_for
 from yrdwatch.output import contract_record, errors_table, json_line, run_json, runs_table
 
 DEFAULT_SEEDS = SEEDS_DIR / "sample.toml"
@@ -165,6 +166,10 @@ def crawl(obj, names, seeds_files, as_json, log_path):
     except SourceError as err:
         raise click.ClickException(str(err)) from None
     runs = _crawl_and_report(obj["db"], chosen, as_json, log_path)
+    refused = [e for r in runs for e in r["error_details"] if "refused" in e["reason"].lower()]
+    if any(e["url"].startswith(DEFAULT_BASE) for e in refused):
+        click.echo(f"Hint: nothing answers on {DEFAULT_BASE}; start the sample sites with `yrdwatch sample-sites` "
+                   "(or run `yrdwatch demo`, which starts them itself).", err=True)
     sys.exit(0 if all(r["status"] == "finished" for r in runs) else 1)
 
 
@@ -193,7 +198,6 @@ def sample_sites(host, port, verbose):
 @click.pass_obj
 def demo(obj, port, as_json, log_path):
     """Start the sample sites, crawl every sample source, print what was stored and how to browse it."""
-    from sample_sites import seeds_for
     from sample_sites.server import SampleSitesServer
 
     try:

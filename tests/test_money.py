@@ -1,0 +1,54 @@
+"""Money figures, their kinds (investment or distractor) and project counts."""
+from extract.money import find_amounts, find_counts, parse_amount, parse_number
+
+
+def kinds(text):
+    return [(a.value, a.currency, a.qualifier, a.kind) for a in find_amounts(text)]
+
+
+def test_parse_amount_units_and_currencies():
+    assert parse_amount("约260亿元") == (26_000_000_000, None)
+    assert parse_amount("4000万美元") == (40_000_000, "USD")
+    assert parse_amount("1.5亿欧元") == (150_000_000, "EUR")
+    assert parse_amount("3,000万元") == (30_000_000, None)
+    assert parse_amount("百亿元") == (10_000_000_000, None)
+    assert parse_amount("总建筑面积100万平方米") is None
+
+
+def test_parse_number_chinese_numerals():
+    assert parse_number("十五") == 15
+    assert parse_number("三百") == 300
+    assert parse_number("1,200.5") == 1200.5
+
+
+def test_investment_words_make_totals():
+    assert kinds("该项目总投资约260亿元,将打造") == [(26_000_000_000, None, "约", "total")]
+    assert kinds("累计签约金额164亿元,涵盖") == [(16_400_000_000, None, None, "total")]
+    assert kinds("涉及投资约154亿元;") == [(15_400_000_000, None, "约", "total")]
+    assert kinds("预计将投资200亿元对汾湖") == [(20_000_000_000, None, None, "investment")]
+    assert kinds("总投资50多亿元") == [(5_000_000_000, None, "逾", "total")]
+
+
+def test_distractors_are_not_investment():
+    assert kinds("有望实现年销售额300亿元,") == [(30_000_000_000, None, None, "other")]
+    assert kinds("预计可产生200亿元产值、20亿元税收。") == [
+        (20_000_000_000, None, None, "other"), (2_000_000_000, None, None, "other")]
+    assert kinds("未来2-3年贡献产出超过100亿元。") == [(10_000_000_000, None, "超", "other")]
+    assert kinds("设立天使基金项目基金规模3亿元,") == [(300_000_000, None, None, "other")]
+    assert kinds("园区或将形成 500 亿产出规模") == [(50_000_000_000, None, None, "other")]
+    assert kinds("带动企业在梁溪形成投资百亿规模") == [(10_000_000_000, None, None, "other")]
+    assert kinds("精达股份拟发不超11.26亿可转债") == [(1_126_000_000, None, None, "other")]
+
+
+def test_foreign_currency_kept_unless_a_rate_is_stated():
+    assert kinds("总投资1.2亿美元的项目") == [(120_000_000, "USD", None, "total")]
+    assert kinds("总投资5000万美元(折合人民币约3.6亿元)的项目") == [(360_000_000, None, "约", "total")]
+
+
+def test_counts():
+    assert [(c.n, c.noun) for c in find_counts("现场集中签约29个项目,累计")] == [(29, "项目")]
+    assert [(c.n, c.noun) for c in find_counts("共签订9项合作协议,")] == [(9, "协议")]
+    assert [c.n for c in find_counts("签约项目共计12个")] == [12]
+    assert [c.n for c in find_counts("共签约十五个项目")] == [15]
+    assert find_counts("具体到每一个基础设施项目") == []
+    assert find_counts("计划2023年新建100万千瓦生产线") == []
