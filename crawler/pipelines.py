@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 
 from db.store import Store, content_hash
 from extract.article import article_from_bytes
-from extract.dedup import HASHING, NUM_PERM, SEED, Deduplicator, signature, signature_from_bytes, signature_to_bytes
+from extract.dedup import HASHING, Deduplicator, signature, signature_from_bytes, signature_to_bytes
+from extract.normalize import analysis_text
 from extract.page import PageError
 
 log = logging.getLogger(__name__)
@@ -28,23 +30,42 @@ def shared_store(db_path: str) -> Store:
 
 
 @lru_cache(maxsize=None)
-def shared_index(db_path: str, threshold: float) -> Deduplicator:
+def shared_index(db_path: str, threshold: float, redis_url: str = "") -> Deduplicator:
+    """The near-duplicate index: rebuilt from the signatures in SQLite (in memory), or found whole
+    in Redis (``redis_url``), where it is filled from SQLite only when empty."""
     store = shared_store(db_path)
-    store.save_meta({"num_perm": NUM_PERM, "seed": SEED, "hashing": HASHING, "threshold": threshold})
-    index = Deduplicator(threshold=threshold)
-    for url, blob in store.signatures():
-        index.add(url, signature_from_bytes(blob))
+    if store.meta("hashing") != HASHING:
+        # Signatures made another way cannot be compared with new ones: re-sign from stored text.
+        store.resign(lambda text: signature_to_bytes(signature(analysis_text(text))))
+        store.save_meta({"hashing": HASHING})
+    store.save_meta({"threshold": threshold, "backend": "redis" if redis_url else "memory"})
+
+    def lookup(url: str):
+        blob = store.signature_of(url)
+        return signature_from_bytes(blob) if blob else None
+
+    index = Deduplicator(threshold=threshold, lookup=lookup, redis=redis_connection(redis_url) if redis_url else None)
+    if index.is_empty():
+        index.add_many((url, signature_from_bytes(blob)) for url, blob in store.signatures())
     return index
 
 
+def redis_connection(url: str) -> dict:
+    parts = urlsplit(url)
+    return {"host": parts.hostname or "127.0.0.1", "port": parts.port or 6379, "db": int(parts.path.strip("/") or 0)}
+
+
 class _DatabaseStage:
-    def __init__(self, db_path: str, threshold: float):
+    def __init__(self, db_path: str, threshold: float, redis_url: str = ""):
         self.db_path = str(db_path)
         self.threshold = threshold
+        self.redis_url = redis_url or ""
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("YRDWATCH_DB"), crawler.settings.getfloat("YRDWATCH_DEDUP_THRESHOLD"))
+        settings = crawler.settings
+        return cls(settings.get("YRDWATCH_DB"), settings.getfloat("YRDWATCH_DEDUP_THRESHOLD"),
+                   settings.get("YRDWATCH_REDIS_URL") or "")
 
     @property
     def store(self) -> Store:
@@ -74,7 +95,7 @@ class DedupPipeline(_DatabaseStage):
     """
 
     def process_item(self, item):
-        index = shared_index(self.db_path, self.threshold)
+        index = shared_index(self.db_path, self.threshold, self.redis_url)
         sig = signature(item["article"].analysis_text)
         match = index.check(sig, exclude=item["url"])
         item.update(signature=signature_to_bytes(sig), duplicate_of=None, similarity=None, supersedes=None)
@@ -109,8 +130,8 @@ class StorePipeline(_DatabaseStage):
         return item
 
 
-def process_offline(item: dict, db_path: str, threshold: float) -> dict:
+def process_offline(item: dict, db_path: str, threshold: float, redis_url: str = "") -> dict:
     """Run one item through the same stages as a crawl, without Scrapy's engine (for ingest)."""
-    for stage in (ExtractPipeline(), DedupPipeline(db_path, threshold), StorePipeline(db_path, threshold)):
+    for stage in (ExtractPipeline(), DedupPipeline(db_path, threshold, redis_url), StorePipeline(db_path, threshold)):
         item = stage.process_item(item)
     return item

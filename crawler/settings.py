@@ -1,5 +1,7 @@
 """Scrapy settings for every yrdwatch crawl. Per-run values (database, batch) are set by ``crawler.run``."""
 
+from extract.dedup import DEFAULT_THRESHOLD
+
 BOT_NAME = "yrdwatch"
 SPIDER_MODULES = ["crawler.spiders"]
 
@@ -40,5 +42,6 @@ LOG_LEVEL = "INFO"
 # yrdwatch's own settings (overridden per run).
 YRDWATCH_DB = "db/yrdwatch.db"
 YRDWATCH_BATCH = None
-YRDWATCH_DEDUP_THRESHOLD = 0.5
+YRDWATCH_DEDUP_THRESHOLD = DEFAULT_THRESHOLD
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 would open a control port per crawl
+YRDWATCH_REDIS_URL = ""  # datasketch Redis storage for the dedup index; "" = in memory

@@ -43,20 +43,30 @@ class Source:
     seeds_file: Path = field(default=Path("."), compare=False)
 
 
-def _line_of(lines: list[str], index: int, key: str | None) -> int:
-    """1-based line of ``key`` in the ``index``-th ``[[sources]]`` table, else in ``[defaults]``
-    (where the value may have come from), else of the table's header."""
+def key_line(lines: list[str], table: str, key: str | None, index: int = 0) -> int | None:
+    """1-based line of ``key = …`` inside the ``index``-th ``[table]`` / ``[[table]]`` of a TOML
+    file's lines (the header's line when ``key`` is not in it); None when there is no such table.
+    tomllib reports syntax errors with a line but drops positions, so values are traced back here."""
     headers = [i for i, ln in enumerate(lines) if re.match(r"^\s*\[", ln)]
-    sources = [i for i in headers if re.match(r"^\s*\[\[\s*sources\s*\]\]", lines[i])]
-    defaults = [i for i in headers if re.match(r"^\s*\[\s*defaults\s*\]", lines[i])]
+    tables = [i for i in headers if re.match(rf"^\s*\[\[?\s*{re.escape(table)}\s*\]\]?\s*(#.*)?$", lines[i])]
+    if index >= len(tables):
+        return None
+    start = tables[index]
+    end = next((h for h in headers if h > start), len(lines))
+    found = next((i + 1 for i in range(start, end) if key and re.match(rf"^\s*{re.escape(key)}\s*=", lines[i])), None)
+    return found or start + 1
 
-    def find(start: int) -> int | None:
-        end = next((h for h in headers if h > start), len(lines))
-        return next((i + 1 for i in range(start, end) if key and re.match(rf"^\s*{re.escape(key)}\s*=", lines[i])), None)
 
-    if index >= len(sources):
+def _line_of(lines: list[str], index: int, key: str | None) -> int:
+    """Where a source's value was written: its own table, else ``[defaults]``, else its header."""
+    own = key_line(lines, "sources", key, index)
+    if own is None:
         return 1
-    return find(sources[index]) or (defaults and find(defaults[0])) or sources[index] + 1
+    header = key_line(lines, "sources", None, index)
+    if own != header or not key:
+        return own
+    inherited = key_line(lines, "defaults", key)
+    return inherited if inherited and inherited != key_line(lines, "defaults", None) else own
 
 
 def _check(entry: dict, defaults: dict, where) -> Source:

@@ -104,17 +104,20 @@ CREATE INDEX IF NOT EXISTS announcements_article ON announcements(article_url);
 CREATE TABLE IF NOT EXISTS projects (
     id TEXT PRIMARY KEY,            -- hash of name_key
     name TEXT,                      -- Simplified, as first written
-    name_key TEXT UNIQUE,           -- normalised name + place, what merges mentions
+    name_key TEXT,                  -- folded name; with place and investment, what merges mentions
     province TEXT,
     city TEXT,
     district TEXT,
     park TEXT,
     investment_cny INTEGER,
     currency TEXT,
-    first_seen TEXT,
+    first_seen TEXT,                -- first sighting: the project is "new" in digests from here
     last_seen TEXT,
+    first_article_url TEXT REFERENCES articles(url),
     mentions INTEGER
 );
+CREATE INDEX IF NOT EXISTS projects_name_key ON projects(name_key);
+CREATE INDEX IF NOT EXISTS projects_first_seen ON projects(first_seen);
 
 CREATE TABLE IF NOT EXISTS project_mentions (
     project_id TEXT REFERENCES projects(id),
@@ -124,6 +127,17 @@ CREATE TABLE IF NOT EXISTS project_mentions (
     event_date TEXT,
     PRIMARY KEY (project_id, announcement_id)
 );
+
+-- Each story once, with its reprints: originals (articles that duplicate nothing) and their copies.
+CREATE VIEW IF NOT EXISTS clusters AS
+SELECT o.url AS story_url, o.title, o.outlet, o.published_at,
+       count(c.url) AS copies,
+       group_concat(c.outlet, '、') AS copy_outlets,
+       group_concat(c.url, ' ') AS copy_urls,
+       min(c.similarity) AS min_similarity
+FROM articles o LEFT JOIN articles c ON c.duplicate_of = o.url
+WHERE o.duplicate_of IS NULL
+GROUP BY o.url;
 
 -- How stored signatures were made (num_perm, seed, hashing scheme): a change means re-signing.
 CREATE TABLE IF NOT EXISTS dedup_meta (

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import re
 import zlib
 from dataclasses import asdict
 from datetime import datetime, timezone
@@ -18,6 +17,7 @@ from typing import Iterable, Iterator
 
 import sqlite_utils
 
+from db import projects
 from extract.models import Announcement, Article
 
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -30,17 +30,6 @@ def now() -> str:
 
 def content_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-# Folding for project identity: quotes, brackets and 的 vary between reports of one project, and
-# so does a trailing 项目. Stricter merging (investment compatibility, aliases) belongs to dedup.
-_NAME_NOISE = re.compile(r"[\s\"'“”‘’「」『』《》〈〉()（）\[\]【】·•・,，、.。]+|的")
-
-
-def project_name_key(name: str, place: str | None) -> str:
-    folded = _NAME_NOISE.sub("", name)
-    folded = re.sub(r"项目$", "", folded)
-    return f"{folded}|{place or ''}"
 
 
 class Store:
@@ -135,6 +124,21 @@ class Store:
                                  [url, similarity, old_root])
             self.db.conn.execute("update articles set duplicate_of = null, similarity = null where url = ?", [url])
 
+    def signature_of(self, url: str) -> bytes | None:
+        row = self.db.conn.execute("select signature from articles where url = ?", [url]).fetchone()
+        return row[0] if row else None
+
+    def resign(self, sign) -> None:
+        """Replace every stored signature with ``sign(text)`` (after a change of hashing scheme)."""
+        rows = list(self.db.conn.execute("select url, text from articles"))
+        with self.db.atomic():
+            for url, text in rows:
+                self.db.conn.execute("update articles set signature = ? where url = ?", [sign(text or ""), url])
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.conn.execute("select value from dedup_meta where key = ?", [key]).fetchone()
+        return row[0] if row else None
+
     def save_meta(self, values: dict) -> None:
         self.db["dedup_meta"].upsert_all([{"key": k, "value": str(v)} for k, v in values.items()], pk="key")
 
@@ -179,37 +183,23 @@ class Store:
         for seq, ann in enumerate(announcements):
             ann_id = f"{url}#{seq}"
             row = asdict(ann)
-            projects = row.pop("projects")
+            del row["projects"]
             row.update(id=ann_id, article_url=url, seq=seq,
                        industries=json.dumps(ann.industries, ensure_ascii=False),
                        parties=json.dumps(ann.parties, ensure_ascii=False))
             self.db["announcements"].insert(row, pk="id", replace=True)
-            for project in projects:
-                touched.add(self._mention_project(project, ann, ann_id, url, outlet, stamp))
+            for project in ann.projects:
+                project_id = projects.find_or_create(self.db, project, ann, stamp, url)
+                self.db["project_mentions"].insert(
+                    {"project_id": project_id, "announcement_id": ann_id, "article_url": url, "outlet": outlet,
+                     "event_date": ann.event_date},
+                    pk=("project_id", "announcement_id"), replace=True,
+                )
+                touched.add(project_id)
         for project_id in touched:
             self.db.conn.execute(
                 "update projects set mentions = (select count(*) from project_mentions where project_id = ?) where id = ?",
                 [project_id, project_id])
-
-    def _mention_project(self, project: dict, ann: Announcement, ann_id: str, url: str, outlet: str | None, stamp: str) -> str:
-        place = ann.district or ann.city or ann.province
-        key = project_name_key(project["name"], place)
-        project_id = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-        self.db["projects"].insert(
-            {"id": project_id, "name": project["name"], "name_key": key, "province": ann.province, "city": ann.city,
-             "district": ann.district, "park": ann.park, "investment_cny": project["investment_cny"],
-             "currency": project.get("currency"), "first_seen": stamp, "last_seen": stamp, "mentions": 0},
-            pk="id", ignore=True,
-        )
-        self.db.conn.execute(
-            "update projects set last_seen = ?, investment_cny = coalesce(investment_cny, ?) where id = ?",
-            [stamp, project["investment_cny"], project_id])
-        self.db["project_mentions"].insert(
-            {"project_id": project_id, "announcement_id": ann_id, "article_url": url, "outlet": outlet,
-             "event_date": ann.event_date},
-            pk=("project_id", "announcement_id"), replace=True,
-        )
-        return project_id
 
     def counts(self) -> dict[str, int]:
         return {t: self.db[t].count for t in ("articles", "announcements", "projects", "crawl_errors")}

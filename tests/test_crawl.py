@@ -67,6 +67,16 @@ def test_reprints_are_marked_not_dropped(crawled):
     assert sum(r["duplicates"] for r in runs.values()) == 2
 
 
+def test_each_story_appears_once_in_clusters(crawled):
+    _, _, db, server, _ = crawled
+    clusters = {r["story_url"]: r for r in db.execute("select * from clusters")}
+    originals = {r[0] for r in db.execute("select url from articles where duplicate_of is null")}
+    assert set(clusters) == originals
+    story = clusters[url_of(server, "seed-004-liangxi-signing")]
+    assert story["copies"] == 1 and story["copy_urls"] == url_of(server, "yrd-liangxi-signing-reprint")
+    assert url_of(server, "yrd-liangxi-signing-reprint") not in clusters
+
+
 def test_no_boilerplate_headline_in_any_stored_text(crawled):
     _, _, db, _, _ = crawled
     headlines = [h.strip() for h in (CONTENT / "headlines.txt").read_text(encoding="utf-8").splitlines() if h.strip()]

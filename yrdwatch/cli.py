@@ -13,17 +13,20 @@ import click
 from crawler.sources import SEEDS_DIR, SourceError, load_sources, select
 from db.store import DEFAULT_DB, Store
 from sample_sites import DEFAULT_BASE, seeds_for
+from yrdwatch.config import ConfigError, load_config
 from yrdwatch.output import contract_record, errors_table, json_line, run_json, runs_table
 
 DEFAULT_SEEDS = SEEDS_DIR / "sample.toml"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--db", "db_path", envvar="YRDWATCH_DB", default=str(DEFAULT_DB), show_default=True,
-              type=click.Path(dir_okay=False), help="SQLite database to write (env YRDWATCH_DB).")
+@click.option("--db", "db_path", envvar="YRDWATCH_DB", type=click.Path(dir_okay=False),
+              help=f"SQLite database to write (env YRDWATCH_DB) [default: the config's, else {DEFAULT_DB}].")
+@click.option("--config", "config_path", envvar="YRDWATCH_CONFIG", type=click.Path(dir_okay=False),
+              help="Configuration file (env YRDWATCH_CONFIG) [default: ./yrdwatch.toml if present].")
 @click.version_option(package_name="yrdwatch")
 @click.pass_context
-def cli(ctx, db_path):
+def cli(ctx, db_path, config_path):
     """yrdwatch: which industrial projects were signed, started, opened or put into production
     in the Yangtze River Delta (长三角), read from regional news sites every morning.
 
@@ -32,7 +35,11 @@ def cli(ctx, db_path):
       yrdwatch demo          crawl the sample sites into db/yrdwatch.db and print a summary
       yrdwatch extract FILE  show what the extractor finds in one saved page
     """
-    ctx.obj = {"db": db_path}
+    try:
+        config = load_config(config_path)
+    except ConfigError as err:
+        raise click.ClickException(str(err)) from None
+    ctx.obj = {"db": db_path or config.db_path, "config": config}
 
 
 @cli.command()
@@ -84,9 +91,8 @@ def _describe(record: dict) -> str:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--source", default="ingest", show_default=True, help="Source name recorded on the articles.")
-@click.option("--threshold", default=0.5, show_default=True, help="Near-duplicate Jaccard threshold.")
 @click.pass_obj
-def ingest(obj, paths, source, threshold):
+def ingest(obj, paths, source):
     """Store saved pages through the same pipeline as crawled ones (read, dedup, store).
 
     Each file is keyed by its file:// URL, so ingesting the same file twice updates one row.
@@ -101,7 +107,8 @@ def ingest(obj, paths, source, threshold):
         raw = Path(path).read_bytes()
         item = {"source": source, "url": Path(path).resolve().as_uri(), "body": raw, "content_type": content_type_of(path)}
         try:
-            item = process_offline(item, obj["db"], threshold)
+            config = obj["config"]
+            item = process_offline(item, obj["db"], config.dedup_threshold, config.dedup_redis_url)
         except DropItem as err:
             failed += 1
             click.echo(f"{path}: not stored: {err}", err=True)
@@ -130,11 +137,13 @@ def sources(seeds_files):
     click.echo(tabulate(rows, headers=["name", "kind", "outlet", "region", "schedule", "verified", "first start URL"]))
 
 
-def _crawl_and_report(db_path, sources_, as_json, log_path):
+def _crawl_and_report(obj, sources_, as_json, log_path):
     from crawler.run import CrawlError, run_crawl
 
+    config = obj["config"]
+    settings = {"YRDWATCH_DEDUP_THRESHOLD": config.dedup_threshold, "YRDWATCH_REDIS_URL": config.dedup_redis_url}
     try:
-        runs = run_crawl(db_path, sources_, log_path=log_path)
+        runs = run_crawl(obj["db"], sources_, settings=settings, log_path=log_path)
     except CrawlError as err:
         raise click.ClickException(str(err)) from None
     if as_json:
@@ -165,7 +174,7 @@ def crawl(obj, names, seeds_files, as_json, log_path):
         chosen = select(_load(seeds_files), names)
     except SourceError as err:
         raise click.ClickException(str(err)) from None
-    runs = _crawl_and_report(obj["db"], chosen, as_json, log_path)
+    runs = _crawl_and_report(obj, chosen, as_json, log_path)
     refused = [e for r in runs for e in r["error_details"] if "refused" in e["reason"].lower()]
     if any(e["url"].startswith(DEFAULT_BASE) for e in refused):
         click.echo(f"Hint: nothing answers on {DEFAULT_BASE}; start the sample sites with `yrdwatch sample-sites` "
@@ -207,7 +216,7 @@ def demo(obj, port, as_json, log_path):
     try:
         with tempfile.TemporaryDirectory() as tmp:
             seeds = seeds_for(server.base_url, tmp) if port != 8765 else DEFAULT_SEEDS
-            runs = _crawl_and_report(obj["db"], _load([seeds]), as_json, log_path)
+            runs = _crawl_and_report(obj, _load([seeds]), as_json, log_path)
     finally:
         server.shutdown()
         server.server_close()

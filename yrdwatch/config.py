@@ -1,0 +1,94 @@
+"""The configuration file (``yrdwatch.toml``, or ``--config`` / ``YRDWATCH_CONFIG``).
+
+Every key is optional; a missing file means the defaults. A bad value is refused with the file,
+the line and the key. Secrets are never written in the file: a key ending in ``_env`` names the
+environment variable that holds the secret.
+
+```toml
+[database]
+path = "db/yrdwatch.db"
+
+[dedup]
+threshold = 0.5              # Jaccard estimate over which an article is a near-duplicate
+backend = "memory"           # or "redis": the LSH index in Redis, shared and persistent
+redis_url = "redis://127.0.0.1:6379/0"
+```
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from crawler.sources import key_line
+from db.store import DEFAULT_DB
+from extract.dedup import DEFAULT_THRESHOLD
+
+DEFAULT_CONFIG = Path("yrdwatch.toml")
+SCHEMA = {
+    "database": {"path": str},
+    "dedup": {"threshold": float, "backend": str, "redis_url": str},
+}
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; the message names file, line and key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    db_path: str = str(DEFAULT_DB)
+    dedup_threshold: float = DEFAULT_THRESHOLD
+    dedup_backend: str = "memory"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    path: Path | None = None
+
+    @property
+    def dedup_redis_url(self) -> str:
+        """The Redis URL the dedup index lives at, or "" for the in-memory index."""
+        return self.redis_url if self.dedup_backend == "redis" else ""
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read ``path`` (or ``$YRDWATCH_CONFIG``, or ``./yrdwatch.toml`` if present)."""
+    explicit = path or os.environ.get("YRDWATCH_CONFIG")
+    path = Path(explicit) if explicit else DEFAULT_CONFIG
+    if not path.exists():
+        if explicit:
+            raise ConfigError(f"{path}: no such configuration file")
+        return Config()
+    raw = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: {err}") from None
+    lines = raw.splitlines()
+
+    def fail(table: str, key: str | None, message: str):
+        line = key_line(lines, table, key) or 1
+        return ConfigError(f"{path}:{line}: {table}{'.' + key if key else ''}: {message}")
+
+    for table, values in data.items():
+        if table not in SCHEMA or not isinstance(values, dict):
+            raise ConfigError(f"{path}:{key_line(lines, table, None) or 1}: unknown section [{table}] "
+                              f"(known: {', '.join(SCHEMA)})")
+        for key, value in values.items():
+            kind = SCHEMA[table].get(key)
+            if kind is None:
+                raise fail(table, key, f"unknown key (known: {', '.join(SCHEMA[table])})")
+            if not isinstance(value, kind) and not (kind is float and isinstance(value, int) and not isinstance(value, bool)):
+                raise fail(table, key, f"must be a {kind.__name__}, not {type(value).__name__}")
+    dedup = data.get("dedup", {})
+    threshold = float(dedup.get("threshold", DEFAULT_THRESHOLD))
+    if not 0 < threshold <= 1:
+        raise fail("dedup", "threshold", f"{threshold} is not between 0 and 1")
+    backend = dedup.get("backend", "memory")
+    if backend not in ("memory", "redis"):
+        raise fail("dedup", "backend", f"{backend!r} is not one of memory, redis")
+    redis_url = dedup.get("redis_url", Config.redis_url)
+    if urlsplit(redis_url).scheme != "redis":
+        raise fail("dedup", "redis_url", f"{redis_url!r} is not a redis:// URL")
+    return Config(db_path=data.get("database", {}).get("path", str(DEFAULT_DB)), dedup_threshold=threshold,
+                  dedup_backend=backend, redis_url=redis_url, path=path)
