@@ -60,6 +60,8 @@ def test_ingest_is_idempotent(run_cli, db_path):
     db = sqlite3.connect(db_path)
     assert db.execute("select count(*) from articles").fetchone()[0] == len(seeds)
     assert db.execute("select count(*) from announcements").fetchone()[0] >= len(seeds)
+    # Five different stories, three of them Traditional with ruby: none is a near-duplicate of another.
+    assert db.execute("select count(*) from articles where duplicate_of is not null").fetchone()[0] == 0
 
 
 def free_port():
