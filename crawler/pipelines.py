@@ -99,8 +99,8 @@ class DedupPipeline(_DatabaseStage):
         sig = signature(item["article"].analysis_text)
         match = index.check(sig, exclude=item["url"])
         item.update(signature=signature_to_bytes(sig), duplicate_of=None, similarity=None, supersedes=None)
-        if match:
-            root = self.store.duplicate_root(match.key)
+        root = self.store.duplicate_root(match.key) if match else None
+        if root and root != item["url"]:  # an original re-read finds its own copies: not a duplicate
             item["similarity"] = match.similarity
             if _published_before(item["article"].page.published_at, self.store.published_at(root)):
                 item["supersedes"] = root
@@ -122,6 +122,7 @@ class StorePipeline(_DatabaseStage):
         item["stored"] = self.store.save_article(
             item["url"], item["source"], article, signature=item["signature"], duplicate_of=item["duplicate_of"],
             similarity=item["similarity"], raw=item["body"], content_type=item.get("content_type"),
+            force=item.get("force", False),
         )
         if item.get("supersedes"):
             self.store.make_original(item["url"], item["supersedes"], item["similarity"])

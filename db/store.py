@@ -112,6 +112,13 @@ class Store:
             url = row[0]
         return url
 
+    def raw_pages(self, source: str | None = None) -> Iterator[dict]:
+        """Stored pages as fetched (for ``reprocess``), oldest first."""
+        sql = ("select a.url, a.source, r.content_type, r.html_zlib from raw_pages r join articles a on a.url = r.url"
+               + (" where a.source = ?" if source else "") + " order by a.rowid")
+        for url, src, content_type, blob in self.db.conn.execute(sql, [source] if source else []):
+            yield {"url": url, "source": src, "content_type": content_type, "body": zlib.decompress(blob)}
+
     def published_at(self, url: str) -> str | None:
         row = self.db.conn.execute("select published_at from articles where url = ?", [url]).fetchone()
         return row[0] if row else None
@@ -144,12 +151,15 @@ class Store:
 
     def save_article(self, url: str, source: str | None, article: Article, *, signature: bytes | None,
                      duplicate_of: str | None, similarity: float | None,
-                     raw: bytes | None = None, content_type: str | None = None) -> str:
-        """Upsert one article with its announcements; returns "new", "updated" or "unchanged"."""
+                     raw: bytes | None = None, content_type: str | None = None, force: bool = False) -> str:
+        """Upsert one article with its announcements; returns "new", "updated" or "unchanged".
+
+        An article whose analysis text is unchanged is left alone unless ``force`` (reprocessing
+        with an improved extractor rewrites its announcements even when the text is the same)."""
         page = article.page
         digest = content_hash(article.analysis_text)
         old = self.db.conn.execute("select content_hash from articles where url = ?", [url]).fetchone()
-        if old and old[0] == digest:
+        if old and old[0] == digest and not force:
             self.db.conn.execute("update articles set last_seen = ? where url = ?", [now(), url])
             return "unchanged"
         stamp = now()

@@ -121,6 +121,17 @@ def test_encodings_are_read_right(crawled):
     assert traditional["script"] == "traditional" and "簽約" in traditional["text"] and "(qiān)" not in traditional["text"]
 
 
+def test_reprocess_rewrites_from_stored_pages_idempotently(crawled):
+    _, _, db, _, (db_path, _) = crawled
+    tables = ("articles", "announcements", "projects", "project_mentions")
+    before = {t: db.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
+    duplicates = db.execute("select url, duplicate_of from articles where duplicate_of is not null order by url").fetchall()
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "reprocess"], catch_exceptions=False)
+    assert result.exit_code == 0 and f"{before['articles']} reprocessed" in result.output
+    assert {t: db.execute(f"select count(*) from {t}").fetchone()[0] for t in tables} == before
+    assert db.execute("select url, duplicate_of from articles where duplicate_of is not null order by url").fetchall() == duplicates
+
+
 def test_second_crawl_is_idempotent_and_downloads_no_article(crawled):
     _, _, db, _, (db_path, seeds) = crawled
     before = {t: db.execute(f"select count(*) from {t}").fetchone()[0]

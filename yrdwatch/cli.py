@@ -118,6 +118,30 @@ def ingest(obj, paths, source):
     sys.exit(1 if failed else 0)
 
 
+@cli.command()
+@click.option("--source", default=None, help="Only the articles of this source.")
+@click.pass_obj
+def reprocess(obj, source):
+    """Re-run the extractor over the stored raw pages and update articles, announcements and
+    projects in place (idempotent): an improved extractor improves old data without refetching."""
+    from collections import Counter
+
+    from scrapy.exceptions import DropItem
+
+    from crawler.pipelines import process_offline, shared_store
+
+    config, outcome = obj["config"], Counter()
+    for item in list(shared_store(obj["db"]).raw_pages(source)):
+        try:
+            item = process_offline({**item, "force": True}, obj["db"], config.dedup_threshold, config.dedup_redis_url)
+            outcome["reprocessed"] += 1
+            outcome["announcements"] += len(item["article"].announcements)
+        except DropItem as err:
+            outcome["unreadable"] += 1
+            click.echo(f"{item['url']}: {err}", err=True)
+    click.echo(", ".join(f"{value} {key}" for key, value in outcome.items()) or "no stored pages")
+
+
 def _load(seeds_files) -> list:
     try:
         return [s for path in (seeds_files or [DEFAULT_SEEDS]) for s in load_sources(path)]
