@@ -48,12 +48,15 @@ class RunRecorder:
 
     def item_scraped(self, item, response, spider):
         stored = item.get("stored")
+        if item["article"].page.published_at is None:
+            self.counters["undated"] += 1
         if stored in ("new", "updated"):
             self.counters[f"{stored}_articles"] += 1
             self.counters["announcements"] += len(item["article"].announcements)
             self.counters["duplicates"] += bool(item.get("duplicate_of") or item.get("supersedes"))
 
     def item_dropped(self, item, response, exception, spider):
+        self.counters["unreadable"] += 1
         self.error(url=item.get("url") or response.url, reason=str(exception))
 
     def spider_error(self, failure, response, spider):

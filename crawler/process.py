@@ -7,15 +7,21 @@ in one ``CrawlerProcess`` and record themselves in ``crawl_runs`` under the batc
 from __future__ import annotations
 
 import argparse
+import os
+import socket
 import sys
 
 from scrapy.crawler import CrawlerProcess
+from twisted.internet import task
 from scrapy.settings import Settings
 
 from crawler import settings as default_settings
 from crawler.pipelines import shared_store
 from crawler.sources import load_sources, select
 from crawler.spiders import SPIDERS
+
+HEARTBEAT_EVERY = 30  # seconds between lock heartbeats
+LOCK_STALE_AFTER = 300  # a lock silent this long belongs to a dead crawl (on another machine)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,12 +44,36 @@ def main(argv: list[str] | None = None) -> int:
 
     store = shared_store(args.db)
     store.sync_sources(sources)
-    known = frozenset(store.known_article_urls())
-    process = CrawlerProcess(settings, install_root_handler=True)
+    host, pid = socket.gethostname(), os.getpid()
+    mine = []
     for source in sources:
-        process.crawl(SPIDERS[source.kind], source=source, known_urls=known)
-    process.start()
+        holder = store.acquire_lock(source.name, host, pid, LOCK_STALE_AFTER, _alive)
+        if holder:  # another crawl (cron, scheduler, a person) is on this source right now
+            store.record_skipped_run(source.name, args.batch, f"skipped: locked by {holder['host']}:{holder['pid']}")
+        else:
+            mine.append(source)
+    try:
+        if mine:
+            known = frozenset(store.known_article_urls())
+            process = CrawlerProcess(settings, install_root_handler=True)
+            for source in mine:
+                process.crawl(SPIDERS[source.kind], source=source, known_urls=known)
+            beat = task.LoopingCall(store.heartbeat, [s.name for s in mine], host, pid)
+            beat.start(HEARTBEAT_EVERY, now=False)
+            process.start()
+    finally:
+        store.release_locks(host, pid)
     return 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 if __name__ == "__main__":

@@ -2,13 +2,30 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 import uuid
 from pathlib import Path
 
 from crawler.sources import Source
 from db.store import Store
+
+
+_running: set[subprocess.Popen] = set()  # crawl processes of this program, for stop_running_crawls
+_lock = threading.Lock()
+
+
+def stop_running_crawls(sig: int = signal.SIGTERM) -> int:
+    """Ask every running crawl process to stop (Scrapy closes its spiders cleanly on SIGTERM and
+    records the runs as "shutdown"); returns how many were asked."""
+    with _lock:
+        procs = list(_running)
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(sig)
+    return len(procs)
 
 
 class CrawlError(RuntimeError):
@@ -35,7 +52,14 @@ def run_crawl(db_path: str | Path, sources: list[Source], *, settings: dict | No
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [project_root, os.environ.get("PYTHONPATH")]))}
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL
     try:
-        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, check=False)
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+        with _lock:
+            _running.add(proc)
+        try:
+            proc.wait()
+        finally:
+            with _lock:
+                _running.discard(proc)
     finally:
         if log_path:
             log.close()

@@ -29,9 +29,21 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     duplicates INTEGER DEFAULT 0,
     announcements INTEGER DEFAULT 0,
     errors INTEGER DEFAULT 0,
-    skipped INTEGER DEFAULT 0       -- requests not made on purpose (robots.txt, off-site)
+    skipped INTEGER DEFAULT 0,      -- requests not made on purpose (robots.txt, off-site)
+    unreadable INTEGER DEFAULT 0,   -- article pages downloaded in which no article text was found
+    undated INTEGER DEFAULT 0       -- articles stored without a publication date
 );
 CREATE INDEX IF NOT EXISTS crawl_runs_batch ON crawl_runs(batch);
+
+-- One crawl of a source at a time, whoever starts it (scheduler, cron, a person): the holder's
+-- host and pid, and a heartbeat; a lock whose holder is dead or silent is taken over.
+CREATE TABLE IF NOT EXISTS source_locks (
+    source TEXT PRIMARY KEY,
+    host TEXT,
+    pid INTEGER,
+    acquired_at TEXT,
+    heartbeat_at TEXT
+);
 
 CREATE TABLE IF NOT EXISTS crawl_errors (
     id INTEGER PRIMARY KEY,

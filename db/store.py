@@ -40,7 +40,22 @@ class Store:
         # explicitly with db.atomic(), so no write is ever left in an implicit, uncommitted transaction.
         self.db = sqlite_utils.Database(sqlite3.connect(self.path, isolation_level=None, timeout=30))
         self.db.enable_wal()
-        self.db.conn.executescript(SCHEMA.read_text(encoding="utf-8"))
+        schema = SCHEMA.read_text(encoding="utf-8")
+        self.db.conn.executescript(schema)
+        self._add_missing_columns(schema)
+
+    def _add_missing_columns(self, schema: str) -> None:
+        """Bring a database made by an older yrdwatch up to the schema: columns added since are
+        added here (``CREATE TABLE IF NOT EXISTS`` leaves existing tables as they are)."""
+        reference = sqlite3.connect(":memory:")
+        reference.executescript(schema)
+        for (table,) in reference.execute("select name from sqlite_master where type = 'table'"):
+            have = {row[1] for row in self.db.conn.execute(f"pragma table_info({table})")}
+            for _, name, kind, _, default, _ in reference.execute(f"pragma table_info({table})"):
+                if name not in have:
+                    default_sql = f" DEFAULT {default}" if default is not None else ""
+                    self.db.conn.execute(f"alter table {table} add column {name} {kind}{default_sql}")
+        reference.close()
 
     def close(self) -> None:
         self.db.conn.close()
@@ -68,11 +83,45 @@ class Store:
     def finish_run(self, run_id: int, status: str, counters: dict) -> None:
         self.db["crawl_runs"].update(run_id, {**counters, "status": status, "finished_at": now()})
 
+    def acquire_lock(self, source: str, host: str, pid: int, stale_after: float, alive) -> dict | None:
+        """Take the source's crawl lock; returns None on success, else the live holder's row.
+
+        A lock is taken over when its holder is on this host and ``alive(pid)`` is false, or when
+        its heartbeat is older than ``stale_after`` seconds (a holder on another machine that died)."""
+        stamp = datetime.now(timezone.utc)
+        with self.db.atomic():
+            row = self.db.conn.execute("select host, pid, heartbeat_at from source_locks where source = ?",
+                                       [source]).fetchone()
+            if row and (row[0], row[1]) != (host, pid):
+                silent = (stamp - datetime.fromisoformat(row[2])).total_seconds() > stale_after
+                if not silent and not (row[0] == host and not alive(row[1])):
+                    return {"host": row[0], "pid": row[1], "heartbeat_at": row[2]}
+            self.db.conn.execute("insert or replace into source_locks values (?, ?, ?, ?, ?)",
+                                 [source, host, pid, stamp.isoformat(timespec="seconds"), stamp.isoformat(timespec="seconds")])
+        return None
+
+    def heartbeat(self, sources: list[str], host: str, pid: int) -> None:
+        self.db.conn.execute(
+            f"update source_locks set heartbeat_at = ? where host = ? and pid = ? and source in ({','.join('?' * len(sources))})",
+            [now(), host, pid, *sources])
+
+    def release_locks(self, host: str, pid: int) -> None:
+        self.db.conn.execute("delete from source_locks where host = ? and pid = ?", [host, pid])
+
+    def record_skipped_run(self, source: str, batch: str, reason: str) -> None:
+        stamp = now()
+        self.db["crawl_runs"].insert({"batch": batch, "source": source, "started_at": stamp, "finished_at": stamp,
+                                      "status": reason})
+
     def record_error(self, run_id: int | None, source: str, url: str, reason: str) -> None:
         self.db["crawl_errors"].insert({"run_id": run_id, "source": source, "url": url, "reason": reason, "at": now()})
 
     def runs_in_batch(self, batch: str) -> list[dict]:
         return list(self.db.query("select * from crawl_runs where batch = ? order by id", [batch]))
+
+    def recent_runs(self, source: str, limit: int = 10) -> list[dict]:
+        """The source's runs, newest first."""
+        return list(self.db.query("select * from crawl_runs where source = ? order by id desc limit ?", [source, limit]))
 
     def fail_unfinished(self, batch: str, reason: str) -> None:
         """Runs of a crawl process that died keep no "running" row: they are marked failed."""

@@ -164,10 +164,8 @@ def sources(seeds_files):
 def _crawl_and_report(obj, sources_, as_json, log_path):
     from crawler.run import CrawlError, run_crawl
 
-    config = obj["config"]
-    settings = {"YRDWATCH_DEDUP_THRESHOLD": config.dedup_threshold, "YRDWATCH_REDIS_URL": config.dedup_redis_url}
     try:
-        runs = run_crawl(obj["db"], sources_, settings=settings, log_path=log_path)
+        runs = run_crawl(obj["db"], sources_, settings=_crawl_settings(obj["config"]), log_path=log_path)
     except CrawlError as err:
         raise click.ClickException(str(err)) from None
     if as_json:
@@ -204,6 +202,80 @@ def crawl(obj, names, seeds_files, as_json, log_path):
         click.echo(f"Hint: nothing answers on {DEFAULT_BASE}; start the sample sites with `yrdwatch sample-sites` "
                    "(or run `yrdwatch demo`, which starts them itself).", err=True)
     sys.exit(0 if all(r["status"] == "finished" for r in runs) else 1)
+
+
+def _crawl_settings(config) -> dict:
+    return {"YRDWATCH_DEDUP_THRESHOLD": config.dedup_threshold, "YRDWATCH_REDIS_URL": config.dedup_redis_url}
+
+
+@cli.command()
+@click.option("--seeds", "seeds_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help=f"Source list(s) to schedule [default: {DEFAULT_SEEDS.relative_to(SEEDS_DIR.parent)}].")
+@click.option("--source", "names", multiple=True, help="Schedule only this source (repeatable).")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append the crawls' Scrapy logs to this file.")
+@click.option("--jitter", default=120, show_default=True, help="Random delay (seconds) added to each start.")
+@click.option("--every", type=float, default=None,
+              help="Run every source every N seconds, starting now, instead of on its cron schedule (trials, tests).")
+@click.pass_obj
+def schedule(obj, seeds_files, names, log_path, jitter, every):
+    """Run each source's crawl on its own schedule until stopped (SIGTERM or Ctrl-C).
+
+    One APScheduler job per source (cron from the seeds file, Asia/Shanghai unless the source sets
+    a timezone); a late start still runs once (misfire grace = the job's period), runs never pile
+    up, and a source already being crawled by cron or a person is skipped. On SIGTERM the running
+    crawls are stopped cleanly, recorded, and the scheduler exits.
+    """
+    import logging
+
+    from crawler.schedule import build_scheduler, next_run, run_scheduler
+
+    try:
+        chosen = select(_load(seeds_files), names)
+    except SourceError as err:
+        raise click.ClickException(str(err)) from None
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    scheduler = build_scheduler(obj["db"], chosen, _crawl_settings(obj["config"]), log_path, every=every, jitter=jitter)
+    for source in chosen:
+        when = f"every {every:g} s" if every else f"next {next_run(source):%Y-%m-%d %H:%M %Z} ({source.schedule})"
+        click.echo(f"{source.name}: {when}", err=True)
+    run_scheduler(scheduler)
+
+
+@cli.command()
+@click.option("--seeds", "seeds_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help=f"Source list(s) [default: {DEFAULT_SEEDS.relative_to(SEEDS_DIR.parent)}].")
+@click.option("--log", "log_path", default="yrdwatch-cron.log", show_default=True, help="Log file for the cron jobs.")
+@click.pass_obj
+def crontab(obj, seeds_files, log_path):
+    """Print crontab lines that crawl each source on its schedule (for system cron instead of
+    `yrdwatch schedule`; both take the same per-source lock, so they never crawl one source twice)."""
+    from crawler.schedule import crontab_lines
+
+    for line in crontab_lines(_load(seeds_files), obj["db"], log_path):
+        click.echo(line)
+
+
+@cli.command()
+@click.option("--seeds", "seeds_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help=f"Source list(s) [default: {DEFAULT_SEEDS.relative_to(SEEDS_DIR.parent)}].")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per source.")
+@click.pass_obj
+def status(obj, seeds_files, as_json):
+    """Each source's last run (start, duration, pages, new, duplicates, announcements, errors),
+    its next scheduled run, and a warning where the yield fell sharply against its history."""
+    from crawler.schedule import source_status
+
+    store = Store(obj["db"])
+    rows = [source_status(store, source) for source in _load(seeds_files)]
+    if as_json:
+        for row in rows:
+            click.echo(json_line(row))
+        return
+    from tabulate import tabulate
+
+    click.echo(tabulate([[r[k] if r[k] is not None else "" for k in r] for r in rows],
+                        headers=["source", "last run (UTC)", "status", "s", "pages", "new", "dup", "ann", "err",
+                                 "next run", "warning"]))
 
 
 @cli.command("sample-sites")
