@@ -38,11 +38,17 @@ _TRACKING = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_conten
              "share_token", "isappinstalled", "scene", "clicktime", "enterid", "wfr", "_t", "timestamp")
 
 
+_INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:s?html?|jsp|aspx?|php)$", re.I)
+
+
 def canonical_url(url: str) -> str:
-    """Stable key for a page: sorted query, no fragment, no tracking parameters."""
+    """Stable key for a page: sorted query, no fragment, no tracking parameters, and a directory's
+    index page (``/col/col1/index.html``) the same as the directory (``/col/col1/``)."""
     query_keys = {k for k in re.findall(r"[?&]([^=&#]+)=", url)}
     cleaned = url_query_cleaner(url, [k for k in query_keys if k.lower() in _TRACKING], remove=True)
-    return canonicalize_url(cleaned, keep_fragments=False)
+    canonical = canonicalize_url(cleaned, keep_fragments=False)
+    path, sep, query = canonical.partition("?")
+    return _INDEX_PAGE.sub("/", path) + sep + query
 
 
 def is_cms_article_url(url: str) -> bool:

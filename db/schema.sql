@@ -62,7 +62,8 @@ CREATE TABLE IF NOT EXISTS pages_seen (
     last_modified TEXT,
     content_hash TEXT,
     first_seen TEXT,
-    last_seen TEXT
+    last_seen TEXT,
+    full_fetched_at TEXT            -- last 200 answer: a 304 is trusted only this long (validators can lie)
 );
 
 CREATE TABLE IF NOT EXISTS articles (

@@ -134,14 +134,20 @@ class Store:
     # --- pages seen -------------------------------------------------------------------------
     def mark_seen(self, url: str, source: str, status: int, *, etag: str | None = None,
                   last_modified: str | None = None, digest: str | None = None) -> None:
+        """Record a fetch of ``url``; validators and hash are kept when this answer has none (a 304)."""
         stamp = now()
-        with self.db.atomic():
-            self.db["pages_seen"].upsert(
-                {"url": url, "source": source, "last_status": status, "etag": etag, "last_modified": last_modified,
-                 "content_hash": digest, "last_seen": stamp},
-                pk="url",
-            )
-            self.db.conn.execute("update pages_seen set first_seen = coalesce(first_seen, ?) where url = ?", [stamp, url])
+        self.db.conn.execute(
+            """insert into pages_seen (url, source, last_status, etag, last_modified, content_hash, first_seen,
+                                       last_seen, full_fetched_at)
+               values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+               on conflict(url) do update set source = excluded.source, last_status = excluded.last_status,
+                   etag = coalesce(excluded.etag, etag), last_modified = coalesce(excluded.last_modified, last_modified),
+                   content_hash = coalesce(excluded.content_hash, content_hash), last_seen = excluded.last_seen,
+                   full_fetched_at = coalesce(excluded.full_fetched_at, full_fetched_at)""",
+            [url, source, status, etag, last_modified, digest, stamp, stamp, stamp if status == 200 else None])
+
+    def pages_seen_of(self, source: str) -> dict[str, dict]:
+        return {row["url"]: row for row in self.db.query("select * from pages_seen where source = ?", [source])}
 
     # --- articles ---------------------------------------------------------------------------
     def known_article_urls(self) -> Iterator[str]:

@@ -139,6 +139,12 @@ class SampleSites:
         self.resources: dict[str, Resource] = {}
         self._build()
 
+    def publish(self, story: Story) -> None:
+        """Add a story (as an editor would): its outlet's listings, feed and sitemap change with it."""
+        self.stories = sorted([*self.stories, story], key=lambda s: (s.date, s.id), reverse=True)
+        self.resources = {}
+        self._build()
+
     def _related(self, story: Story) -> list[str]:
         rng = random.Random(story.id)  # the same unrelated headlines on every run
         return rng.sample(self.headlines, k=min(8, len(self.headlines)))

@@ -1,6 +1,8 @@
 """End to end: crawl the sample sites over real HTTP on 127.0.0.1 into a real SQLite file."""
+import dataclasses
 import json
 import sqlite3
+from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
@@ -140,7 +142,22 @@ def test_second_crawl_is_idempotent_and_downloads_no_article(crawled):
     assert result.exit_code == 0
     after = {t: db.execute(f"select count(*) from {t}").fetchone()[0] for t in before}
     assert after == before
+    # Nothing changed: no article page is downloaded, and each source asks only for robots.txt and
+    # its listing/feed/sitemap, which answer 304 Not Modified.
     for run in runs.values():
-        assert run["new_articles"] == 0
-    # Only the pages that failed last time (404, truncated) are asked for again.
-    assert sum(r["article_pages"] for r in runs.values()) <= 2 * 3
+        assert run["new_articles"] == 0 and run["article_pages"] == 0
+        assert run["requests"] == 2, run
+
+
+def test_a_new_article_in_one_listing_is_exactly_what_the_next_crawl_fetches(crawled):
+    _, _, db, server, (db_path, seeds) = crawled
+    template = next(s for s in server.site.stories if s.id == "lx-2024-0521-medical-signing")
+    story = dataclasses.replace(template, id="lx-2024-1201-new-signing", title="梁溪区新签约一个智能制造项目",
+                                date=datetime(2024, 12, 1, 9, 0), path="")
+    server.site.publish(story)
+    result, runs = crawl(db_path, seeds)
+    assert result.exit_code == 0
+    assert runs["sample-liangxi"]["article_pages"] == 1 and runs["sample-liangxi"]["new_articles"] == 1
+    assert runs["sample-suzhou"]["article_pages"] == runs["sample-yrdnews"]["article_pages"] == 0
+    newest = db.execute("select url from articles order by first_seen desc, rowid desc limit 1").fetchone()[0]
+    assert newest == server.base_url + story.path

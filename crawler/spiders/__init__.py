@@ -4,7 +4,9 @@ All share ``SourceSpider``: article requests, the item they yield, and error rep
 """
 from __future__ import annotations
 
+import hashlib
 import re
+from datetime import datetime, timedelta, timezone
 
 import feedparser
 import scrapy
@@ -15,12 +17,31 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from twisted.web.client import ResponseFailed
 
 from crawler.links import canonical_url, is_cms_article_url, listing_links
+from crawler.pipelines import shared_store
 from crawler.signals import crawl_error, crawl_skipped
 from crawler.sources import Source
 
 
+# A 304 is only a hint: some servers answer it whatever changed, so a listing or feed is fetched in
+# full (and its content hash compared) at least this often.
+FULL_FETCH_EVERY = timedelta(hours=24)
+# An article that answered 404/410 is not asked for again for this long.
+GONE_FOR = timedelta(days=7)
+
+
+def _header(response, name: str) -> str | None:
+    return response.headers.get(name, b"").decode("latin-1") or None
+
+
+def url_key(url: str) -> str:
+    """What makes two URLs one page: canonical form with the http/https difference folded."""
+    return canonical_url(url).split("://", 1)[-1]
+
+
 class SourceSpider(scrapy.Spider):
-    """Behaviour every source kind shares. ``known_urls`` are articles already stored: skipped."""
+    """Behaviour every source kind shares: conditional fetching of the source's index pages
+    ("heads": listings, feeds, sitemaps), article requests for what is not stored yet, the item
+    they yield, and error reporting. ``known_urls`` are the articles already stored."""
 
     def __init__(self, source: Source, known_urls: frozenset[str] = frozenset(), **kwargs):
         super().__init__(name=source.name, **kwargs)
@@ -28,15 +49,60 @@ class SourceSpider(scrapy.Spider):
         self.allowed_domains = list(source.allowed_domains)
         self.start_urls = list(source.start_urls)
         self.pattern = re.compile(source.article_url_pattern) if source.article_url_pattern else None
-        self.known_urls = known_urls
+        self.known = {url_key(u) for u in known_urls}
+        self.seen: dict[str, dict] = {}
         if source.download_delay is not None:
             self.download_delay = source.download_delay
+
+    @property
+    def store(self):
+        return shared_store(self.crawler.settings.get("YRDWATCH_DB"))
+
+    async def start(self):
+        now = datetime.now(timezone.utc)
+        self.seen = {url_key(url): row for url, row in self.store.pages_seen_of(self.source.name).items()}
+        for key, row in self.seen.items():
+            if row["last_status"] in (404, 410) and now - datetime.fromisoformat(row["last_seen"]) < GONE_FOR:
+                self.known.add(key)  # gone: not asked for again this week
+        for url in self.start_urls:
+            yield self.head_request(url, self.first_callback, **self.first_meta)
+
+    def head_request(self, url: str, callback, **meta):
+        """A listing/feed/sitemap request, conditional on the last answer's validators while the
+        last full fetch is recent; a 304 reaches ``_head_received`` instead of the error path."""
+        headers = {}
+        seen = self.seen.get(url_key(url))
+        if seen and seen["full_fetched_at"] and (
+                datetime.now(timezone.utc) - datetime.fromisoformat(seen["full_fetched_at"]) < FULL_FETCH_EVERY):
+            if seen["etag"]:
+                headers["If-None-Match"] = seen["etag"]
+            if seen["last_modified"]:
+                headers["If-Modified-Since"] = seen["last_modified"]
+        return scrapy.Request(url, callback=self._head_received, errback=self.on_error, headers=headers,
+                              dont_filter=True, meta={"handle_httpstatus_list": [304], "parse_head": callback, **meta})
+
+    def _head_received(self, response):
+        if response.status == 304:
+            self.crawler.stats.inc_value("yrdwatch/not_modified")
+            self.store.mark_seen(canonical_url(response.url), self.source.name, 304)
+            return
+        digest = hashlib.sha1(response.body).hexdigest()
+        seen = self.seen.get(url_key(response.url))
+        if seen and seen["last_status"] == 304 and seen["content_hash"] != digest:
+            self.logger.warning("%s answered 304 while it had changed: its validators are not trusted", response.url)
+        self.store.mark_seen(canonical_url(response.url), self.source.name, response.status,
+                             etag=_header(response, "ETag"), last_modified=_header(response, "Last-Modified"),
+                             digest=digest)
+        yield from response.meta["parse_head"](response)
 
     def is_article(self, url: str) -> bool:
         return bool(self.pattern.search(url)) if self.pattern else is_cms_article_url(url)
 
+    def is_known(self, url: str) -> bool:
+        return url_key(url) in self.known
+
     def article_request(self, url: str):
-        if canonical_url(url) in self.known_urls:
+        if self.is_known(url):
             self.crawler.stats.inc_value("yrdwatch/known_articles")
             return None
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta={"article": True})
@@ -47,9 +113,9 @@ class SourceSpider(scrapy.Spider):
             "url": canonical_url(response.url),
             "status": response.status,
             "body": response.body,
-            "content_type": response.headers.get("Content-Type", b"").decode("latin-1") or None,
-            "etag": response.headers.get("ETag", b"").decode("latin-1") or None,
-            "last_modified": response.headers.get("Last-Modified", b"").decode("latin-1") or None,
+            "content_type": _header(response, "Content-Type"),
+            "etag": _header(response, "ETag"),
+            "last_modified": _header(response, "Last-Modified"),
         }
 
     def on_error(self, failure):
@@ -57,6 +123,8 @@ class SourceSpider(scrapy.Spider):
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             self.crawler.signals.send_catch_log(crawl_skipped, url=request.url, reason=str(failure.value) or "ignored")
             return
+        if failure.check(HttpError) and request.meta.get("article"):
+            self.store.mark_seen(canonical_url(request.url), self.source.name, failure.value.response.status)
         self.crawler.signals.send_catch_log(crawl_error, url=request.url, reason=describe_failure(failure))
 
 
@@ -80,30 +148,38 @@ def describe_failure(failure) -> str:
 
 
 class ListingSpider(SourceSpider):
-    """Column listing pages: article links on each page, then the next page up to ``max_pages``."""
+    """Column listing pages: article links on each page, then the next page up to ``max_pages`` —
+    unless the page held only articles already stored (listings are newest first)."""
 
-    async def start(self):
-        for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error, meta={"listing_page": 1})
+    first_meta = {"listing_page": 1}
+
+    @property
+    def first_callback(self):
+        return self.parse_listing
 
     def parse_listing(self, response):
         articles, next_pages = listing_links(response.text, response.url, self.pattern)
-        for url in articles:
+        fresh = [url for url in articles if not self.is_known(url)]
+        for url in fresh:
             if request := self.article_request(url):
                 yield request
         page = response.meta["listing_page"]
+        if articles and not fresh:
+            self.crawler.stats.inc_value("yrdwatch/pagination_stopped")
+            return
         if page < self.source.max_pages:
             for url in next_pages:
-                yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
-                                     meta={"listing_page": page + 1})
+                yield self.head_request(url, self.parse_listing, listing_page=page + 1)
 
 
 class FeedSpider(SourceSpider):
     """RSS or Atom feeds, parsed by feedparser; every entry link is an article."""
 
-    async def start(self):
-        for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error)
+    first_meta: dict = {}
+
+    @property
+    def first_callback(self):
+        return self.parse_feed
 
     def parse_feed(self, response):
         feed = feedparser.parse(response.body)
@@ -120,14 +196,16 @@ class FeedSpider(SourceSpider):
 class SitemapSpider(SourceSpider):
     """sitemap.xml (or robots.txt naming sitemaps); nested sitemap indexes are followed."""
 
-    async def start(self):
-        for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+    first_meta: dict = {}
+
+    @property
+    def first_callback(self):
+        return self.parse_sitemap
 
     def parse_sitemap(self, response):
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(response.text, base_url=response.url):
-                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+                yield self.head_request(url, self.parse_sitemap)
             return
         try:
             sitemap = Sitemap(response.body)
@@ -139,7 +217,7 @@ class SitemapSpider(SourceSpider):
             if not loc:
                 continue
             if sitemap.type == "sitemapindex":
-                yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error)
+                yield self.head_request(loc, self.parse_sitemap)
             elif self.is_article(loc) and (request := self.article_request(loc)):
                 yield request
 
