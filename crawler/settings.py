@@ -6,19 +6,22 @@ BOT_NAME = "yrdwatch"
 SPIDER_MODULES = ["crawler.spiders"]
 
 # A clear, contactable User-Agent: small government sites deserve to know who is reading them.
-USER_AGENT = "yrdwatch/0.1 (+https://github.com/yrdwatch/yrdwatch; 长三角 project-announcement monitor)"
+# The contact comes from the config's [crawl] contact (see yrdwatch.config.user_agent).
+USER_AGENT = "yrdwatch/0.1 (+https://github.com/yrdwatch/yrdwatch)"
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 # Politeness: at most one request at a time per host, at least DOWNLOAD_DELAY seconds apart unless
-# a source sets its own download_delay; AutoThrottle backs off further when a site slows down.
+# a source sets its own download_delay, more if robots.txt asks (Crawl-delay) or the site answers
+# 429/503 (Retry-After, else exponential backoff): crawler.throttle.PoliteThrottle, which replaces
+# AutoThrottle. The delay is a floor, so it is not randomised below itself.
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = False
 AUTOTHROTTLE_ENABLED = True
-AUTOTHROTTLE_START_DELAY = 1.0
-AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 # Faults: retry transient server errors and broken connections, cap page size, time out.
@@ -35,7 +38,11 @@ ITEM_PIPELINES = {
     "crawler.pipelines.DedupPipeline": 200,
     "crawler.pipelines.StorePipeline": 300,
 }
-EXTENSIONS = {"crawler.extensions.RunRecorder": 500}
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.PoliteThrottle": 0,
+    "crawler.extensions.RunRecorder": 500,
+}
 
 LOG_LEVEL = "INFO"
 

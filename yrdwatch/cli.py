@@ -165,7 +165,7 @@ def _crawl_and_report(obj, sources_, as_json, log_path):
     from crawler.run import CrawlError, run_crawl
 
     try:
-        runs = run_crawl(obj["db"], sources_, settings=_crawl_settings(obj["config"]), log_path=log_path)
+        runs = run_crawl(obj["db"], sources_, settings=obj["config"].crawl_settings(), log_path=log_path)
     except CrawlError as err:
         raise click.ClickException(str(err)) from None
     if as_json:
@@ -204,10 +204,6 @@ def crawl(obj, names, seeds_files, as_json, log_path):
     sys.exit(0 if all(r["status"] == "finished" for r in runs) else 1)
 
 
-def _crawl_settings(config) -> dict:
-    return {"YRDWATCH_DEDUP_THRESHOLD": config.dedup_threshold, "YRDWATCH_REDIS_URL": config.dedup_redis_url}
-
-
 @cli.command()
 @click.option("--seeds", "seeds_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help=f"Source list(s) to schedule [default: {DEFAULT_SEEDS.relative_to(SEEDS_DIR.parent)}].")
@@ -234,7 +230,7 @@ def schedule(obj, seeds_files, names, log_path, jitter, every):
     except SourceError as err:
         raise click.ClickException(str(err)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    scheduler = build_scheduler(obj["db"], chosen, _crawl_settings(obj["config"]), log_path, every=every, jitter=jitter)
+    scheduler = build_scheduler(obj["db"], chosen, obj["config"].crawl_settings(), log_path, every=every, jitter=jitter)
     for source in chosen:
         when = f"every {every:g} s" if every else f"next {next_run(source):%Y-%m-%d %H:%M %Z} ({source.schedule})"
         click.echo(f"{source.name}: {when}", err=True)

@@ -8,6 +8,10 @@ environment variable that holds the secret.
 [database]
 path = "db/yrdwatch.db"
 
+[crawl]
+min_delay = 1.0              # seconds between two requests to one host, at least
+contact = "mailto:ops@example.org"   # named in the User-Agent, so site owners can reach you
+
 [dedup]
 threshold = 0.5              # Jaccard estimate over which an article is a near-duplicate
 backend = "memory"           # or "redis": the LSH index in Redis, shared and persistent
@@ -19,6 +23,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,6 +34,7 @@ from extract.dedup import DEFAULT_THRESHOLD
 DEFAULT_CONFIG = Path("yrdwatch.toml")
 SCHEMA = {
     "database": {"path": str},
+    "crawl": {"min_delay": float, "contact": str},
     "dedup": {"threshold": float, "backend": str, "redis_url": str},
 }
 
@@ -40,10 +46,21 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class Config:
     db_path: str = str(DEFAULT_DB)
+    min_delay: float = 1.0
+    contact: str = "https://github.com/yrdwatch/yrdwatch"
     dedup_threshold: float = DEFAULT_THRESHOLD
     dedup_backend: str = "memory"
     redis_url: str = "redis://127.0.0.1:6379/0"
     path: Path | None = None
+
+    @property
+    def user_agent(self) -> str:
+        return f"yrdwatch/{version('yrdwatch')} (+{self.contact}; Yangtze River Delta project-announcement monitor)"
+
+    def crawl_settings(self) -> dict:
+        """The Scrapy settings a crawl takes from this configuration."""
+        return {"DOWNLOAD_DELAY": self.min_delay, "USER_AGENT": self.user_agent,
+                "YRDWATCH_DEDUP_THRESHOLD": self.dedup_threshold, "YRDWATCH_REDIS_URL": self.dedup_redis_url}
 
     @property
     def dedup_redis_url(self) -> str:
@@ -90,5 +107,9 @@ def load_config(path: str | Path | None = None) -> Config:
     redis_url = dedup.get("redis_url", Config.redis_url)
     if urlsplit(redis_url).scheme != "redis":
         raise fail("dedup", "redis_url", f"{redis_url!r} is not a redis:// URL")
+    crawl = data.get("crawl", {})
+    if crawl.get("min_delay", 1.0) < 0:
+        raise fail("crawl", "min_delay", "must be 0 or more seconds")
     return Config(db_path=data.get("database", {}).get("path", str(DEFAULT_DB)), dedup_threshold=threshold,
+                  min_delay=float(crawl.get("min_delay", Config.min_delay)), contact=crawl.get("contact", Config.contact),
                   dedup_backend=backend, redis_url=redis_url, path=path)
