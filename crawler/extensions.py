@@ -1,4 +1,4 @@
-"""``RunRecorder``: one ``crawl_runs`` row per source run, and one ``crawl_errors`` row per failure.
+"""``RunRecorder``: one ``crawl_runs`` row per source run, and one ``fetch_errors`` row per failure.
 
 It listens to Scrapy's signals (and the two of ``crawler.signals``) and writes the counters a
 person reads in ``yrdwatch crawl`` / ``yrdwatch status``: requests, article pages downloaded, new
@@ -57,14 +57,14 @@ class RunRecorder:
 
     def item_dropped(self, item, response, exception, spider):
         self.counters["unreadable"] += 1
-        self.error(url=item.get("url") or response.url, reason=str(exception))
+        self.error(url=item.get("url") or response.url, reason=str(exception), stage="extract")
 
     def spider_error(self, failure, response, spider):
-        self.error(url=response.url, reason=f"{type(failure.value).__name__}: {failure.getErrorMessage()}")
+        self.error(url=response.url, reason=f"{type(failure.value).__name__}: {failure.getErrorMessage()}", stage="parse")
 
-    def error(self, url, reason):
+    def error(self, url, reason, stage="download"):
         self.counters["errors"] += 1
-        self.store.record_error(self.run_id, self.source, url, reason)
+        self.store.record_error(self.run_id, self.source, url, stage, reason)
 
     def skipped(self, url, reason):
         self.counters["skipped"] += 1

@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         if holder:  # another crawl (cron, scheduler, a person) is on this source right now
             store.record_skipped_run(source.name, args.batch, f"skipped: locked by {holder['host']}:{holder['pid']}")
         else:
+            store.mark_interrupted(source.name)  # we hold the lock: a run still "running" died
             mine.append(source)
     try:
         if mine:

@@ -45,11 +45,12 @@ CREATE TABLE IF NOT EXISTS source_locks (
     heartbeat_at TEXT
 );
 
-CREATE TABLE IF NOT EXISTS crawl_errors (
+CREATE TABLE IF NOT EXISTS fetch_errors (
     id INTEGER PRIMARY KEY,
     run_id INTEGER REFERENCES crawl_runs(id),
     source TEXT,
     url TEXT,
+    stage TEXT,                     -- download | parse | extract: where the page was lost
     reason TEXT,
     at TEXT
 );

@@ -113,11 +113,17 @@ class Store:
         self.db["crawl_runs"].insert({"batch": batch, "source": source, "started_at": stamp, "finished_at": stamp,
                                       "status": reason})
 
-    def record_error(self, run_id: int | None, source: str, url: str, reason: str) -> None:
-        self.db["crawl_errors"].insert({"run_id": run_id, "source": source, "url": url, "reason": reason, "at": now()})
+    def record_error(self, run_id: int | None, source: str, url: str, stage: str, reason: str) -> None:
+        self.db["fetch_errors"].insert({"run_id": run_id, "source": source, "url": url, "stage": stage,
+                                        "reason": reason, "at": now()})
 
     def runs_in_batch(self, batch: str) -> list[dict]:
         return list(self.db.query("select * from crawl_runs where batch = ? order by id", [batch]))
+
+    def mark_interrupted(self, source: str) -> None:
+        """Runs of ``source`` still "running" when a new crawl holds its lock died mid-run (kill -9)."""
+        self.db.conn.execute("update crawl_runs set status = 'interrupted' where source = ? and status = 'running'",
+                             [source])
 
     def recent_runs(self, source: str, limit: int = 10) -> list[dict]:
         """The source's runs, newest first."""
@@ -129,7 +135,7 @@ class Store:
                              [reason, now(), batch])
 
     def errors_of_run(self, run_id: int) -> list[dict]:
-        return list(self.db.query("select url, reason from crawl_errors where run_id = ? order by id", [run_id]))
+        return list(self.db.query("select url, stage, reason from fetch_errors where run_id = ? order by id", [run_id]))
 
     # --- pages seen -------------------------------------------------------------------------
     def mark_seen(self, url: str, source: str, status: int, *, etag: str | None = None,
@@ -267,4 +273,4 @@ class Store:
                 [project_id, project_id])
 
     def counts(self) -> dict[str, int]:
-        return {t: self.db[t].count for t in ("articles", "announcements", "projects", "crawl_errors")}
+        return {t: self.db[t].count for t in ("articles", "announcements", "projects", "fetch_errors")}

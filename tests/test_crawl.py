@@ -97,7 +97,7 @@ def test_seed_articles_give_announcements(crawled):
 
 def test_broken_pages_are_recorded_and_the_crawl_goes_on(crawled):
     _, runs, db, server, _ = crawled
-    errors = {r["url"]: r["reason"] for r in db.execute("select url, reason from crawl_errors")}
+    errors = {r["url"]: r["reason"] for r in db.execute("select url, reason from fetch_errors")}
     assert errors[server.base_url + FAULTS["missing"]] == "HTTP 404"
     assert "truncated" in errors[server.base_url + FAULTS["truncated"]]
     assert server.base_url + FAULTS["robots"] not in errors

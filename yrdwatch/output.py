@@ -59,5 +59,5 @@ def runs_table(runs: list[dict]) -> str:
 
 
 def errors_table(runs: list[dict]) -> str:
-    rows = [[run["source"], e["url"], e["reason"]] for run in runs for e in run.get("error_details", [])]
-    return tabulate(rows, headers=["source", "url", "reason"], tablefmt="simple") if rows else ""
+    rows = [[run["source"], e["url"], e["stage"], e["reason"]] for run in runs for e in run.get("error_details", [])]
+    return tabulate(rows, headers=["source", "url", "stage", "reason"], tablefmt="simple") if rows else ""

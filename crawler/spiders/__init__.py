@@ -120,13 +120,17 @@ class SourceSpider(scrapy.Spider):
 
     def on_error(self, failure):
         request = failure.request
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            self.crawler.signals.send_catch_log(crawl_skipped, url=request.url, reason=str(failure.value) or "ignored")
+        if failure.check(IgnoreRequest) and not failure.check(HttpError) and _NOT_FETCHED_ON_PURPOSE.search(str(failure.value)):
+            self.crawler.signals.send_catch_log(crawl_skipped, url=request.url, reason=str(failure.value))
             return
         if failure.check(HttpError) and request.meta.get("article"):
             self.store.mark_seen(canonical_url(request.url), self.source.name, failure.value.response.status)
         self.crawler.signals.send_catch_log(crawl_error, url=request.url, reason=describe_failure(failure))
 
+
+# IgnoreRequest means "not fetched on purpose" for robots.txt, off-site and refused private addresses,
+# but Scrapy also raises it for a redirect loop or a page over the size cap: those are errors.
+_NOT_FETCHED_ON_PURPOSE = re.compile(r"robots\.txt|offsite|allowed_domains|private address", re.I)
 
 # Plain-language reasons for the download failures people meet; Twisted's own messages are often
 # empty or a repr of nested failures.
