@@ -43,6 +43,12 @@ class Source:
     seeds_file: Path = field(default=Path("."), compare=False)
 
 
+def host_in_domains(url: str, domains: list[str]) -> bool:
+    """Whether the URL's host is one of ``domains`` or below one (ports ignored)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d.lower() or host.endswith("." + d.lower()) for d in domains)
+
+
 def key_line(lines: list[str], table: str, key: str | None, index: int = 0) -> int | None:
     """1-based line of ``key = …`` inside the ``index``-th ``[table]`` / ``[[table]]`` of a TOML
     file's lines (the header's line when ``key`` is not in it); None when there is no such table.
@@ -92,7 +98,7 @@ def _check(entry: dict, defaults: dict, where) -> Source:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise where("start_urls", f"{url!r} is not an http(s) URL")
-        if not any(parts.hostname == d or parts.hostname.endswith("." + d) for d in merged["allowed_domains"]):
+        if not host_in_domains(url, merged["allowed_domains"]):
             raise where("start_urls", f"{url!r} is outside allowed_domains")
     if pattern := merged.get("article_url_pattern"):
         try:

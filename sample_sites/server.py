@@ -2,11 +2,13 @@
 
 It answers from the pages ``SampleSites`` built in memory, supports conditional GET (ETag and
 Last-Modified, so incremental crawling can be tested) and plays the deliberate faults: a page that
-answers 500 once and then 200, and a page whose connection closes before its Content-Length.
+answers 500 once and then 200, one that answers 429 with Retry-After once, one whose connection
+closes before its Content-Length, a redirect loop and a slow page.
 """
 from __future__ import annotations
 
 import threading
+import time
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -14,7 +16,8 @@ from sample_sites.site import SampleSites
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-_STARTED = formatdate(usegmt=True)  # Last-Modified of every page: the content is fixed per run
+_STARTED = formatdate(usegmt=True)
+SLOW_SECONDS = 3  # the "slow" fault page answers after this long (tests set a shorter timeout)  # Last-Modified of every page: the content is fixed per run
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -43,6 +46,15 @@ class _Handler(BaseHTTPRequestHandler):
         if resource.fault == "fail-once" and hits == 1:
             self._send(500, b"<html><body>500 Internal Server Error</body></html>", "text/html", send_body)
             return
+        if resource.fault == "busy-once" and hits == 1:
+            self._send(429, b"<html><body>429 Too Many Requests</body></html>", "text/html", send_body,
+                       {"Retry-After": "1"})
+            return
+        if resource.fault == "redirect-loop":
+            self._send(302, b"", "text/html", send_body, {"Location": path})
+            return
+        if resource.fault == "slow":
+            time.sleep(SLOW_SECONDS)
         etag = site.etag(path)
         if self.headers.get("If-None-Match") == etag or (
             "If-None-Match" not in self.headers and self.headers.get("If-Modified-Since") == _STARTED

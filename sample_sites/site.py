@@ -124,6 +124,16 @@ FAULTS = {
     "fail_once": "liangxi",  # the outlet whose second-newest article answers 500 once, then 200
     "truncated": "/yrdnews/content/2023-09/05/content_99999.htm",  # connection closed mid-body
 }
+# The /faults/ column: pages no crawler should choke on. Its own source (not in seeds/sample.toml,
+# so that everyday crawls stay quick) is written by the tests: see tests/test_faults.py.
+FAULT_PAGES = {
+    "art_big.html": "a page over the 5 MB size cap",
+    "art_binary.html": "PNG bytes served as text/html",
+    "art_loop.html": "a redirect to itself",
+    "art_slow.html": "an answer slower than the timeout",
+    "art_busy.html": "429 with Retry-After: 1, then the page",
+    "art_nocharset.html": "GBK with no charset anywhere",
+}
 ROBOTS_TXT = "User-agent: *\nDisallow: /liangxi/preview/\n\nSitemap: {base}/suzhou/sitemap.xml\n"
 
 
@@ -158,6 +168,7 @@ class SampleSites:
             for story in stories:
                 story.path = _article_path(story)
             self._build_outlet(outlet, stories)
+        self._build_faults()
         self.resources["/robots.txt"] = Resource(ROBOTS_TXT.format(base=self.base).encode(), "text/plain; charset=utf-8")
         self.resources["/"] = Resource(self._render_index().encode("utf-8"))
 
@@ -187,6 +198,25 @@ class SampleSites:
         if outlet == "suzhou":
             sitemap = self._render(outlet, "sitemap.xml", stories=stories, listing=_listing_path(outlet, 1))
             self.resources["/suzhou/sitemap.xml"] = Resource(sitemap.encode("utf-8"), "application/xml; charset=utf-8")
+
+    def _build_faults(self) -> None:
+        story = next(s for s in self.stories if s.outlet == "liangxi")
+        page = self._render("liangxi", "article.html", story=story, related=[], siblings=[])
+        links = "".join(f'<li><a href="/faults/{name}">{what}</a><span>2024-06-01</span></li>'
+                        for name, what in FAULT_PAGES.items())
+        links += '<li><a href="http://www.example.com/art/2024/6/1/art_1_1.html">外站链接</a><span>2024-06-01</span></li>'
+        self.resources["/faults/index.html"] = Resource(f"<html><body><ul>{links}</ul></body></html>".encode("utf-8"))
+        faults = {
+            "art_big.html": Resource(page.encode("utf-8") + b"<!--" + b"x" * (6 * 1024 * 1024) + b"-->"),
+            "art_binary.html": Resource(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 40, "text/html"),
+            "art_loop.html": Resource(b"", fault="redirect-loop"),
+            "art_slow.html": Resource(page.encode("utf-8"), fault="slow"),
+            "art_busy.html": Resource(page.replace(story.title, story.title + "（续）").encode("utf-8"), fault="busy-once"),
+            "art_nocharset.html": Resource(page.replace('charset=utf-8', '').replace(story.title, story.title + "（GBK）")
+                                           .encode("gb18030"), "text/html"),
+        }
+        for name, resource in faults.items():
+            self.resources[f"/faults/{name}"] = resource
 
     def _article_resource(self, outlet: str, story: Story, stories: list[Story]) -> Resource:
         charset = "gb2312" if story.charset_lie else ("gbk" if story.encoding == "gbk" else "utf-8")

@@ -16,7 +16,7 @@ from yrdwatch.cli import cli
 def crawl(db_path, seeds):
     result = CliRunner().invoke(cli, ["--db", str(db_path), "crawl", "--seeds", str(seeds), "--json"],
                                 catch_exceptions=False)
-    runs = [json.loads(line) for line in result.output.splitlines() if line.strip()]
+    runs = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     return result, {run["source"]: run for run in runs}
 
 

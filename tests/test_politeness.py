@@ -70,7 +70,7 @@ def test_crawl_delay_retry_after_and_user_agent(polite_site, tmp_path, run_cli):
     config = tmp_path / "yrdwatch.toml"
     config.write_text('[crawl]\nmin_delay = 0\ncontact = "mailto:ops@example.org"\n', encoding="utf-8")
     result = run_cli("--config", config, "crawl", "--seeds", seeds, "--json")
-    run = json.loads(result.output)
+    run = json.loads(result.stdout)
     assert run["status"] == "finished" and run["new_articles"] == 3 and run["errors"] == 0
     log = polite_site.log
     assert [path for _, path, _, _ in log][:2] == ["/robots.txt", "/rss.xml"]

@@ -58,25 +58,25 @@ def test_a_locked_source_is_skipped_and_a_dead_holder_is_taken_over(run_cli, sam
     host = socket.gethostname()
     assert store.acquire_lock("sample-suzhou", host, os.getpid(), 300, lambda pid: True) is None  # we hold it
     result = run_cli("crawl", "--seeds", sample_seeds, "--source", "sample-suzhou", "--json")
-    run = json.loads(result.output)
+    run = json.loads(result.stdout)
     assert run["status"] == f"skipped: locked by {host}:{os.getpid()}" and run["article_pages"] == 0
     # A holder that is no longer alive (a crawl killed with -9) does not block the next crawl.
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     store.release_locks(host, os.getpid())
     assert store.acquire_lock("sample-suzhou", host, dead.pid, 300, lambda pid: True) is None
-    run = json.loads(run_cli("crawl", "--seeds", sample_seeds, "--source", "sample-suzhou", "--json").output)
+    run = json.loads(run_cli("crawl", "--seeds", sample_seeds, "--source", "sample-suzhou", "--json").stdout)
     assert run["status"] == "finished" and run["new_articles"] > 0
 
 
 def test_status_and_crontab(run_cli, sample_seeds, sample_server):
     run_cli("crawl", "--seeds", sample_seeds, "--source", "sample-yrdnews")
-    rows = [json.loads(line) for line in run_cli("status", "--seeds", sample_seeds, "--json").output.splitlines()]
+    rows = [json.loads(line) for line in run_cli("status", "--seeds", sample_seeds, "--json").stdout.splitlines()]
     yrd = next(r for r in rows if r["source"] == "sample-yrdnews")
     assert yrd["status"] == "finished" and yrd["new_articles"] > 0 and yrd["next_run"].endswith("+08:00")
     never = next(r for r in rows if r["source"] == "sample-liangxi")
     assert never["last_run"] is None
-    lines = run_cli("crontab", "--seeds", sample_seeds).output.splitlines()
+    lines = run_cli("crontab", "--seeds", sample_seeds).stdout.splitlines()
     assert "CRON_TZ=Asia/Shanghai" in lines
     assert any(line.startswith("30 7 * * * ") and "--source sample-yrdnews" in line for line in lines)
 

@@ -10,6 +10,7 @@ path = "db/yrdwatch.db"
 
 [crawl]
 min_delay = 1.0              # seconds between two requests to one host, at least
+timeout = 30                 # seconds before a request is given up (then retried twice)
 contact = "mailto:ops@example.org"   # named in the User-Agent, so site owners can reach you
 
 [dedup]
@@ -34,7 +35,7 @@ from extract.dedup import DEFAULT_THRESHOLD
 DEFAULT_CONFIG = Path("yrdwatch.toml")
 SCHEMA = {
     "database": {"path": str},
-    "crawl": {"min_delay": float, "contact": str},
+    "crawl": {"min_delay": float, "timeout": float, "contact": str},
     "dedup": {"threshold": float, "backend": str, "redis_url": str},
 }
 
@@ -47,6 +48,7 @@ class ConfigError(ValueError):
 class Config:
     db_path: str = str(DEFAULT_DB)
     min_delay: float = 1.0
+    timeout: float = 30.0
     contact: str = "https://github.com/yrdwatch/yrdwatch"
     dedup_threshold: float = DEFAULT_THRESHOLD
     dedup_backend: str = "memory"
@@ -59,7 +61,7 @@ class Config:
 
     def crawl_settings(self) -> dict:
         """The Scrapy settings a crawl takes from this configuration."""
-        return {"DOWNLOAD_DELAY": self.min_delay, "USER_AGENT": self.user_agent,
+        return {"DOWNLOAD_DELAY": self.min_delay, "DOWNLOAD_TIMEOUT": self.timeout, "USER_AGENT": self.user_agent,
                 "YRDWATCH_DEDUP_THRESHOLD": self.dedup_threshold, "YRDWATCH_REDIS_URL": self.dedup_redis_url}
 
     @property
@@ -108,8 +110,10 @@ def load_config(path: str | Path | None = None) -> Config:
     if urlsplit(redis_url).scheme != "redis":
         raise fail("dedup", "redis_url", f"{redis_url!r} is not a redis:// URL")
     crawl = data.get("crawl", {})
-    if crawl.get("min_delay", 1.0) < 0:
-        raise fail("crawl", "min_delay", "must be 0 or more seconds")
+    for key in ("min_delay", "timeout"):
+        if crawl.get(key, 1.0) < 0 or (key == "timeout" and crawl.get(key) == 0):
+            raise fail("crawl", key, "must be a positive number of seconds")
     return Config(db_path=data.get("database", {}).get("path", str(DEFAULT_DB)), dedup_threshold=threshold,
-                  min_delay=float(crawl.get("min_delay", Config.min_delay)), contact=crawl.get("contact", Config.contact),
+                  min_delay=float(crawl.get("min_delay", Config.min_delay)),
+                  timeout=float(crawl.get("timeout", Config.timeout)), contact=crawl.get("contact", Config.contact),
                   dedup_backend=backend, redis_url=redis_url, path=path)

@@ -10,7 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 import feedparser
 import scrapy
-from scrapy.exceptions import IgnoreRequest, ResponseDataLossError
+from scrapy.exceptions import (DownloadCancelledError, DownloadConnectionRefusedError, DownloadTimeoutError,
+                               IgnoreRequest, ResponseDataLossError)
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
@@ -19,7 +20,7 @@ from twisted.web.client import ResponseFailed
 from crawler.links import canonical_url, is_cms_article_url, listing_links
 from crawler.pipelines import shared_store
 from crawler.signals import crawl_error, crawl_skipped
-from crawler.sources import Source
+from crawler.sources import Source, host_in_domains
 
 
 # A 304 is only a hint: some servers answer it whatever changed, so a listing or feed is fetched in
@@ -51,6 +52,7 @@ class SourceSpider(scrapy.Spider):
         self.pattern = re.compile(source.article_url_pattern) if source.article_url_pattern else None
         self.known = {url_key(u) for u in known_urls}
         self.seen: dict[str, dict] = {}
+        self.requested: set[str] = set()
         if source.download_delay is not None:
             self.download_delay = source.download_delay
 
@@ -65,9 +67,13 @@ class SourceSpider(scrapy.Spider):
             if row["last_status"] in (404, 410) and now - datetime.fromisoformat(row["last_seen"]) < GONE_FOR:
                 self.known.add(key)  # gone: not asked for again this week
         for url in self.start_urls:
-            yield self.head_request(url, self.first_callback, **self.first_meta)
+            if request := self.head_request(url, self.first_callback, **self.first_meta):
+                yield request
 
     def head_request(self, url: str, callback, **meta):
+        if not host_in_domains(url, self.allowed_domains):
+            self.crawler.signals.send_catch_log(crawl_skipped, url=url, reason="offsite: outside allowed_domains")
+            return None
         """A listing/feed/sitemap request, conditional on the last answer's validators while the
         last full fetch is recent; a 304 reaches ``_head_received`` instead of the error path."""
         headers = {}
@@ -102,10 +108,18 @@ class SourceSpider(scrapy.Spider):
         return url_key(url) in self.known
 
     def article_request(self, url: str):
-        if self.is_known(url):
+        """A request for an article not stored yet, or None. Each URL is asked for once per run;
+        the duplicate filter is off so that a redirect loop fails loudly instead of vanishing."""
+        key = url_key(url)
+        if key in self.known or key in self.requested:
             self.crawler.stats.inc_value("yrdwatch/known_articles")
             return None
-        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta={"article": True})
+        self.requested.add(key)
+        if not host_in_domains(url, self.allowed_domains):
+            self.crawler.signals.send_catch_log(crawl_skipped, url=url, reason="offsite: outside allowed_domains")
+            return None
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, dont_filter=True,
+                              meta={"article": True})
 
     def parse_article(self, response):
         yield {
@@ -135,10 +149,11 @@ _NOT_FETCHED_ON_PURPOSE = re.compile(r"robots\.txt|offsite|allowed_domains|priva
 # Plain-language reasons for the download failures people meet; Twisted's own messages are often
 # empty or a repr of nested failures.
 _FAILURE_REASONS = (
-    ((TimeoutError, TCPTimedOutError), "timed out"),
+    ((TimeoutError, TCPTimedOutError, DownloadTimeoutError), "timed out"),
     ((DNSLookupError,), "DNS lookup failed"),
-    ((ConnectionRefusedError,), "connection refused"),
+    ((ConnectionRefusedError, DownloadConnectionRefusedError), "connection refused"),
     ((ResponseDataLossError, ResponseFailed), "connection closed before the whole page arrived (truncated)"),
+    ((DownloadCancelledError,), "larger than the page size cap, not downloaded"),
 )
 
 
@@ -147,7 +162,7 @@ def describe_failure(failure) -> str:
         return f"HTTP {failure.value.response.status}"
     for types, reason in _FAILURE_REASONS:
         if failure.check(*types):
-            return f"{reason} ({type(failure.value).__name__})"
+            return f"{reason} ({type(failure.value).__name__}: {failure.getErrorMessage()})".replace(": )", ")")
     return f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
 
 
@@ -173,7 +188,8 @@ class ListingSpider(SourceSpider):
             return
         if page < self.source.max_pages:
             for url in next_pages:
-                yield self.head_request(url, self.parse_listing, listing_page=page + 1)
+                if request := self.head_request(url, self.parse_listing, listing_page=page + 1):
+                    yield request
 
 
 class FeedSpider(SourceSpider):
@@ -209,7 +225,8 @@ class SitemapSpider(SourceSpider):
     def parse_sitemap(self, response):
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(response.text, base_url=response.url):
-                yield self.head_request(url, self.parse_sitemap)
+                if request := self.head_request(url, self.parse_sitemap):
+                    yield request
             return
         try:
             sitemap = Sitemap(response.body)
@@ -221,7 +238,8 @@ class SitemapSpider(SourceSpider):
             if not loc:
                 continue
             if sitemap.type == "sitemapindex":
-                yield self.head_request(loc, self.parse_sitemap)
+                if request := self.head_request(loc, self.parse_sitemap):
+                    yield request
             elif self.is_article(loc) and (request := self.article_request(loc)):
                 yield request
 
