@@ -65,7 +65,9 @@ def run_crawl(db_path: str | Path, sources: list[Source], *, settings: dict | No
             log.close()
     store = Store(db_path)
     try:
-        if proc.returncode != 0:
+        if proc.returncode < 0:
+            store.fail_unfinished(batch, f"interrupted: crawl process killed by signal {-proc.returncode}")
+        elif proc.returncode != 0:
             store.fail_unfinished(batch, f"failed: crawl process exited with {proc.returncode}")
         runs = store.runs_in_batch(batch)
         if proc.returncode != 0 and not runs:

@@ -53,6 +53,7 @@ class SourceSpider(scrapy.Spider):
         self.known = {url_key(u) for u in known_urls}
         self.seen: dict[str, dict] = {}
         self.requested: set[str] = set()
+        self.pending_heads: list[tuple] = []
         if source.download_delay is not None:
             self.download_delay = source.download_delay
 
@@ -96,10 +97,16 @@ class SourceSpider(scrapy.Spider):
         seen = self.seen.get(url_key(response.url))
         if seen and seen["last_status"] == 304 and seen["content_hash"] != digest:
             self.logger.warning("%s answered 304 while it had changed: its validators are not trusted", response.url)
-        self.store.mark_seen(canonical_url(response.url), self.source.name, response.status,
-                             etag=_header(response, "ETag"), last_modified=_header(response, "Last-Modified"),
-                             digest=digest)
+        # The validators are saved only when the run finishes: after a crash, the next run must
+        # read this page in full again, or the articles it lists but we never fetched are lost.
+        self.pending_heads.append((canonical_url(response.url), response.status, _header(response, "ETag"),
+                                   _header(response, "Last-Modified"), digest))
         yield from response.meta["parse_head"](response)
+
+    def closed(self, reason):
+        if reason == "finished":
+            for url, status, etag, last_modified, digest in self.pending_heads:
+                self.store.mark_seen(url, self.source.name, status, etag=etag, last_modified=last_modified, digest=digest)
 
     def is_article(self, url: str) -> bool:
         return bool(self.pattern.search(url)) if self.pattern else is_cms_article_url(url)
