@@ -40,6 +40,9 @@ class Store:
         # explicitly with db.atomic(), so no write is ever left in an implicit, uncommitted transaction.
         self.db = sqlite_utils.Database(sqlite3.connect(self.path, isolation_level=None, timeout=30))
         self.db.enable_wal()
+        # In WAL mode NORMAL cannot corrupt the database; a power cut may lose the last commits,
+        # which the next (idempotent) crawl fetches again. FULL would fsync on every article.
+        self.db.conn.execute("PRAGMA synchronous = NORMAL")
         schema = SCHEMA.read_text(encoding="utf-8")
         self.db.conn.executescript(schema)
         self._add_missing_columns(schema)
