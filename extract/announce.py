@@ -19,8 +19,9 @@ from extract.industries import find_industries
 from extract.models import Announcement, Project
 from extract.money import Amount, find_amounts, find_counts, parse_number
 from extract.parties import find_parties
-from extract.places import find_mentions, find_parks, resolve_place
-from extract.projects import Name, find_created_names, find_project_names, merge_names, project_investments
+from extract.places import find_mentions, find_parks, is_abbreviation, resolve_place
+from extract.projects import (PUBLIC_VENUES, Name, find_created_names, find_project_names, merge_names,
+                              project_investments)
 
 # The event vocabulary. Hand-written because it *is* the definition of what the crawler tracks.
 # Inside one clause a specific event outranks 落户/落地 ("签约落地", "落户并签约").
@@ -54,12 +55,18 @@ _PERIOD_TOTALS = re.compile(r"上半年|下半年|季度|1-\d{1,2}月|\d{1,2}-\d
 _CEREMONY = re.compile(r"仪式|现场|集中(?:签约|开工|投产|竣工)|举行|举办|活动上|大会上")
 # Public services, consumer venues and people (家庭医生签约, 人才落户) are not the investment
 # projects this crawler follows.
-_NOT_INVESTMENT = re.compile(r"医院|分院|院区|学校|中学|小学|幼儿园|养老院|敬老院|景区|乐园|公园|博物馆|图书馆|"
-                             r"体育馆|剧院|门店|商场|超市|餐厅|酒店|医生|学生|毕业生|球员|艺人|人才|户籍|户口")
+_NOT_INVESTMENT = re.compile(PUBLIC_VENUES + r"|医生|学生|毕业生|球员|艺人|人才|户籍|户口")
 # Said before the event word, these place it in the past of the story.
 _EARLIER = re.compile(r"此前|早在|曾经|曾|去年|前年")
+# "一期投资约22亿元": one phase's money, not the project's total.
+_PHASE = re.compile(r"[一二三四五六七八九十\d首]期")
+# "从开工建设到竣工仅用时14个月": the ends of a stretch of time, not events of their own.
+_TIME_SPAN = re.compile(r"从$|从[^,;。]{0,12}(?:到|至)$")
+# A period after a plan word is a schedule ("计划明年三季度建成投产"), not a reporting period.
+_SCHEDULE = re.compile(r"明年|后年|" + _NOT_YET.pattern)
 _SENTENCE_END = re.compile(r"[。!;\n]|\?(?![,;.:A-Za-z])")
-_CLAUSE_END = re.compile(r"[,:]")
+# A space between two Chinese characters separates a headline's phrases ("……签约 X项目落户Y").
+_CLAUSE_END = re.compile(r"[,:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _YEAR = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
 _DATE = re.compile(r"(?:((?:19|20)\d{2})年)?(\d{1,2})月(?:(\d{1,2})[日号])?")
 _DAY_ONLY = re.compile(r"(?<![\d月.-])(\d{1,2})日")  # "26日上午": a day of the page's month
@@ -105,10 +112,16 @@ def announcements_from_text(text: str, title: str | None = None,
     place = resolve_place(_weighted_mentions(body, events[0].mentions))
     extra = [n for n in find_created_names(body)
              if not _is_statistical(_sentence_of(body, sentences, n.start))]
+    headline = len(title.strip()) if title and body.startswith(title.strip()) else 0
     announcements: list[Announcement] = []
     for i, event in enumerate(events):
-        total = _first_total(event.money) if i else _total(body, event.money, amounts, sentences, mentions)
-        projects = merge_names(event.names + (extra if i == 0 else []))
+        total = _first_total(event.money) if i else _total(body, event, amounts, sentences, mentions)
+        names = event.names + (extra if i == 0 else [])
+        # A headline shortens the names its story then writes out ("松江一工业机器人智造基地项目"
+        # for "工业机器人智能制造基地项目"): its own count only when the story's event names none.
+        if any(n.start >= headline for n in event.names):
+            names = [n for n in names if n.start >= headline]
+        projects = merge_names(names)
         spans = [body[m.span[0]:m.span[1]] for m in event.mentions]
         announcements.append(Announcement(
             event_type=event.event_type,
@@ -125,7 +138,8 @@ def announcements_from_text(text: str, title: str | None = None,
             projects=[Project(n.text, a.value if a else None, a.currency if a else None)
                       for n, a in project_investments(body, projects, amounts, total)],
             industries=find_industries(body, "".join(spans)),
-            parties=find_parties(spans, body) if i == 0 else [],
+            parties=list(dict.fromkeys(find_parties(spans, body) + [n.owner for n in projects if n.owner]))
+            if i == 0 else [],
         ))
     return announcements
 
@@ -133,13 +147,17 @@ def announcements_from_text(text: str, title: str | None = None,
 def find_events(body: str, mentions: list[Mention], amounts: list[Amount]) -> list[Event]:
     """One event per type among the mentions, kept when its clauses name a project, count
     projects or state an investment."""
+    # "签署投资协议,X项目正式落户Y": a 落户/落地 told in the sentence of a specific event is its
+    # outcome (the first specific event of the sentence, hence the reversed order).
+    specific = {m.sentence: m.event_type for m in reversed(mentions) if m.event_type != "other"}
     by_type: dict[str, list[Mention]] = {}
-    for mention in mentions:
-        by_type.setdefault(mention.event_type, []).append(mention)
+    for m in mentions:
+        by_type.setdefault(specific.get(m.sentence, "other") if m.event_type == "other" else m.event_type,
+                           []).append(m)
     events = []
     for event_type, group in by_type.items():
         names = [n for m in group
-                 for n in find_project_names(body, m.span, m.clause, (m.trigger, m.trigger_end), event_type)]
+                 for n in find_project_names(body, m.span, m.clause, (m.trigger, m.trigger_end), m.event_type)]
         counts = [c for m in group for c in find_counts(body[m.clause[0]:m.span[1]])]
         money = [a for a in amounts if any(m.span[0] <= a.start < m.span[1] for m in group)
                  and a.kind in ("total", "investment")]
@@ -230,8 +248,11 @@ def _subject_start(body: str, clauses: list[tuple[int, int]], clause: tuple[int,
 
 
 def _is_statistical(sentence: str, in_ceremony: bool = False) -> bool:
-    return bool(_STATISTICS.search(sentence) or (
-        _PERIOD_TOTALS.search(sentence) and not in_ceremony and not _CEREMONY.search(sentence)))
+    if _STATISTICS.search(sentence):
+        return True
+    periods = [m for m in _PERIOD_TOTALS.finditer(sentence)
+               if not _SCHEDULE.search(sentence[:m.start()].rsplit(",", 1)[-1])]
+    return bool(periods) and not in_ceremony and not _CEREMONY.search(sentence)
 
 
 def _clause_event(body: str, start: int, end: int, sentence_start: int, ref: DateParts):
@@ -243,7 +264,7 @@ def _clause_event(body: str, start: int, end: int, sentence_start: int, ref: Dat
         before, after = body[start:m.start()], body[m.end():end]
         fact = not (_NOT_YET.search(before) or _SUBORDINATE.match(after) or _NOT_INVESTMENT.search(before)
                     # one word in a list ("规划、开建、投运"), or the story's past
-                    or before.endswith("、") or _EARLIER.search(before)
+                    or before.endswith("、") or _EARLIER.search(before) or _TIME_SPAN.search(before)
                     # background: "2017年双方签订……协议"
                     or _long_before(body[sentence_start:m.start()], ref))
         if fact and event_type != "other":
@@ -276,23 +297,25 @@ def _headline_rank(event: Event, title: str | None):
 
 
 def event_date(body: str, group: list[Mention], sentences, ref: DateParts) -> str | None:
-    """The first date the group's mentions give — failing that, the sentence that leads into the
-    first of them ("11月8日,投洽会开幕。签约仪式上,……") or the lead — with the page's year."""
+    """The first date the group's mentions give, a calendar one before "日前/近日" ("日前正式开工。2月27日,
+    ……开工建设"); else the sentence leading into the first ("11月8日,投洽会开幕。签约仪式上,……") or the lead."""
     first = min(group, key=lambda m: m.trigger)
-    places = [span for m in sorted(group, key=lambda m: m.trigger)
-              for span in (m.span, sentences[m.sentence])]
-    if first.sentence > 0:
-        places.append(sentences[first.sentence - 1])
-    places += sentences[:3]  # the lead, where news dates its story
-    for start, end in places:
-        dated, when = _date_in(body[start:end], ref)
+    own = [span for m in sorted(group, key=lambda m: m.trigger) for span in (m.span, sentences[m.sentence])]
+    found = [(exact, when) for start, end in own
+             for dated, when, exact in [_date_in(body[start:end], ref)] if dated]
+    if found:
+        return next((when for exact, when in found if exact), found[0][1])
+    context = [sentences[first.sentence - 1]] if first.sentence > 0 else []
+    for start, end in context + sentences[:3]:  # the lead, where news dates its story
+        dated, when, _ = _date_in(body[start:end], ref)
         if dated:
             return when
     return None
 
 
-def _date_in(text: str, ref: DateParts) -> tuple[bool, str | None]:
-    """(whether ``text`` dates the event, the date as YYYY-MM-DD / YYYY-MM when the year is known)."""
+def _date_in(text: str, ref: DateParts) -> tuple[bool, str | None, bool]:
+    """(whether ``text`` dates the event, the date as YYYY-MM-DD / YYYY-MM when the year is known,
+    whether the text gives the date itself rather than "日前/近日")."""
     year, month, day = ref
     m = _DATE.search(text)
     if m:
@@ -301,22 +324,23 @@ def _date_in(text: str, ref: DateParts) -> tuple[bool, str | None]:
         if y and not m.group(1) and month and mo > month:
             y -= 1  # "12月28日" on a page of January is last year's
         if not y or not 1 <= mo <= 12:
-            return True, None
-        return True, f"{y:04d}-{mo:02d}-{int(m.group(3)):02d}" if m.group(3) else f"{y:04d}-{mo:02d}"
+            return True, None, True
+        return True, f"{y:04d}-{mo:02d}-{int(m.group(3)):02d}" if m.group(3) else f"{y:04d}-{mo:02d}", True
     only_day = _DAY_ONLY.search(text)
     if only_day and year and month and day and 1 <= int(only_day.group(1)) <= 31:
         d = int(only_day.group(1))
         y, mo = (year, month) if d <= day else (year - (month == 1), (month - 2) % 12 + 1)
-        return True, f"{y:04d}-{mo:02d}-{d:02d}"
+        return True, f"{y:04d}-{mo:02d}-{d:02d}", True
     recent = _RECENT.search(text)
     if not recent:
-        return False, None
+        return False, None, False
+    exact = recent.group(0) in ("今天", "今日", "昨天", "昨日")
     if not (year and month):
-        return True, None
-    if day and recent.group(0) in ("今天", "今日", "昨天", "昨日"):
+        return True, None, exact
+    if day and exact:
         back = 1 if recent.group(0).startswith("昨") else 0
-        return True, (date(year, month, day) - timedelta(days=back)).isoformat()
-    return True, f"{year:04d}-{month:02d}"
+        return True, (date(year, month, day) - timedelta(days=back)).isoformat(), True
+    return True, f"{year:04d}-{month:02d}", False
 
 
 def _weighted_mentions(body: str, group: list[Mention]):
@@ -333,17 +357,18 @@ def _first_total(money: list[Amount]) -> Amount | None:
     return totals[0] if totals else (money[0] if len(money) == 1 else None)
 
 
-def _total(body, money, amounts, sentences, mentions) -> Amount | None:
-    """The headline's total: a total in its own clauses, else one stated in a sentence of its own
-    about the project ("该项目总投资约260亿元"), else its single investment figure."""
-    own = _first_total(money)
-    if own:
+def _total(body, event: Event, amounts, sentences, mentions) -> Amount | None:
+    """The headline's total: a total in its own clauses, else its single investment figure unless
+    that is a phase's ("此次投产的一期项目投资约22亿元"), else one stated in a sentence about the
+    project ("该项目总投资约60亿元") that reports no other event (whose money is that event's)."""
+    own = _first_total(event.money)
+    if own and (own.kind == "total" or not _PHASE.search(body, max(0, own.start - 12), own.start)):
         return own
-    event_sentences = {m.sentence for m in mentions}
+    others = {m.sentence for m in mentions if m not in event.mentions}
     free = [a for a in amounts if a.kind == "total"
             and not _is_statistical(_sentence_of(body, sentences, a.start))
-            and _sentence_index(sentences, a.start) not in event_sentences]
-    return free[0] if free else None
+            and _sentence_index(sentences, a.start) not in others]
+    return free[0] if free else own
 
 
 def _sentence_index(sentences, pos: int) -> int:
@@ -367,4 +392,9 @@ def _park(body: str, group: list[Mention], projects: list[Name], event_type: str
         if any(m.span[0] <= start < m.span[1] for m in group):
             weight *= 2
         scores[name] = scores.get(name, 0) + weight
+    # "江宁开发区" and "江宁经济技术开发区" are one park: their weight goes to the fullest spelling.
+    for short in sorted(scores, key=len):
+        full = [name for name in scores if is_abbreviation(short, name)]
+        if full:
+            scores[max(full, key=len)] += scores.pop(short)
     return max(scores, key=scores.get) if scores else None

@@ -72,18 +72,26 @@ _CATEGORY_WORDS = ("产业", "工业", "都市", "重大", "重点", "优质", "
                    "配套", "重大产业", "制造", "智能", "数字", "绿色", "低碳", "国际", "区域", "市场",
                    "社会", "资本", "民营", "外资", "内资", "签约", "在建", "续建", "新建", "开工", "竣工",
                    "投产", "城市", "基础设施", "民生", "公共服务", "社会事业", "文化", "旅游", "亿元", "万元",
-                   "以上", "百亿", "十亿", "超")
+                   "以上", "百亿", "十亿", "超", "前沿", "未来")
 _GENERIC = re.compile("(?:" + "|".join(sorted(map(re.escape, _CATEGORY_WORDS + tuple(
     s for s, _ in _SPELLINGS)), key=len, reverse=True)) + ")")
-_PERIOD = re.compile(r"[\d一二三四五六七八九十百]+[个家项批]|\d+|[多余等]|第?[一二三四]季度|季度|上半年|下半年|年度|今年|"
+_PERIOD = re.compile(r"[\d一二三四五六七八九十百]+[个家项批]|第?[\d一二三四五六七八九十首]期|\d+|[多余等]|又一|第?[一二三四]季度|季度|上半年|下半年|年度|今年|"
                      r"本年|[春夏秋冬]季|首批|第[一二三四五六七八九十]+批|全(?:市|省|区|县)|“[^”]*”")
+
+
+# One-character heads of place-like facilities: a place in front makes them a proper name
+# ("钱塘生物医药创新港", "上海港"), where "人工智能产业园" alone is a kind of park.
+_FACILITY_HEAD = re.compile(r"[港谷城园湾]$")
 
 
 def is_generic_name(name: str) -> bool:
     """True when ``name`` is only places, periods, slogans, sector and category words ("嘉善县一季度
     重大项目", "29个项目", "“聚力中心化”重大项目", "人工智能产业项目"): a kind of project, not a name."""
     rest = name
-    for place in reversed(find_mentions(name)):
+    places = find_mentions(name)
+    for place in reversed(places):
         rest = rest[:place.start] + rest[place.end:]
     rest = _GENERIC.sub("", _PERIOD.sub("", rest))
+    if places and rest and _FACILITY_HEAD.search(name) and name.endswith(rest):
+        return False
     return len(rest) < 2

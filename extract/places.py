@@ -27,7 +27,7 @@ class Division:
     province: str
     city: str | None
     county: str | None
-    zone: bool = False  # a development zone listed among counties: a place, but not a district
+    zone: bool = False  # a development zone listed among counties ("苏州工业园区", "合肥高新区")
 
 
 @dataclass
@@ -66,7 +66,10 @@ def _index() -> tuple[dict[str, tuple[Division, ...]], set[str], int]:
                 zone = 70 <= int(info["_admin_code"][-2:]) <= 79 or bool(_ZONE_NAME.search(county))
                 div = Division(province, city, county, zone)
                 names[county].add(div)
-                if not zone and info["_alias"] != county:
+                if zone:  # news writes a zone's alias after its city's name: "合肥高新区", "芜湖经开区"
+                    for short in (city, *cinfo["_alias"]):
+                        names[_zone_short_name(short, info["_alias"])].add(div)
+                elif info["_alias"] != county:
                     names[info["_alias"]].add(div)
                     county_aliases.add(info["_alias"])
     # Shanghai, Beijing, Tianjin, Chongqing: the province and its only city are one place.
@@ -79,6 +82,12 @@ def _index() -> tuple[dict[str, tuple[Division, ...]], set[str], int]:
              for n, d in names.items() if d and len(n) >= 2 and not _GENERIC_NAME.match(n)}
     return index, county_aliases - {n for n, d in index.items() if any(x.county is None for x in d)}, \
         max(map(len, index))
+
+
+def _zone_short_name(city: str, alias: str) -> str:
+    """'合肥' + '高新区' → '合肥高新区'; an alias that already names its city stays ('苏州工业园'). Alone,
+    the others are generic words or everyday ones ('滨湖', '九华'), so the city always comes first."""
+    return alias if alias.startswith(city) else city + alias
 
 
 def _common_words(aliases: set[str]) -> set[str]:
@@ -100,7 +109,9 @@ _SITE_BEFORE = re.compile(r"(?:位于|落户|落地|落子|坐落于|坐落在|�
 _SITE_AFTER = re.compile(r"^[^,。;]{0,4}?(?:投资|建设|新建|兴建|打造|布局|设立|开工|投产|竣工|落户|落地)")
 _CEREMONY_AFTER = re.compile(r"^[^,。;]{0,6}?(?:举行|举办|召开|签约|签署|签订|开幕|发布|会见|考察|调研)")
 _ORG_AFTER = re.compile(r"^[\w()]{0,8}?(?:集团|公司|控股|银行|大学|学院|电信|移动|联通|广电|日报|电视台|"
-                        r"报社|中心站|医院|证券|股份|研究所)")
+                        r"报社|中心站|医院|证券|股份|研究所|企业|高校)")
+# "来自上海的项目", "毗邻上海", "对接上海": where partners, capital or customers come from.
+_ELSEWHERE_BEFORE = re.compile(r"(?:来自|毗邻|紧邻|邻近|对接|承接|辐射|从)$")
 _GOV_AFTER = re.compile(r"^(?:市|区|县|省)?(?:人民政府|政府|管委会|区委|市委|县委|执委会)")
 
 
@@ -134,15 +145,19 @@ def _weight(text: str, start: int, end: int, bare_county: bool) -> float:
         return weight * 0.3
     if before.endswith(("在", "于")) and _SITE_AFTER.match(after):
         return weight * 3
-    if _ORG_AFTER.match(after) and not _GOV_AFTER.match(after):
+    if _ELSEWHERE_BEFORE.search(before) or (_ORG_AFTER.match(after) and not _GOV_AFTER.match(after)):
         return weight * 0.3
     return weight
 
 
 def resolve_place(mentions: list[Mention]) -> tuple[str | None, str | None, str | None]:
-    """(province, city, county-level district) best supported by the mentions, top-down."""
-    # A bare short name ("民和" in "居民和企业") only supports a province that something else names.
-    named = {d.province for m in mentions if not m.bare_county for d in m.divisions}
+    """(province, city, county-level district) best supported by the mentions, top-down. A zone
+    that wins the district is given as the page writes it ("合肥高新区"), its official name being
+    one news seldom uses."""
+    # A bare short name ("民和" in "居民和企业", however often) only supports a province that the
+    # page names as a place: in full, or short in a site's context ("落户昆山"), but not as an
+    # investor's home ("台湾X股份有限公司") or a venue.
+    named = {d.province for m in mentions if m.weight >= 1 for d in m.divisions}
     mentions = [m for m in mentions if not m.bare_county or not named
                 or any(d.province in named for d in m.divisions)]
     province = _winner(mentions, lambda d: d.province, dominant=True)
@@ -152,7 +167,13 @@ def resolve_place(mentions: list[Mention]) -> tuple[str | None, str | None, str 
     city = _winner(inside, lambda d: d.city if d.province == province else None)
     if city is None:
         return province, None, None
-    district = _winner(inside, lambda d: d.county if d.city == city and not d.zone else None, floor=1.0)
+    district = _winner(inside, lambda d: d.county if d.city == city else None, floor=1.0)
+    if district and any(d.zone and d.county == district for m in inside for d in m.divisions):
+        spellings: dict[str, float] = defaultdict(float)
+        for m in inside:
+            if any(d.county == district for d in m.divisions):
+                spellings[m.name] += m.weight
+        district = max(spellings, key=spellings.get)
     return province, city, district
 
 
@@ -184,11 +205,13 @@ def _winner(mentions: list[Mention], key, dominant: bool = False, floor: float =
 _PARK_SUFFIXES = ("高新技术产业开发区", "经济技术开发区", "自由贸易试验区", "综合保税区", "经济开发区",
                   "工业园区", "产业园区", "高新区", "经开区", "开发区", "保税区", "自贸区", "新片区",
                   "科技城", "科学城", "产业园", "科技园", "科创园", "软件园", "创新园", "工业园",
-                  "物流园", "示范区", "产业新城", "工业区")
+                  "物流园", "示范区", "新城", "工业区",
+                  # "X谷" parks take a one-character theme: 中国声谷, 张江药谷, 科创绿谷.
+                  "绿谷", "智谷", "光谷", "药谷", "声谷", "视谷", "美谷", "芯谷", "云谷")
 PARK = re.compile(r"[\u4e00-\u9fff·()]{1,18}?(?:" + "|".join(_PARK_SUFFIXES) + ")")
 # Where a park name starts: after a verb or preposition that introduces it.
 _PARK_LEFT_EDGE = re.compile(
-    r".*(?:位于|落户|落地|入驻|进驻|地处|坐落|签约|举行|依托|推动|建设|打造|引导|联合|加快|支持|以及|"
+    r".*(?:位于|落户|落地|入驻|进驻|地处|坐落|签约|举行|依托|推动|建设|修建|兴建|新建|打造|引导|联合|加快|支持|以及|"
     r"还有|包括|成为|围绕|聚焦|可达|近期|日前|近日|目前|今年|去年|实现|形成|作为|通过|进入|"
     r"[在于与和及、的是为将了对把等到至向从由以让年])")
 _GENERIC_PARK_START = re.compile(r"^(?:各类|各|该|此|这|一|多|首|本|全|周边|相关|重点|特色|标杆|其他|产业|"
@@ -196,8 +219,9 @@ _GENERIC_PARK_START = re.compile(r"^(?:各类|各|该|此|这|一|多|首|本|�
 
 
 def strip_address(name: str) -> str:
-    """'江苏苏州工业园区' → '苏州工业园区', '浦东新区张江科学城' → '张江科学城': a province, or a city or
-    district written out in full, in front of a park is its address, not part of its name."""
+    """'江苏苏州工业园区' → '苏州工业园区', '浦东新区张江科学城' → '张江科学城', '南京江宁经济技术开发区'
+    → '江宁经济技术开发区': a province, a city or district written out in full, or a city before one
+    of its own counties, in front of a park is its address, not part of its name."""
     index = _index()[0]
     stripped = True
     while stripped:
@@ -206,10 +230,29 @@ def strip_address(name: str) -> str:
             divs = index.get(name[:length], ())
             province_only = all(d.county is None and d.city in (None, d.province) for d in divs)
             full_name = name[length - 1] in "省市区县" and not any(d.zone for d in divs)
-            if divs and (province_only or full_name) and _park_name_left(name[length:]):
+            if divs and (province_only or full_name or _county_follows(name[length:], divs)) \
+                    and _park_name_left(name[length:]):
                 name, stripped = name[length:], True
                 break
     return name
+
+
+def _county_follows(rest: str, cities: tuple[Division, ...]) -> bool:
+    """Whether ``rest`` starts with a county of one of the ``cities``: "江宁…" after "南京"."""
+    index = _index()[0]
+    inside = {d.city for d in cities if d.city and d.county is None}
+    return any(d.county and d.city in inside
+               for length in range(min(8, len(rest)), 1, -1) for d in index.get(rest[:length], ()))
+
+
+def is_abbreviation(short: str, long: str) -> bool:
+    """Whether ``short`` is a shortening of the park name ``long`` as Chinese abbreviates: same
+    start and end, the other characters kept in order ("江宁开发区" of "江宁经济技术开发区",
+    "合肥高新区" of "合肥高新技术产业开发区")."""
+    if len(short) >= len(long) or short[:2] != long[:2] or short[-1] != long[-1]:
+        return False
+    rest = iter(long)
+    return all(ch in rest for ch in short)
 
 
 def _park_name_left(rest: str) -> bool:

@@ -19,6 +19,7 @@ from extract.industries import is_generic_name
 from extract.money import Amount
 from extract.normalize import find_mojibake
 from extract.parties import clean_party
+from extract.places import find_parks
 
 _STRENGTH = {"event": 0, "list": 0, "created": 1, "built": 2}
 
@@ -28,6 +29,7 @@ class Name:
     text: str
     start: int  # where the name is written in the body
     source: str  # event | list | created | built (see _STRENGTH)
+    owner: str | None = None  # the company written in front of it, one of the parties
 
 
 # How project and facility names end (hand-written: Chinese naming of projects and facilities).
@@ -36,8 +38,11 @@ _NAME_END = re.compile(r"(?:项目|工程|工厂|基地|产业园|园区|园|城
 # Verbs and adverbs that show a candidate is a piece of clause, not a name.
 _CLAUSE_WORDS = re.compile(r"将|是|为了|通过|进行|实现|推动|围绕|提供|打造|形成|具有|已|正在|目前|主要|计划|"
                            r"预计|未来|带动|发挥|包括|其中|成功|引入|引进|一批|分别|有关|举行|举办|召开|启动|宣布|表示")
-_NOT_A_PROJECT = re.compile(r"医院|分院|院区|学校|中学|小学|幼儿园|养老院|景区|乐园|公园|仪式|大会|会议|活动|"
-                            r"签约|战略合作|合作协议|框架协议|协议|备忘录")
+# Public services and consumer venues are no investment project, whether named (here) or the
+# subject of an event (extract.announce).
+PUBLIC_VENUES = (r"医院|分院|院区|学校|中学|小学|幼儿园|养老院|敬老院|景区|乐园|公园|博物馆|图书馆|体育馆|剧院|"
+                 r"门店|商场|超市|餐厅|酒店")
+_NOT_A_PROJECT = re.compile(PUBLIC_VENUES + r"|仪式|大会|会议|活动|签约|战略合作|合作协议|框架协议|协议|备忘录")
 # What stands around a name in an event clause: "X项目日前在上海签约", "随着X于6月21日开园".
 _TRAILING = re.compile(r"(?:正式|顺利|成功|隆重|集中|举行|举办|进行|完成|实现|宣布|已经|已|了|全面|战略|合作|"
                        r"共同|同步|现场|并|即|也|均|都|又|再|首次|当日|当天|日前|近日|今天|今日|昨天|昨日|"
@@ -58,8 +63,10 @@ _BUILT = re.compile(r"(?:打造|建设|新建|共建|兴建|投建)([^,;。:]{4,
 _AND = re.compile(r"以及|和|及|与")
 
 
-# "德国博世集团投资10亿欧元建设的X基地": what precedes 的 there is the investor and the deal.
-_DEAL_BEFORE = re.compile(r"^.*(?:投资|建设|打造|引进|投建|出资|开发|兴建|承建|共建)[^的]*的(?=[^的]{3,})")
+# "德国博世集团投资10亿欧元建设的X基地", "此次投产的X": what precedes 的 there is the investor
+# and the deal, or the event that the text already reported.
+_DEAL_BEFORE = re.compile(r"^.*(?:投资|建设|打造|引进|投建|出资|开发|兴建|承建|共建|签约|开工|投产|竣工|揭牌|开园)"
+                          r"[^的]*的(?=[^的]{3,})")
 
 
 def _strip(name: str) -> str:
@@ -91,8 +98,9 @@ def _split_list(text: str) -> list[str]:
         text = text[1:-1]  # “A、B、C”三个项目
     items = []
     for part in text.split("、"):
-        halves = _AND.split(part)
-        if len(halves) == 2 and all(_NAME_END.search(_strip(h)) for h in halves):
+        halves = [_strip(h) for h in _AND.split(part)]
+        # "X总部及产业化项目": a half that is only a kind shares the other's head; one project.
+        if len(halves) == 2 and all(_NAME_END.search(h) and not is_generic_name(h) for h in halves):
             items += halves
         else:
             items.append(part)
@@ -146,6 +154,23 @@ def find_project_names(body: str, span: tuple[int, int], clause: tuple[int, int]
     return names
 
 
+# "苏州晶研半导体有限公司12英寸……制造项目": a registered company name in front of a project is
+# its owner; the project's own name is what follows.
+_OWNER = re.compile(r"^.{2,30}?(?:股份有限公司|有限责任公司|有限公司)")
+
+
+def _name(text: str, start: int, source: str) -> Name:
+    """The name without what stands in front of it: its owner (kept as a party) or its park
+    ("滁州经开区年产10GW光伏组件项目"), when what follows is a name of its own."""
+    owner = _OWNER.match(text)
+    park = next((end for begin, end, _ in find_parks(text) if begin == 0), 0)
+    cut = owner.end() if owner else park
+    rest = text[cut:]
+    if cut and len(rest) >= 4 and _NAME_END.search(rest) and not rest.endswith("公司"):
+        return Name(rest, start + cut, source, owner.group(0) if owner else None)
+    return Name(text, start, source)
+
+
 def _names(body: str, base: int, items: list[str], source: str, in_list: bool) -> list[Name]:
     """Name objects for the valid items, each placed where it is written (for ordering)."""
     found, cursor = [], base
@@ -153,7 +178,7 @@ def _names(body: str, base: int, items: list[str], source: str, in_list: bool) -
         pos = body.find(item, cursor)
         cursor = pos + len(item) if pos >= 0 else cursor + 1
         if is_project_name(item, in_list):
-            found.append(Name(item, pos if pos >= 0 else cursor, source))
+            found.append(_name(item, pos if pos >= 0 else cursor, source))
     return found
 
 
@@ -166,17 +191,17 @@ def find_created_names(body: str) -> list[Name]:
             name = name[:name.index("项目") + 2]  # "天使基金项目基金规模" → "天使基金项目"
         name = _strip(name)
         if is_project_name(name, False):
-            names.append(Name(name, m.start(), "created"))
+            names.append(_name(name, m.start(), "created"))
     for m in _STATED.finditer(body):
         group = 1 if m.group(1) else 2
         name = _strip(m.group(group))
         if is_project_name(name, False):
-            names.append(Name(name, m.start(group), "created"))
+            names.append(_name(name, m.start(group), "created"))
     for m in _BUILT.finditer(body):
         for item in _split_list(m.group(1)):
             here = body.find(item, m.start())
             if is_project_name(item, False) and "的" not in item and _called_a_project(body, item, here):
-                names.append(Name(item, here, "built"))
+                names.append(_name(item, here, "built"))
     return names
 
 

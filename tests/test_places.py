@@ -1,5 +1,5 @@
 """Province / city / district resolution from jionlp's divisions, and park names."""
-from extract.places import find_mentions, find_parks, resolve_place, strip_address
+from extract.places import find_mentions, find_parks, is_abbreviation, resolve_place, strip_address
 
 
 def place(text):
@@ -22,6 +22,22 @@ def test_everyday_words_are_not_counties():
     assert place("无锡市梁溪区加强合作,南部通道建设加快,梁溪科技城发展迅速。") == ("江苏省", "无锡市", "梁溪区")
 
 
+def test_zone_is_the_district_as_written():
+    # jionlp lists 合肥高新技术产业开发区 under 合肥市 with the generic alias 高新区.
+    assert place("项目位于合肥高新区,合肥高新区已集聚企业300余家。") == ("安徽省", "合肥市", "合肥高新区")
+    assert place("项目在苏州工业园区开工建设。") == ("江苏省", "苏州市", "苏州工业园区")
+
+
+def test_short_name_said_as_the_site_beats_an_investors_home():
+    text = "昆山开发区与台湾宏光股份有限公司签约,项目落户昆山开发区。昆山是台资企业集中的地区。"
+    assert place(text) == ("江苏省", "苏州市", "昆山市")
+
+
+def test_origin_and_neighbours_are_not_the_site():
+    text = "8个项目落户嘉善县,其中来自上海的项目5个。嘉善毗邻上海,承接上海产业外溢,与上海高校合作。"
+    assert place(text) == ("浙江省", "嘉兴市", "嘉善县")
+
+
 def test_cross_province_region_has_no_single_province():
     text = "示范区覆盖上海市青浦区、江苏省苏州市吴江区和浙江省嘉兴市嘉善县。"
     assert place(text) == (None, None, None)
@@ -32,5 +48,15 @@ def test_park_names_lose_their_address():
     assert strip_address("上海青浦工业园区") == "青浦工业园区"
     assert strip_address("浦东新区张江科学城") == "张江科学城"
     assert strip_address("嘉兴市秀洲区高新技术产业园区") == "秀洲区高新技术产业园区"
+    assert strip_address("南京江宁经济技术开发区") == "江宁经济技术开发区"  # a city before its own county
+    assert strip_address("苏州高铁新城") == "苏州高铁新城"
     names = [p[2] for p in find_parks("青浦工业园区与江苏苏州工业园区、浙江嘉兴经济技术开发区签约。")]
     assert names == ["青浦工业园区", "苏州工业园区", "嘉兴经济技术开发区"]
+
+
+def test_park_abbreviations():
+    assert is_abbreviation("江宁开发区", "江宁经济技术开发区")
+    assert is_abbreviation("合肥高新区", "合肥高新技术产业开发区")
+    assert is_abbreviation("松江经开区", "松江经济技术开发区")
+    assert not is_abbreviation("江宁开发区", "江北开发区")
+    assert not is_abbreviation("苏州工业园", "苏州工业园区")  # a different ending is another name
