@@ -1,10 +1,16 @@
-"""Cut what trafilatura leaves behind on Chinese news pages.
+"""Cut what the main-text extractors leave behind on Chinese news pages.
 
 trafilatura drops link lists marked up as ``<ul>``, but many templates write 相关阅读 / 更多资讯 /
-最近更新 blocks, editor lines and tag lines as plain paragraphs, and plain-text inputs have them
-inline. Those blocks sit at the end of the article and start with a short heading line, so we cut
-from the first such heading line to the end — a heading being a *short* line that starts with a
-marker, so that a real paragraph merely mentioning "相关阅读" or "关键词" is kept.
+最近更新 blocks, editor lines, share bars, comment boxes and tag lines as plain paragraphs, and
+plain-text inputs have them inline. Those blocks sit at the end of the article and start with a
+short heading line, so ``cut_boilerplate`` cuts from the first such heading line to the end — a
+heading being a *short* line that starts with a marker, so that a real paragraph merely mentioning
+"相关阅读" or "关键词" is kept. The site's legal footer (版权所有, ICP备, 未经许可不得转载,
+特别声明：…) ends the article the same way; empty table rows and pagers go wherever they are.
+
+Above the article, ``strip_header_furniture`` drops what templates print between the headline and
+the first sentence: 来源/作者/发布时间 lines, bare datelines, breadcrumbs, share and font tools,
+and the headline itself when the extractor repeated it.
 """
 from __future__ import annotations
 
@@ -14,14 +20,19 @@ from extract.normalize import to_simplified
 
 # Section headings that end an article on Chinese news templates (compared on Simplified text).
 TAIL_MARKERS = (
-    "相关阅读", "相关新闻", "相关链接", "相关文章", "相关稿件", "相关推荐", "延伸阅读", "推荐阅读",
+    "相关阅读", "相关新闻", "相关报道", "相关链接", "相关文章", "相关稿件", "相关推荐", "延伸阅读", "推荐阅读",
     "更多资讯", "更多新闻", "更多阅读", "更多精彩", "最近更新", "最新更新", "为您推荐", "为你推荐",
     "您可能也感兴趣", "你可能也感兴趣", "猜你喜欢", "热门推荐", "热点推荐", "热门文章", "热点新闻",
     "每日推荐", "排行", "精彩推荐", "往期回顾", "栏目主编", "责任编辑", "责编", "文字编辑", "本文作者",
     "关键词", "关键字", "标签", "分享到", "上一篇", "下一篇", "打印本页", "关闭窗口", "【纠错】",
+    # share bars, comment boxes and page tools under the article
+    "分享让更多人看到", "分享至", "分享：", "一键分享", "扫一扫", "微信扫一扫", "扫描二维码", "点击右上角",
+    "请使用浏览器分享", "热门评论", "最新评论", "最热评论", "网友评论", "我来说两句", "发表评论", "查看评论",
+    "评论区", "页面功能", "打印本稿", "打印此文", "【打印】", "【关闭】", "【收藏】", "返回顶部", "返回首页",
+    "返回页首", "点击排行", "更多内容",
 )
 _HEADING = re.compile(
-    r"^\s*[【\[]?\s*(?:" + "|".join(re.escape(m) for m in TAIL_MARKERS) + r")\s*[】\]]?"
+    r"^\s*[【\[“\"「(（]?\s*(?:" + "|".join(re.escape(m) for m in TAIL_MARKERS) + r")\s*[】\]]?"
 )
 # Picture captions that are not text: "(资料图)", "(资料图片仅供参考)", "图片来源：…".
 _CAPTION = re.compile(r"^\s*[(（]?\s*(?:资料图|图片来源|图源|视频来源)[^。]{0,20}[)）]?\s*$")
@@ -32,10 +43,51 @@ _MAX_HEADING_LEN = 24
 _MAX_LABELLED_LEN = 64
 # Below this much text, a marker is more likely navigation at the top than the article's end.
 _MIN_BODY_BEFORE_CUT = 60
+# The site's legal footer: copyright and licence lines, which end the article wherever they appear.
+_FOOTER = re.compile(
+    r"copyright|©\s*(?:19|20)\d{2}|all rights reserved|版权所有|icp备|icp证|公网安备|信息服务许可证|许可证编号"
+    r"|违法和不良信息举报",
+    re.I,
+)
+# A notice that starts with its label ("特别声明：以上内容为自媒体平台用户上传…。") may be a sentence.
+_NOTICE = re.compile(r"^[“\"「【\[(（]?\s*(?:特别声明|免责声明|版权声明|声明\s*[:：])")
+# Weaker footer wording ("未经许可不得转载", "转载请联系…", "网站版权与免责声明："): trusted only on a
+# short line, since a report may say the same inside a paragraph.
+_FOOTER_SHORT = re.compile(
+    r"(?:未经|没有).{0,12}(?:许可|授权|同意).{0,12}(?:转载|复制|摘编|镜像)|(?:禁止|严禁|谢绝|请勿|不得).{0,6}转载"
+    r"|(?:转载|侵权).{0,20}(?:联系|致电|电话|邮箱)|^.{0,20}(?:版权|免责|侵权|著作权).{0,6}(?:声明|公告)\W*$"
+)
+_MAX_FOOTER_LEN = 200
+_MAX_FOOTER_SHORT_LEN = 100
+# A table row with nothing in its cells ("|  |  |", "|---|---|"), as trafilatura writes layout tables.
+_EMPTY_ROW = re.compile(r"^[\s|:\-]*$")
+# Pager lines: "第1页/共3页", "<< 上一页 | 下一页 >>", "[1] [2] [3]".
+_PAGE_ITEM = r"(?:第\s*\d+\s*页|共\s*\d+\s*页|上一页|下一页|首页|尾页|末页|\d{1,3})"
+_PAGER = re.compile(r"^[\W_]*" + _PAGE_ITEM + r"(?:[\W_]*" + _PAGE_ITEM + r")*[\W_]*$")
+_CELL_EDGES = " \t|"
+
+
+def _is_pager(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped or len(stripped) > _MAX_LABELLED_LEN or stripped.startswith("|"):
+        return False  # a table row of numbers is data
+    return bool(_PAGER.match(stripped)) and ("页" in stripped or len(re.findall(_PAGE_ITEM, stripped)) >= 2)
+
+
+def is_footer_line(line: str) -> bool:
+    """A copyright, licence or reprint-notice line of the site's footer."""
+    simple = to_simplified(line.strip(_CELL_EDGES))
+    if not simple or len(simple) > _MAX_FOOTER_LEN:
+        return False
+    if _NOTICE.match(simple):
+        return True
+    if _SENTENCE_END.search(simple):
+        return False  # a sentence that mentions copyright is the article's, not the footer
+    return bool(_FOOTER.search(simple)) or (len(simple) <= _MAX_FOOTER_SHORT_LEN and bool(_FOOTER_SHORT.search(simple)))
 
 
 def is_tail_heading(line: str) -> bool:
-    simple = to_simplified(line.strip())
+    simple = to_simplified(line.strip(_CELL_EDGES))
     match = _HEADING.match(simple)
     if not match or _SENTENCE_END.search(simple):
         return False
@@ -51,12 +103,88 @@ def _is_list_item(line: str) -> bool:
     )
 
 
+# Page furniture printed between the headline and the first paragraph: "来源：… 作者：…",
+# "发布时间：2023-06-21 09:19", "当前位置：首页 > 要闻", "【字体：大 中 小】", a bare "2022.01.20 16:31".
+_META_LABEL = (
+    r"(?:信息|文章|新闻|稿件)?来源|稿源|来自|出处|作者|撰稿|(?:责任|文字)?编辑|责编|记者|通讯员|摄影|"
+    r"发布(?:者|人|时间|日期)?|发表(?:时间|日期)|更新(?:时间|日期)|时间|日期|点击(?:数|量)?|浏览(?:量|次数)?|"
+    r"阅读(?:量|数)?|字号|字体|(?:当前|您的|您现在的|您所在的|所在)?位置"
+)
+_META_START = re.compile(r"^[【\[(（]?\s*(?:" + _META_LABEL + r")\s*[:：]")
+_META_ANY = re.compile(r"(?:" + _META_LABEL + r")\s*[:：]")
+_DATE_TIME = re.compile(
+    r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}\s*[:：时]\s*\d{2}(?:\s*[:：分]\s*\d{2})?)?"
+)
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
+# Sentence punctuation anywhere: a metadata line has none.
+_PROSE = re.compile(r"[。！？；]")
+# A sentence of the article: a full stop inside, or a sentence end (closing quotes and brackets
+# allowed) at the close; a headline may have "！" inside ("突发！新疆地震").
+_SENTENCE = re.compile(r"。|[。！？!?；…」”\"）)]\s*$")
+# Share bars and page tools printed above the article ("点击右上角微信好友", "朋友圈", "字号：大 中 小").
+_PAGE_TOOL = re.compile(r"分享|朋友圈|微信好友|微博|QQ空间|扫码|二维码|收藏|打印|字号|登录")
+_MAX_PAGE_TOOL_LEN = 40
+# A breadcrumb, whole or broken over lines: "首页 > 新闻", "快讯 >".
+_BREADCRUMB = re.compile(r"^\W*首页\s*[>»›＞]|[>»›＞]\s*$")
+_MAX_META_LEN = 80
+# What a date line may carry besides the date: a short outlet name ("2005-07-18 13:03 千龙网").
+_MAX_META_REST = 12
+
+
+def is_sentence(line: str) -> bool:
+    """A line that reads as running text rather than a heading, label or link."""
+    return bool(_SENTENCE.search(line.strip()))
+
+
+def is_meta_line(line: str) -> bool:
+    """A dateline, a source/author/time line or a "当前位置：" line: not a sentence of the article."""
+    simple = to_simplified(line.strip(_CELL_EDGES + "\u3000"))
+    if not simple or len(simple) > _MAX_META_LEN or _PROSE.search(simple):
+        return False
+    if _META_START.match(simple) or len(_META_ANY.findall(simple)) >= 2:
+        return True
+    if not (date := _DATE_TIME.search(simple)):
+        return False
+    rest = _URL.sub("", simple[:date.start()] + simple[date.end():])
+    rest = re.sub(r"[\W_]+", "", _META_ANY.sub("", rest))
+    return bool(_META_ANY.search(simple)) or len(rest) <= _MAX_META_REST
+
+
+def _is_title_copy(line: str, title: str | None) -> bool:
+    if not title:
+        return False
+    line, title = "".join(line.split()).strip(_CELL_EDGES), "".join(title.split())
+    return bool(line) and line == title
+
+
+def _is_page_tool(line: str) -> bool:
+    simple = to_simplified(line.strip(_CELL_EDGES))
+    return 0 < len(simple) <= _MAX_PAGE_TOOL_LEN and not _SENTENCE.search(simple) and bool(
+        _PAGE_TOOL.search(simple) or _BREADCRUMB.search(simple))
+
+
+def strip_header_furniture(text: str, title: str | None = None) -> str:
+    """Drop metadata lines (and a repeat of the headline) above the first sentence of the article."""
+    kept: list[str] = []
+    in_header = True
+    for line in (text or "").splitlines():
+        if in_header:
+            if _is_title_copy(line, title) or is_meta_line(line) or _is_page_tool(line):
+                continue
+            if is_sentence(line) or len(line.strip()) > _MAX_META_LEN:
+                in_header = False
+        kept.append(line)
+    return "\n".join(kept).strip()
+
+
 def cut_boilerplate(text: str) -> str:
-    """Drop caption lines and everything from the first tail heading (or trailing headline list) on."""
-    lines = [ln for ln in (text or "").splitlines() if not _CAPTION.match(ln)]
+    """Drop caption, empty-row and pager lines, and everything from the first tail heading or
+    footer line (or a trailing headline list) on."""
+    lines = [ln for ln in (text or "").splitlines()
+             if not _CAPTION.match(ln) and not (ln and _EMPTY_ROW.match(ln)) and not _is_pager(ln)]
     kept: list[str] = []
     for line in lines:
-        if is_tail_heading(line):
+        if is_tail_heading(line) or is_footer_line(line):
             if sum(len(k) for k in kept) >= _MIN_BODY_BEFORE_CUT:
                 break
             continue  # a marker before the body is navigation: drop the line, keep reading

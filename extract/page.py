@@ -1,7 +1,7 @@
 """Read a page: bytes or text in, a ``Page`` (title, date, outlet, clean main text) out.
 
-HTML goes through ``decode_html`` (charset checked against the bytes) and trafilatura for the main
-text; Chinese-specific leftovers are cut by ``boilerplate.cut_boilerplate``; the date comes from
+HTML goes through ``decode_html`` (charset checked against the bytes) and ``maintext.main_text``
+(trafilatura and readability-lxml, Chinese boilerplate cut from both, the better kept); the date comes from
 Chinese labelled forms first, then meta tags, then htmldate; pinyin ruby is removed from what we
 keep, but the script is not changed (Traditional pages stay Traditional).
 """
@@ -16,6 +16,7 @@ from htmldate import find_date
 from extract.boilerplate import cut_boilerplate, is_tail_heading
 from extract.dates import find_labelled_date, parse_date
 from extract.decode import decode_html
+from extract.maintext import main_text
 from extract.models import Page
 from extract.normalize import detect_script, find_mojibake, strip_pinyin_ruby, to_simplified
 
@@ -75,19 +76,25 @@ def _meta_date(tree) -> str | None:
     return None
 
 
-def _pick_title(tree, meta_title: str | None) -> str | None:
-    """The headline: an <h1>/<h2> that the <title> contains, else the longest <title> segment."""
+def _pick_title(tree, meta_title) -> str | None:
+    """The headline: an <h1>/<h2> that the <title> contains, else the longest segment of the
+    metadata title (``meta_title()``, called only then: it costs a metadata pass) or <title>."""
     head = " ".join(tree.xpath("//title//text()")).strip()
     for xpath in ("//h1", "//h2", "//*[contains(@class,'title')]"):
         for el in tree.xpath(xpath):
             text = " ".join(el.text_content().split())
             if 4 <= len(text) <= _MAX_TITLE_LEN * 2 and (not head or text in head or head in text):
                 return text
-    candidate = meta_title or head
+    candidate = meta_title() or head
     if not candidate:
         return None
     parts = [p for p in _TITLE_SPLIT.split(candidate) if p.strip()]
     return max(parts, key=len).strip() if parts else None
+
+
+def _metadata_title(html: str, url: str | None) -> str | None:
+    meta = trafilatura.extract_metadata(html, default_url=url, extensive=False)
+    return meta.title if meta else None
 
 
 def _published_at(html: str, tree, visible: str, title: str | None) -> str | None:
@@ -117,17 +124,15 @@ def read_html(raw: bytes | str, url: str | None = None, content_type: str | None
         tree = lxml.html.fromstring(html)
     except (lxml.etree.ParserError, ValueError) as err:
         raise PageError(f"unparseable HTML: {err}") from err
-    body = trafilatura.extract(html, url=url, include_comments=False, include_tables=True)
-    if not body or not body.strip():
+    title = _pick_title(tree, lambda: _metadata_title(html, url))
+    text, raw_body = main_text(html, tree, url=url, title=strip_pinyin_ruby(title) if title else None)
+    if not text.strip():
         raise PageError("no main text found")
-    meta = trafilatura.extract_metadata(html, default_url=url)
-    title = _pick_title(tree, meta.title if meta else None)
     visible = _visible_text(tree)
-    text = cut_boilerplate(strip_pinyin_ruby(body))
     return Page(
         title=strip_pinyin_ruby(title) if title else None,
         published_at=_published_at(html, tree, visible, title),
-        outlet=find_outlet(_header_area(visible, title)) or find_outlet(text),
+        outlet=find_outlet(_header_area(visible, title)) or find_outlet(cut_boilerplate(strip_pinyin_ruby(raw_body))),
         text=text,
         script=detect_script(text),
         encoding=encoding,

@@ -1,0 +1,191 @@
+"""The main text of a page: trafilatura and readability-lxml, cleaned alike, the better one kept.
+
+Each extractor fails on its own kind of page. trafilatura drops text written straight into a table
+cell or div before the first ``<p>`` and copies layout tables row by row (menus, ad cells and all);
+readability-lxml keeps the article's container whole, captions and pagers with it, and finds
+nothing on pages that hide the body until a script shows it (WeChat). So both run, both go through
+the same Chinese boilerplate cleaning, and the one that reads more like an article wins:
+``article_score`` counts the characters of sentence-length lines and subtracts those of lines that
+are not sentences. readability is taken only when it is the better article, holds most of the
+sentences trafilatura found and is not much longer, so a readability that settled on a different
+or a larger block (a teaser list, the article with its comment thread) cannot replace a good
+extraction.
+
+Layout tables (a table holding tables, a cell holding a whole article, a table that is mostly
+links, a single row or column) are turned into plain blocks before trafilatura sees them, so that
+its link-density and paragraph rules apply to them; data tables (project lists, figures) stay tables.
+"""
+from __future__ import annotations
+
+import copy
+import logging
+from collections import Counter
+
+import lxml.html
+import trafilatura
+from readability import Document
+
+from extract.boilerplate import cut_boilerplate, is_sentence, strip_header_furniture
+from extract.normalize import strip_pinyin_ruby
+
+# A table cell with this many characters (white space aside) holds running text, not data.
+_LAYOUT_CELL_CHARS = 300
+# A table whose text is at least this share link text is a menu or a headline list.
+_LAYOUT_LINK_SHARE = 0.5
+_TABLE_PARTS = ("tr", "td", "th", "tbody", "thead", "tfoot", "caption")
+# Shorter sentence lines (captions, subheadings) count neither for nor against a candidate.
+_MIN_SENTENCE_LINE = 30
+# readability must hold this share of the character pairs of trafilatura's sentence lines ...
+_MIN_AGREEMENT = 0.9
+# ... and may add to trafilatura's length at most this share plus a paragraph: more than that is a
+# larger container (the article with its comment thread or teaser list), not missed sentences.
+_MAX_GROWTH = 0.5
+_GROWTH_ALLOWANCE = 200
+_BLOCK_TAGS = frozenset({
+    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "table", "pre", "blockquote",
+    "section", "article", "ul", "ol", "dl", "dd", "dt", "figure", "figcaption", "header", "footer",
+})
+
+# readability-lxml reports every page it has to retry at INFO; a crawl of thousands is not the place.
+logging.getLogger("readability.readability").setLevel(logging.ERROR)
+
+
+def _chars(el) -> int:
+    return sum(len("".join(t.split())) for t in el.itertext())
+
+
+def is_layout_table(table) -> bool:
+    """A table used for page layout, not for data: it holds tables, or a cell of running text, or
+    is mostly links, or has a single row or column (data has at least two of each)."""
+    if table.find(".//table") is not None:
+        return True
+    rows = [row for row in table.iter("tr") if next(row.iterancestors("table"), None) is table]
+    if len(rows) < 2 or max(sum(1 for c in row if c.tag in ("td", "th")) for row in rows) < 2:
+        return True
+    if any(_chars(cell) > _LAYOUT_CELL_CHARS for cell in table.iter("td", "th")):
+        return True
+    total = _chars(table)
+    return total > 0 and sum(_chars(a) for a in table.iter("a")) >= _LAYOUT_LINK_SHARE * total
+
+
+def unwrap_layout_tables(tree) -> bool:
+    """Turn the layout tables of ``tree`` into divs, in place; True if there were any. A table
+    nested in a layout table is judged on its own: a data table inside a layout cell stays."""
+    found = False
+    for table in list(tree.iter("table")):
+        if not is_layout_table(table):
+            continue
+        found = True
+        own = [el for el in table.iter(*_TABLE_PARTS) if next(el.iterancestors("table"), None) is table]
+        for el in [*own, table]:
+            el.tag = "div"
+    return found
+
+
+def _trafilatura_text(html: str, tree, url: str | None) -> str:
+    if any(is_layout_table(t) for t in tree.iter("table")):
+        tree = copy.deepcopy(tree)
+        unwrap_layout_tables(tree)
+        html = lxml.html.tostring(tree, encoding="unicode")
+    return trafilatura.extract(html, url=url, include_comments=False, include_tables=True) or ""
+
+
+def html_to_text(fragment) -> str:
+    """Text of an HTML element, a line per block and a ``| a | b |`` line per table row."""
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush():
+        line = " ".join("".join(current).split())
+        if line:
+            lines.append(line)
+        current.clear()
+
+    def walk(el):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in ("script", "style", "noscript"):
+            current.append(el.tail or "")
+            return
+        if tag == "tr":
+            flush()
+            cells = [" ".join(c.text_content().split()) for c in el if isinstance(c.tag, str) and c.tag in ("td", "th")]
+            if any(cells):
+                lines.append("| " + " | ".join(cells) + " |")
+            current.append(el.tail or "")
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            flush()
+        current.append(el.text or "")
+        for child in el:
+            walk(child)
+        if block:
+            flush()
+        current.append(el.tail or "")
+
+    walk(fragment)
+    flush()
+    return "\n".join(lines)
+
+
+def _readability_text(html: str) -> str:
+    try:
+        summary = Document(html).summary(html_partial=True)
+        return html_to_text(lxml.html.fromstring(summary)) if summary.strip() else ""
+    except Exception:  # readability raises on pages it cannot score; trafilatura still has its say
+        return ""
+
+
+def article_score(text: str) -> int:
+    """Characters in sentence lines of ``_MIN_SENTENCE_LINE`` or more, minus those in non-sentence
+    lines."""
+    score = 0
+    for line in text.splitlines():
+        n = _length(line)
+        if is_sentence(line):
+            score += n if n >= _MIN_SENTENCE_LINE else 0
+        else:
+            score -= n
+    return score
+
+
+def _bigrams(text: str) -> Counter:
+    text = "".join(text.split())
+    return Counter(text[i:i + 2] for i in range(len(text) - 1))
+
+
+def agreement(base: str, other: str) -> float:
+    """Share of the character pairs of ``base``'s sentence lines that ``other`` also has."""
+    sentences = _bigrams("\n".join(ln for ln in base.splitlines() if is_sentence(ln)))
+    total = sum(sentences.values())
+    return sum((sentences & _bigrams(other)).values()) / total if total else 1.0
+
+
+def clean_text(text: str, title: str | None = None) -> str:
+    """Pinyin ruby, tail blocks, footers and the metadata lines above the first sentence removed."""
+    return strip_header_furniture(cut_boilerplate(strip_pinyin_ruby(text)), title)
+
+
+def _length(text: str) -> int:
+    return len("".join(text.split()))
+
+
+def choose(primary: str, secondary: str) -> str:
+    """``secondary`` (readability) if it is the better article, holds ``primary``'s sentences and
+    is not a much larger block; else ``primary`` (trafilatura)."""
+    if (
+        secondary
+        and article_score(secondary) > article_score(primary)
+        and agreement(primary, secondary) >= _MIN_AGREEMENT
+        and _length(secondary) <= (1 + _MAX_GROWTH) * _length(primary) + _GROWTH_ALLOWANCE
+    ):
+        return secondary
+    return primary
+
+
+def main_text(html: str, tree, url: str | None = None, title: str | None = None) -> tuple[str, str]:
+    """``(clean main text, raw trafilatura text)`` of a decoded page; ``tree`` is its parse, not changed."""
+    raw = _trafilatura_text(html, tree, url)
+    primary = clean_text(raw, title)
+    secondary = clean_text(_readability_text(html), title)
+    return choose(primary, secondary), raw
