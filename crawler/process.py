@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import sys
 
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", action="append", default=[])
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="extra Scrapy setting")
     args = parser.parse_args(argv)
+    # Until Scrapy installs its own graceful handlers, SIGTERM must still unwind through `finally`
+    # (releasing the source locks) rather than kill the process where it stands.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
     sources = select([s for path in args.seeds for s in load_sources(path)], args.source)
     settings = Settings()
