@@ -139,14 +139,17 @@ def find_amounts(text: str) -> list[Amount]:
     """Every money figure in ``text`` with its value, currency, qualifier and kind."""
     amounts: list[Amount] = []
     for m in AMOUNT.finditer(text):
-        value = _value(m)
         mag, cur = m.group("mag") or "", m.group("cur")
-        if value is None or not (cur or mag.endswith("亿")):
+        # Every Chinese numeral in the text matches; the cheap tests come before parsing the number.
+        if not (cur or mag.endswith("亿")):
             continue
         if not cur and _MEASURE_AFTER.match(text, m.end()):
             continue
         if re.match(r"\d", m.group("num")) is None and not mag:
             continue  # "三元" is part of a word more often than money
+        value = _value(m)
+        if value is None:
+            continue
         word = m.group("before") or m.group("after") or m.group("extra") or ""
         if text[max(0, m.start() - 1):m.start()] == "不":
             word = ""  # "不超过10亿元" is a ceiling, not "over"

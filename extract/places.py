@@ -46,8 +46,9 @@ _ZONE_NAME = re.compile(r"开发区|高新区|园区|产业园|示范区|管理�
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, tuple[Division, ...]], set[str], int]:
-    """name → divisions it may denote; the set of bare county aliases; the longest name."""
+def _index() -> tuple[dict[str, tuple[Division, ...]], set[str], dict[str, tuple[int, ...]]]:
+    """name → divisions it may denote; the set of bare county aliases; the first two characters
+    of every name → the lengths of the names that start with them, longest first."""
     names: dict[str, set[Division]] = defaultdict(set)
     county_aliases: set[str] = set()
     for province, pinfo in jionlp.china_location_loader().items():
@@ -80,8 +81,13 @@ def _index() -> tuple[dict[str, tuple[Division, ...]], set[str], int]:
         names[alias] = {d for d in names[alias] if d.county is None or d.county == alias}
     index = {n: tuple(sorted(d, key=lambda x: (x.province, x.city or "", x.county or "")))
              for n, d in names.items() if d and len(n) >= 2 and not _GENERIC_NAME.match(n)}
+    # A text is scanned by looking up only the lengths a name could have at each position (every
+    # name has two characters at least), not every length up to the longest name.
+    lengths: dict[str, set[int]] = defaultdict(set)
+    for name in index:
+        lengths[name[:2]].add(len(name))
     return index, county_aliases - {n for n, d in index.items() if any(x.county is None for x in d)}, \
-        max(map(len, index))
+        {prefix: tuple(sorted(ls, reverse=True)) for prefix, ls in lengths.items()}
 
 
 def _zone_short_name(city: str, alias: str) -> str:
@@ -113,23 +119,26 @@ _ORG_AFTER = re.compile(r"^[\w()]{0,8}?(?:集团|公司|控股|银行|大学|学
 # "来自上海的项目", "毗邻上海", "对接上海": where partners, capital or customers come from.
 _ELSEWHERE_BEFORE = re.compile(r"(?:来自|毗邻|紧邻|邻近|对接|承接|辐射|从)$")
 _GOV_AFTER = re.compile(r"^(?:市|区|县|省)?(?:人民政府|政府|管委会|区委|市委|县委|执委会)")
+_FEATURE = frozenset("湾湖岛港路街")
 
 
 def find_mentions(text: str) -> list[Mention]:
     """Admin-division names in ``text`` (longest match), each weighted by its context."""
-    index, county_aliases, longest = _index()
+    index, county_aliases, lengths_by_prefix = _index()
     mentions, i, n = [], 0, len(text)
-    while i < n:
-        for length in range(min(longest, n - i), 1, -1):
-            name = text[i:i + length]
+    while i < n - 1:
+        for length in lengths_by_prefix.get(text[i:i + 2], ()):
+            end = i + length
+            if end > n:
+                continue
+            name = text[i:end]
             divs = index.get(name)
             # "通州湾", "金山湖": a short county name glued to a water or street word names that
             # feature, not the county.
-            feature = re.match(r"[湾湖岛港路街]", text[i + length:i + length + 1])
-            if divs and not (name in county_aliases and feature):
+            if divs and not (name in county_aliases and text[end:end + 1] in _FEATURE):
                 bare = name in county_aliases
-                mentions.append(Mention(i, i + length, name, divs, _weight(text, i, i + length, bare), bare))
-                i += length
+                mentions.append(Mention(i, end, name, divs, _weight(text, i, end, bare), bare))
+                i = end
                 break
         else:
             i += 1
@@ -209,6 +218,7 @@ _PARK_SUFFIXES = ("高新技术产业开发区", "经济技术开发区", "自�
                   # "X谷" parks take a one-character theme: 中国声谷, 张江药谷, 科创绿谷.
                   "绿谷", "智谷", "光谷", "药谷", "声谷", "视谷", "美谷", "芯谷", "云谷")
 PARK = re.compile(r"[\u4e00-\u9fff·()]{1,18}?(?:" + "|".join(_PARK_SUFFIXES) + ")")
+_PARK_SUFFIX = re.compile("|".join(_PARK_SUFFIXES))
 # Where a park name starts: after a verb or preposition that introduces it.
 _PARK_LEFT_EDGE = re.compile(
     r".*(?:位于|落户|落地|入驻|进驻|地处|坐落|签约|举行|依托|推动|建设|修建|兴建|新建|打造|引导|联合|加快|支持|以及|"
@@ -266,7 +276,7 @@ def _park_name_left(rest: str) -> bool:
 def find_parks(text: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of development zones, parks and 科技城 named in ``text``."""
     parks = []
-    for m in PARK.finditer(text):
+    for m in _park_matches(text):
         raw = m.group(0)
         suffix = next(s for s in _PARK_SUFFIXES if raw.endswith(s))
         edge = _PARK_LEFT_EDGE.match(raw[:-len(suffix)])
@@ -275,3 +285,15 @@ def find_parks(text: str) -> list[tuple[int, int, str]]:
             continue
         parks.append((m.end() - len(name), m.end(), name))
     return parks
+
+
+def _park_matches(text: str):
+    """``PARK.finditer(text)``, faster: a match starts at most 18 characters before its suffix, so
+    each search starts that far before the next suffix instead of trying every position."""
+    pos = 0
+    while suffix := _PARK_SUFFIX.search(text, pos):
+        m = PARK.search(text, max(pos, suffix.start() - 18))
+        if m is None:
+            return
+        yield m
+        pos = m.end()

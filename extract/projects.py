@@ -233,7 +233,9 @@ def same_project(a: str, b: str) -> bool:
         return True
     if re.findall(r"[\d一二三四五六七八九十]+期", a) != re.findall(r"[\d一二三四五六七八九十]+期", b):
         return False
-    return SequenceMatcher(None, a, b).ratio() >= 0.8
+    # The quick ratios are upper bounds of ratio(): most pairs are told apart without computing it.
+    matcher = SequenceMatcher(None, a, b)
+    return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
 def merge_names(names: list[Name]) -> list[Name]:
