@@ -10,14 +10,11 @@ import re
 from pathlib import Path
 
 from extract.announce import announcements_from_text
-from extract.decode import decode_html
+from extract.decode import decode_html, looks_binary
 from extract.models import Article, Page
 from extract.normalize import analysis_text
 from extract.page import PageError, read_html, read_text
 
-# File signatures of what servers send as text/html by mistake (images, PDFs, archives).
-_BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"Rar!", b"\x00\x00\x01\x00")
-_CONTROL = bytes(set(range(32)) - {9, 10, 12, 13})
 _MARKUP = re.compile(rb"<(?:!doctype|html|head|body|div|p|meta|title|text)[\s>/]", re.I)
 
 
@@ -36,12 +33,6 @@ def is_html(raw: bytes, content_type: str | None = None) -> bool:
     if content_type and content_type.split(";")[0].strip().lower() == "text/plain":
         return False
     return bool(_MARKUP.search(raw[:4096]))
-
-
-def looks_binary(raw: bytes) -> bool:
-    head = raw[:2048]
-    return head.startswith(_BINARY_MAGIC) or b"\x00" in head or (
-        bool(head) and sum(head.count(bytes([c])) for c in _CONTROL) > len(head) // 10)
 
 
 def article_from_bytes(raw: bytes, url: str | None = None, content_type: str | None = None) -> Article:

@@ -18,6 +18,18 @@ _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-]+)", re.I)
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "x-gbk", "gb_2312-80", "euc-cn", "hz-gb-2312"}
 
 
+# File signatures of what servers send as text/html by mistake (images, PDFs, archives, icons).
+_BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"Rar!", b"\x00\x00\x01\x00")
+_CONTROL = bytes(set(range(32)) - {9, 10, 12, 13})
+
+
+def looks_binary(raw: bytes) -> bool:
+    """Not text in any encoding: a known file signature, a NUL byte, or many control bytes."""
+    head = raw[:2048]
+    return head.startswith(_BINARY_MAGIC) or b"\x00" in head or (
+        bool(head) and sum(head.count(bytes([c])) for c in _CONTROL) > len(head) // 10)
+
+
 def _canonical(name: str | None) -> str | None:
     if not name:
         return None

@@ -15,7 +15,7 @@ from htmldate import find_date
 
 from extract.boilerplate import cut_boilerplate, is_tail_heading
 from extract.dates import find_labelled_date, parse_date
-from extract.decode import decode_html
+from extract.decode import decode_html, looks_binary
 from extract.maintext import main_text
 from extract.models import Page
 from extract.normalize import detect_script, find_mojibake, strip_pinyin_ruby, to_simplified
@@ -113,7 +113,7 @@ def _published_at(html: str, tree, visible: str, title: str | None) -> str | Non
 def read_html(raw: bytes | str, url: str | None = None, content_type: str | None = None) -> Page:
     """Read an HTML page (bytes in any encoding, or already-decoded text)."""
     if isinstance(raw, bytes):
-        if b"\x00" in raw[:2048]:
+        if looks_binary(raw):
             raise PageError("binary content, not an HTML page")
         html, encoding = decode_html(raw, content_type)
     else:
