@@ -15,7 +15,8 @@ from scrapy.exceptions import DropItem
 
 from db.store import Store, content_hash
 from extract.article import article_from_bytes
-from extract.dedup import HASHING, Deduplicator, signature, signature_from_bytes, signature_to_bytes
+from db.bands import SQLiteBandIndex
+from extract.dedup import HASHING, Deduplicator, datasketch_index, signature, signature_from_bytes, signature_to_bytes
 from extract.normalize import analysis_text
 from extract.page import PageError
 
@@ -30,24 +31,36 @@ def shared_store(db_path: str) -> Store:
 
 
 @lru_cache(maxsize=None)
-def shared_index(db_path: str, threshold: float, redis_url: str = "") -> Deduplicator:
-    """The near-duplicate index: rebuilt from the signatures in SQLite (in memory), or found whole
-    in Redis (``redis_url``), where it is filled from SQLite only when empty."""
+def shared_index(db_path: str, threshold: float, index: str = "sqlite") -> Deduplicator:
+    """The near-duplicate index of a database. ``index`` is where its LSH bands live:
+    ``sqlite`` (a table beside the articles: nothing to rebuild), ``memory`` (datasketch, rebuilt
+    from the stored signatures at start) or a ``redis://`` URL (datasketch's Redis storage,
+    shared by processes, filled from SQLite when empty)."""
     store = shared_store(db_path)
-    if store.meta("hashing") != HASHING:
+    resigned = store.meta("hashing") != HASHING
+    if resigned:
         # Signatures made another way cannot be compared with new ones: re-sign from stored text.
         store.resign(lambda text: signature_to_bytes(signature(analysis_text(text))))
         store.save_meta({"hashing": HASHING})
-    store.save_meta({"threshold": threshold, "backend": "redis" if redis_url else "memory"})
+    if index == "sqlite":
+        lsh = SQLiteBandIndex(store.db.conn, threshold)
+        if resigned or store.meta("bands") != lsh.params:
+            lsh.clear()  # bands of old signatures or old parameters: made again below
+            store.save_meta({"bands": lsh.params})
+    elif index.startswith("redis://"):
+        lsh = datasketch_index(threshold, redis=redis_connection(index))
+    else:
+        lsh = datasketch_index(threshold)
+    store.save_meta({"threshold": threshold, "backend": index.split("://")[0]})
 
     def lookup(url: str):
         blob = store.signature_of(url)
         return signature_from_bytes(blob) if blob else None
 
-    index = Deduplicator(threshold=threshold, lookup=lookup, redis=redis_connection(redis_url) if redis_url else None)
-    if index.is_empty():
-        index.add_many((url, signature_from_bytes(blob)) for url, blob in store.signatures())
-    return index
+    dedup = Deduplicator(threshold=threshold, lookup=lookup, index=lsh)
+    if dedup.is_empty():
+        dedup.add_many((url, signature_from_bytes(blob)) for url, blob in store.signatures())
+    return dedup
 
 
 def redis_connection(url: str) -> dict:
@@ -56,16 +69,16 @@ def redis_connection(url: str) -> dict:
 
 
 class _DatabaseStage:
-    def __init__(self, db_path: str, threshold: float, redis_url: str = ""):
+    def __init__(self, db_path: str, threshold: float, index: str = "sqlite"):
         self.db_path = str(db_path)
         self.threshold = threshold
-        self.redis_url = redis_url or ""
+        self.index = index or "sqlite"
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
         return cls(settings.get("YRDWATCH_DB"), settings.getfloat("YRDWATCH_DEDUP_THRESHOLD"),
-                   settings.get("YRDWATCH_REDIS_URL") or "")
+                   settings.get("YRDWATCH_DEDUP_INDEX") or "sqlite")
 
     @property
     def store(self) -> Store:
@@ -95,7 +108,7 @@ class DedupPipeline(_DatabaseStage):
     """
 
     def process_item(self, item):
-        index = shared_index(self.db_path, self.threshold, self.redis_url)
+        index = shared_index(self.db_path, self.threshold, self.index)
         sig = signature(item["article"].analysis_text)
         match = index.check(sig, exclude=item["url"])
         item.update(signature=signature_to_bytes(sig), duplicate_of=None, similarity=None, supersedes=None)
@@ -131,8 +144,8 @@ class StorePipeline(_DatabaseStage):
         return item
 
 
-def process_offline(item: dict, db_path: str, threshold: float, redis_url: str = "") -> dict:
+def process_offline(item: dict, db_path: str, threshold: float, index: str = "sqlite") -> dict:
     """Run one item through the same stages as a crawl, without Scrapy's engine (for ingest)."""
-    for stage in (ExtractPipeline(), DedupPipeline(db_path, threshold, redis_url), StorePipeline(db_path, threshold)):
+    for stage in (ExtractPipeline(), DedupPipeline(db_path, threshold, index), StorePipeline(db_path, threshold)):
         item = stage.process_item(item)
     return item

@@ -53,4 +53,4 @@ YRDWATCH_DB = "db/yrdwatch.db"
 YRDWATCH_BATCH = None
 YRDWATCH_DEDUP_THRESHOLD = DEFAULT_THRESHOLD
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 would open a control port per crawl
-YRDWATCH_REDIS_URL = ""  # datasketch Redis storage for the dedup index; "" = in memory
+YRDWATCH_DEDUP_INDEX = "sqlite"  # where the LSH bands live: sqlite | memory | redis://host:port/db

@@ -79,22 +79,53 @@ class Match:
     similarity: float
 
 
+@lru_cache(maxsize=None)
+def lsh_params(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
+    """(bands, rows per band) that datasketch's MinHashLSH chooses for ``threshold``."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
+_BAND_MIX = (np.arange(1, 65, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)) | np.uint64(1)
+_BAND_SALT = np.arange(1, 257, dtype=np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+
+
+def band_keys(sig: LeanMinHash, bands: int, rows: int) -> list[int]:
+    """One signed 64-bit bucket key per LSH band, the band's number mixed in (for an index kept
+    in SQL): two signatures share a bucket when a band's hash values are equal; the rare unequal
+    collision only adds a candidate, which the Jaccard check then drops."""
+    grid = sig.hashvalues[: bands * rows].astype(np.uint64).reshape(bands, rows)
+    keys = (grid * _BAND_MIX[:rows]).sum(axis=1, dtype=np.uint64) + _BAND_SALT[:bands]
+    return keys.view(np.int64).tolist()
+
+
+def candidate_threshold(threshold: float) -> float:
+    """LSH bands are tuned a little below the confirmation threshold so that candidates are not
+    missed; each candidate is then confirmed on the Jaccard estimate itself."""
+    return max(0.1, threshold - 0.1)
+
+
+def datasketch_index(threshold: float, num_perm: int = NUM_PERM, redis: dict | None = None) -> MinHashLSH:
+    """datasketch's MinHashLSH in memory, or in Redis (``{"host", "port", "db"}``) under a fixed
+    basename so that several processes share it and a restart finds it whole."""
+    storage = {"type": "redis", "basename": REDIS_BASENAME, "redis": redis} if redis else None
+    return MinHashLSH(threshold=candidate_threshold(threshold), num_perm=num_perm, storage_config=storage)
+
+
 class Deduplicator:
     """An LSH index of known articles; ``check`` returns the most similar one over the threshold.
 
+    ``index`` is anything with MinHashLSH's ``insert``/``query``/``insertion_session``/``is_empty``
+    and ``in`` (by default an in-memory MinHashLSH; ``db.bands`` has one kept in SQLite, whose
+    inserts are idempotent, so keys need no ``in`` check before inserting).
     ``lookup(key)`` gives the stored signature of a candidate (by default the ones added to this
-    object, kept in memory); ``redis`` (``{"host": …, "port": …, "db": …}``) keeps the LSH index
-    in Redis with datasketch's own storage under a fixed basename, so several processes share it
-    and a restart finds it whole.
+    object, kept in memory).
     """
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD, num_perm: int = NUM_PERM,
-                 lookup: Callable[[str], LeanMinHash | None] | None = None, redis: dict | None = None):
+                 lookup: Callable[[str], LeanMinHash | None] | None = None, index=None):
         self.threshold = threshold
-        storage = {"type": "redis", "basename": REDIS_BASENAME, "redis": redis} if redis else None
-        # Bands tuned a little below the confirmation threshold so that candidates are not missed;
-        # each candidate is then confirmed on the Jaccard estimate itself.
-        self._lsh = MinHashLSH(threshold=max(0.1, threshold - 0.1), num_perm=num_perm, storage_config=storage)
+        self._lsh = index if index is not None else datasketch_index(threshold, num_perm)
         self._memory: dict[str, LeanMinHash] = {}
         self._lookup = lookup or self._memory.get
 
@@ -105,16 +136,14 @@ class Deduplicator:
         return self._lsh.is_empty()
 
     def add(self, key: str, sig: LeanMinHash) -> None:
-        if key not in self._lsh:
-            self._lsh.insert(key, sig, check_duplication=False)
-        if self._lookup == self._memory.get:
-            self._memory[key] = sig
+        self.add_many([(key, sig)])
 
     def add_many(self, items) -> None:
-        """Bulk insert of ``(key, signature)`` pairs (one Redis pipeline, not one round trip each)."""
+        """Bulk insert of ``(key, signature)`` pairs (one Redis pipeline or SQL transaction)."""
         with self._lsh.insertion_session() as session:
+            checked = not getattr(self._lsh, "idempotent", False)
             for key, sig in items:
-                if key not in self._lsh:
+                if not checked or key not in self._lsh:
                     session.insert(key, sig, check_duplication=False)
                 if self._lookup == self._memory.get:
                     self._memory[key] = sig

@@ -51,3 +51,25 @@ def test_an_original_stored_after_its_reprint_becomes_the_original(run_cli, db_p
     rows = dict(sqlite3.connect(db_path).execute("select url, duplicate_of from articles"))
     assert rows[reprint.resolve().as_uri()] == (SEED_ARTICLES / "000_fcb5823ba6dce963.txt").resolve().as_uri()
     assert rows[(SEED_ARTICLES / "000_fcb5823ba6dce963.txt").resolve().as_uri()] is None
+
+
+def test_sqlite_band_index_finds_what_datasketch_finds(tmp_path):
+    import sqlite3
+
+    from db.bands import SQLiteBandIndex
+    from extract.dedup import datasketch_index
+
+    conn = sqlite3.connect(tmp_path / "b.db", isolation_level=None)
+    names = ("000_fcb5823ba6dce963.txt", "001_414e468a296fc206.txt", "002_5b33a394898bd0f2.txt",
+             "003_4632641b07faa0c9.txt", "004_2a77f842b42bd0aa.txt")
+    sigs = {name: signature(analysis_text(seed(name).text)) for name in names}
+    in_sql, in_memory = Deduplicator(index=SQLiteBandIndex(conn, 0.5)), Deduplicator(index=datasketch_index(0.5))
+    for index in (in_sql, in_memory):
+        assert index.is_empty()
+        index.add_many(sigs.items())
+        assert not index.is_empty() and names[0] in index
+    reprint = signature(analysis_text(to_simplified(strip_pinyin_ruby(seed(names[4]).text))))
+    assert in_sql.check(reprint).key == in_memory.check(reprint).key == names[4]
+    assert in_sql.check(reprint, exclude=names[4]) is None
+    reopened = Deduplicator(lookup=sigs.get, index=SQLiteBandIndex(sqlite3.connect(tmp_path / "b.db"), 0.5))
+    assert reopened.check(reprint).key == names[4]  # nothing to rebuild: the bands are on disk

@@ -27,15 +27,17 @@ def reprint_of(path, tmp_path):
     return path
 
 
-def test_a_new_process_still_knows_stored_articles(tmp_path):
-    db = tmp_path / "y.db"
-    assert yrdwatch("--db", db, "ingest", ORIGINAL).returncode == 0
-    second = yrdwatch("--db", db, "ingest", reprint_of("reprint.txt", tmp_path))  # a fresh process
+@pytest.mark.parametrize("backend", ["sqlite", "memory"])
+def test_a_new_process_still_knows_stored_articles(tmp_path, backend):
+    db, config = tmp_path / "y.db", tmp_path / "yrdwatch.toml"
+    config.write_text(f'[dedup]\nbackend = "{backend}"\n', encoding="utf-8")
+    assert yrdwatch("--config", config, "--db", db, "ingest", ORIGINAL).returncode == 0
+    second = yrdwatch("--config", config, "--db", db, "ingest", reprint_of("reprint.txt", tmp_path))  # a fresh process
     assert "duplicate of " + ORIGINAL.resolve().as_uri() in second.stdout
-    again = yrdwatch("--db", db, "ingest", ORIGINAL)
+    again = yrdwatch("--config", config, "--db", db, "ingest", ORIGINAL)
     assert ": unchanged" in again.stdout
     meta = dict(sqlite3.connect(db).execute("select key, value from dedup_meta"))
-    assert meta["hashing"].startswith("datasketch-affine32") and meta["backend"] == "memory"
+    assert meta["hashing"].startswith("datasketch-affine32") and meta["backend"] == backend
 
 
 @pytest.fixture
@@ -85,4 +87,4 @@ def test_bad_config_names_file_line_and_key(tmp_path):
     config.write_text('[database]\npath = "x.db"\n\n[dedup]\nthreshold = 0.5\nbackend = "mongo"\n', encoding="utf-8")
     result = yrdwatch("--config", config, "ingest", ORIGINAL)
     assert result.returncode == 1
-    assert f"{config}:6: dedup.backend: 'mongo' is not one of memory, redis" in result.stderr
+    assert f"{config}:6: dedup.backend: 'mongo' is not one of sqlite, memory, redis" in result.stderr

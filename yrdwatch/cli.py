@@ -108,7 +108,7 @@ def ingest(obj, paths, source):
         item = {"source": source, "url": Path(path).resolve().as_uri(), "body": raw, "content_type": content_type_of(path)}
         try:
             config = obj["config"]
-            item = process_offline(item, obj["db"], config.dedup_threshold, config.dedup_redis_url)
+            item = process_offline(item, obj["db"], config.dedup_threshold, config.dedup_index)
         except DropItem as err:
             failed += 1
             click.echo(f"{path}: not stored: {err}", err=True)
@@ -133,7 +133,7 @@ def reprocess(obj, source):
     config, outcome = obj["config"], Counter()
     for item in list(shared_store(obj["db"]).raw_pages(source)):
         try:
-            item = process_offline({**item, "force": True}, obj["db"], config.dedup_threshold, config.dedup_redis_url)
+            item = process_offline({**item, "force": True}, obj["db"], config.dedup_threshold, config.dedup_index)
             outcome["reprocessed"] += 1
             outcome["announcements"] += len(item["article"].announcements)
         except DropItem as err:

@@ -15,7 +15,7 @@ contact = "mailto:ops@example.org"   # named in the User-Agent, so site owners c
 
 [dedup]
 threshold = 0.5              # Jaccard estimate over which an article is a near-duplicate
-backend = "memory"           # or "redis": the LSH index in Redis, shared and persistent
+backend = "sqlite"           # LSH bands in SQLite; "memory": rebuilt at start; "redis": shared
 redis_url = "redis://127.0.0.1:6379/0"
 ```
 """
@@ -40,6 +40,9 @@ SCHEMA = {
 }
 
 
+BACKENDS = ("sqlite", "memory", "redis")
+
+
 class ConfigError(ValueError):
     """A configuration file that cannot be used; the message names file, line and key."""
 
@@ -51,7 +54,7 @@ class Config:
     timeout: float = 30.0
     contact: str = "https://github.com/yrdwatch/yrdwatch"
     dedup_threshold: float = DEFAULT_THRESHOLD
-    dedup_backend: str = "memory"
+    dedup_backend: str = "sqlite"
     redis_url: str = "redis://127.0.0.1:6379/0"
     path: Path | None = None
 
@@ -62,12 +65,12 @@ class Config:
     def crawl_settings(self) -> dict:
         """The Scrapy settings a crawl takes from this configuration."""
         return {"DOWNLOAD_DELAY": self.min_delay, "DOWNLOAD_TIMEOUT": self.timeout, "USER_AGENT": self.user_agent,
-                "YRDWATCH_DEDUP_THRESHOLD": self.dedup_threshold, "YRDWATCH_REDIS_URL": self.dedup_redis_url}
+                "YRDWATCH_DEDUP_THRESHOLD": self.dedup_threshold, "YRDWATCH_DEDUP_INDEX": self.dedup_index}
 
     @property
-    def dedup_redis_url(self) -> str:
-        """The Redis URL the dedup index lives at, or "" for the in-memory index."""
-        return self.redis_url if self.dedup_backend == "redis" else ""
+    def dedup_index(self) -> str:
+        """Where the dedup LSH index lives: "sqlite", "memory" or the Redis URL."""
+        return self.redis_url if self.dedup_backend == "redis" else self.dedup_backend
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -103,9 +106,9 @@ def load_config(path: str | Path | None = None) -> Config:
     threshold = float(dedup.get("threshold", DEFAULT_THRESHOLD))
     if not 0 < threshold <= 1:
         raise fail("dedup", "threshold", f"{threshold} is not between 0 and 1")
-    backend = dedup.get("backend", "memory")
-    if backend not in ("memory", "redis"):
-        raise fail("dedup", "backend", f"{backend!r} is not one of memory, redis")
+    backend = dedup.get("backend", "sqlite")
+    if backend not in BACKENDS:
+        raise fail("dedup", "backend", f"{backend!r} is not one of {', '.join(BACKENDS)}")
     redis_url = dedup.get("redis_url", Config.redis_url)
     if urlsplit(redis_url).scheme != "redis":
         raise fail("dedup", "redis_url", f"{redis_url!r} is not a redis:// URL")
