@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from extract.boilerplate import cut_boilerplate
 from extract.industries import find_industries
 from extract.models import Announcement, Project
 from extract.money import Amount, find_amounts, find_counts, parse_number
@@ -170,10 +169,10 @@ def find_events(body: str, mentions: list[Mention], amounts: list[Amount]) -> li
 
 
 def _body(text: str, title: str | None) -> str:
-    """The text to read: tail lists cut, the title in front, and no stray headline lines: after
-    the first line, a line without a sentence end ("浙江宁波:50亿元新材料项目开工") is a link to
-    another article, not part of this one."""
-    lines = [ln.strip() for ln in cut_boilerplate(text).splitlines()]
+    """The text to read: the title in front, and no stray headline lines: after the first line, a
+    line without a sentence end ("浙江宁波:50亿元新材料项目开工") is a link to another article, not
+    part of this one. (Tail lists were cut by the page reader, ``extract.boilerplate``.)"""
+    lines = [ln.strip() for ln in text.splitlines()]
     lines = [ln for i, ln in enumerate(lines)
              if ln and ln[0] not in "-·•*●◆▪>" and (i == 0 or re.search(r"[。!?]", ln))]
     if title and title.strip() and not (lines and title.strip() in lines[0]):
