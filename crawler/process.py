@@ -59,10 +59,9 @@ def main(argv: list[str] | None = None) -> int:
             mine.append(source)
     try:
         if mine:
-            known = frozenset(store.known_article_urls())
             process = CrawlerProcess(settings, install_root_handler=True)
             for source in mine:
-                process.crawl(SPIDERS[source.kind], source=source, known_urls=known)
+                process.crawl(SPIDERS[source.kind], source=source)
             beat = task.LoopingCall(store.heartbeat, [s.name for s in mine], host, pid)
             beat.start(HEARTBEAT_EVERY, now=False)
             process.start()

@@ -156,11 +156,18 @@ class Store:
             [url, source, status, etag, last_modified, digest, stamp, stamp, stamp if status == 200 else None])
 
     def pages_seen_of(self, source: str) -> dict[str, dict]:
-        return {row["url"]: row for row in self.db.query("select * from pages_seen where source = ?", [source])}
+        """The source's fetched pages that are not stored articles: its listings, feeds and
+        sitemaps (with their validators) and the articles that failed."""
+        sql = ("select * from pages_seen p where source = ? "
+               "and not exists (select 1 from articles a where a.url = p.url)")
+        return {row["url"]: row for row in self.db.query(sql, [source])}
 
     # --- articles ---------------------------------------------------------------------------
-    def known_article_urls(self) -> Iterator[str]:
-        yield from (row[0] for row in self.db.conn.execute("select url from articles"))
+    def is_stored(self, url: str) -> bool:
+        """Whether an article is stored under ``url`` or under its http/https twin."""
+        scheme, _, rest = url.partition("://")
+        twin = ("https" if scheme == "http" else "http") + "://" + rest
+        return self.db.conn.execute("select 1 from articles where url in (?, ?)", [url, twin]).fetchone() is not None
 
     def signatures(self) -> Iterator[tuple[str, bytes]]:
         yield from self.db.conn.execute("select url, signature from articles where signature is not null order by rowid")

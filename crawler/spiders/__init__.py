@@ -42,15 +42,15 @@ def url_key(url: str) -> str:
 class SourceSpider(scrapy.Spider):
     """Behaviour every source kind shares: conditional fetching of the source's index pages
     ("heads": listings, feeds, sitemaps), article requests for what is not stored yet, the item
-    they yield, and error reporting. ``known_urls`` are the articles already stored."""
+    they yield, and error reporting."""
 
-    def __init__(self, source: Source, known_urls: frozenset[str] = frozenset(), **kwargs):
+    def __init__(self, source: Source, **kwargs):
         super().__init__(name=source.name, **kwargs)
         self.source = source
         self.allowed_domains = list(source.allowed_domains)
         self.start_urls = list(source.start_urls)
         self.pattern = re.compile(source.article_url_pattern) if source.article_url_pattern else None
-        self.known = {url_key(u) for u in known_urls}
+        self.gone: set[str] = set()  # url keys of articles that answered 404/410 lately
         self.seen: dict[str, dict] = {}
         self.requested: set[str] = set()
         self.pending_heads: list[tuple] = []
@@ -66,7 +66,7 @@ class SourceSpider(scrapy.Spider):
         self.seen = {url_key(url): row for url, row in self.store.pages_seen_of(self.source.name).items()}
         for key, row in self.seen.items():
             if row["last_status"] in (404, 410) and now - datetime.fromisoformat(row["last_seen"]) < GONE_FOR:
-                self.known.add(key)  # gone: not asked for again this week
+                self.gone.add(key)  # not asked for again this week
         for url in self.start_urls:
             if request := self.head_request(url, self.first_callback, **self.first_meta):
                 yield request
@@ -112,13 +112,15 @@ class SourceSpider(scrapy.Spider):
         return bool(self.pattern.search(url)) if self.pattern else is_cms_article_url(url)
 
     def is_known(self, url: str) -> bool:
-        return url_key(url) in self.known
+        """Stored already (asked of the database: an index lookup, not a set of every URL held in
+        memory), or gone lately."""
+        return url_key(url) in self.gone or self.store.is_stored(canonical_url(url))
 
     def article_request(self, url: str):
         """A request for an article not stored yet, or None. Each URL is asked for once per run;
         the duplicate filter is off so that a redirect loop fails loudly instead of vanishing."""
         key = url_key(url)
-        if key in self.known or key in self.requested:
+        if key in self.requested or self.is_known(url):
             self.crawler.stats.inc_value("yrdwatch/known_articles")
             return None
         self.requested.add(key)
