@@ -2,14 +2,17 @@
 
     python benchmarks/extract_bench.py [--rounds 5]
 
-Both run in the same process on the same pages (every article of the bundled sample sites, as
-served), after one warm-up round; the figure to quote is the ratio, which survives a noisy machine.
+Both run in the same process on the same pages, after one warm-up round: every article of the
+bundled sample sites as served, and the 59 real pages of ../shared/fixtures/real-html when that
+folder is present (both given the raw bytes, as a crawl would). The figure to quote is the ratio,
+which survives a noisy machine.
 """
 from __future__ import annotations
 
 import argparse
 import statistics
 import time
+from pathlib import Path
 
 import trafilatura
 
@@ -17,9 +20,16 @@ from extract.article import article_from_bytes
 from sample_sites.site import SampleSites
 
 
-def pages() -> list[tuple[str, bytes, str]]:
+REAL_PAGES = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "real-html"
+
+
+def sample_pages() -> list[tuple[str, bytes, str]]:
     site = SampleSites("http://127.0.0.1:8765")
     return [(s.path, site.resources[s.path].body, site.resources[s.path].content_type) for s in site.stories]
+
+
+def real_pages() -> list[tuple[str, bytes, None]]:
+    return [(p.as_uri(), p.read_bytes(), None) for p in sorted(REAL_PAGES.glob("*.html"))]
 
 
 def per_article_ms(fn, docs, rounds: int) -> float:
@@ -46,12 +56,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    docs = pages()
-    ours = per_article_ms(yrdwatch_path, docs, args.rounds)
-    base = per_article_ms(trafilatura_baseline, docs, args.rounds)
-    print(f"articles: {len(docs)}, rounds: {args.rounds} (median)")
-    print(f"trafilatura.extract alone:            {base:7.2f} ms/article")
-    print(f"yrdwatch read+normalise+announcements: {ours:7.2f} ms/article  ({ours / base:.2f}x trafilatura)")
+    sets = [("sample-site articles", sample_pages())]
+    if REAL_PAGES.is_dir():
+        sets.append(("real pages (../shared)", real_pages()))
+    else:
+        print(f"{REAL_PAGES} is absent: real pages skipped")
+    for name, docs in sets:
+        ours = per_article_ms(yrdwatch_path, docs, args.rounds)
+        base = per_article_ms(trafilatura_baseline, docs, args.rounds)
+        print(f"{name}: {len(docs)} pages, {args.rounds} rounds (median)")
+        print(f"  trafilatura.extract alone:              {base:7.2f} ms/page")
+        print(f"  yrdwatch page + normalise + announcements: {ours:7.2f} ms/page  ({ours / base:.2f}x trafilatura)")
 
 
 if __name__ == "__main__":
