@@ -140,7 +140,7 @@ class StorePipeline(_DatabaseStage):
         if item.get("supersedes"):
             self.store.make_original(item["url"], item["supersedes"], item["similarity"])
         self.store.mark_seen(item["url"], item["source"], item.get("status") or 200, etag=item.get("etag"),
-                             last_modified=item.get("last_modified"), digest=content_hash(article.analysis_text))
+                             last_modified=item.get("last_modified"), digest=content_hash(item["body"]))
         return item
 
 

@@ -28,8 +28,9 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def content_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+def content_hash(data: str | bytes) -> str:
+    """sha1 of a text (articles: their analysis text) or of a fetched body (pages_seen)."""
+    return hashlib.sha1(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
 class Store:

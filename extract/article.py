@@ -36,11 +36,12 @@ def is_html(raw: bytes, content_type: str | None = None) -> bool:
 
 
 def article_from_bytes(raw: bytes, url: str | None = None, content_type: str | None = None) -> Article:
-    """A fetched or saved page, HTML in any encoding or plain text."""
-    if looks_binary(raw):
-        raise PageError("binary content, not an HTML page")
+    """A fetched or saved page, HTML in any encoding or plain text (binary content is refused
+    here for text, by ``read_html`` for HTML)."""
     if is_html(raw, content_type):
         return article_from_page(read_html(raw, url=url, content_type=content_type))
+    if looks_binary(raw):
+        raise PageError("binary content, not an HTML page")
     text, _ = decode_html(raw)  # text files get the same bytes-first decoding as pages
     return article_from_page(read_text(text))
 

@@ -1,5 +1,4 @@
 """A crawl killed with SIGKILL mid-run loses nothing and duplicates nothing on the next run."""
-import signal
 import sqlite3
 import subprocess
 import sys

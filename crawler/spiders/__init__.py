@@ -4,7 +4,6 @@ All share ``SourceSpider``: article requests, the item they yield, and error rep
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -19,6 +18,7 @@ from twisted.web.client import ResponseFailed
 
 from crawler.links import canonical_url, is_cms_article_url, listing_links
 from crawler.pipelines import shared_store
+from db.store import content_hash
 from crawler.signals import crawl_error, crawl_skipped
 from crawler.sources import Source, host_in_domains
 
@@ -36,7 +36,11 @@ def _header(response, name: str) -> str | None:
 
 def url_key(url: str) -> str:
     """What makes two URLs one page: canonical form with the http/https difference folded."""
-    return canonical_url(url).split("://", 1)[-1]
+    return _schemeless(canonical_url(url))
+
+
+def _schemeless(canonical: str) -> str:
+    return canonical.split("://", 1)[-1]
 
 
 class SourceSpider(scrapy.Spider):
@@ -93,7 +97,7 @@ class SourceSpider(scrapy.Spider):
             self.crawler.stats.inc_value("yrdwatch/not_modified")
             self.store.mark_seen(canonical_url(response.url), self.source.name, 304)
             return
-        digest = hashlib.sha1(response.body).hexdigest()
+        digest = content_hash(response.body)
         seen = self.seen.get(url_key(response.url))
         if seen and seen["last_status"] == 304 and seen["content_hash"] != digest:
             self.logger.warning("%s answered 304 while it had changed: its validators are not trusted", response.url)
@@ -112,15 +116,19 @@ class SourceSpider(scrapy.Spider):
         return bool(self.pattern.search(url)) if self.pattern else is_cms_article_url(url)
 
     def is_known(self, url: str) -> bool:
+        return self._known(canonical_url(url))
+
+    def _known(self, canonical: str) -> bool:
         """Stored already (asked of the database: an index lookup, not a set of every URL held in
         memory), or gone lately."""
-        return url_key(url) in self.gone or self.store.is_stored(canonical_url(url))
+        return _schemeless(canonical) in self.gone or self.store.is_stored(canonical)
 
     def article_request(self, url: str):
         """A request for an article not stored yet, or None. Each URL is asked for once per run;
         the duplicate filter is off so that a redirect loop fails loudly instead of vanishing."""
-        key = url_key(url)
-        if key in self.requested or self.is_known(url):
+        canonical = canonical_url(url)
+        key = _schemeless(canonical)
+        if key in self.requested or self._known(canonical):
             self.crawler.stats.inc_value("yrdwatch/known_articles")
             return None
         self.requested.add(key)
