@@ -158,3 +158,63 @@ CREATE TABLE IF NOT EXISTS dedup_meta (
     key TEXT PRIMARY KEY,
     value TEXT
 );
+
+-- Browsing: full-text search
+-- jieba words of each article (title and text) and project (name, place, parties, industries),
+-- cut from the Simplified analysis text: unicode61 alone keeps a run of Han characters as one
+-- token and trigram finds nothing under three characters. rowid = the row's rowid; the key
+-- beside the words tells a renumbered rowid (VACUUM) from the row it indexed. See db/search.py.
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(url UNINDEXED, words, tokenize = 'unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS projects_fts USING fts5(id UNINDEXED, words, tokenize = 'unicode61');
+
+-- Alerts: subscriptions' digests (outbox)
+-- A digest is rendered and stored before anything is sent; each channel's delivery is its own row,
+-- marked sent only after the channel accepted it, so a failed send is retried and none is sent twice.
+CREATE TABLE IF NOT EXISTS subscriptions (
+    name TEXT PRIMARY KEY,          -- as in the configuration file (the config stays the truth)
+    filters TEXT,                   -- JSON, as configured
+    schedule TEXT,                  -- cron, Asia/Shanghai
+    channels TEXT,                  -- JSON array of channel labels (secrets masked)
+    started_at TEXT,                -- first digest run: the first digest reaches back [digest] backfill_days from here
+    updated_at TEXT
+);
+
+CREATE TABLE IF NOT EXISTS digests (
+    id INTEGER PRIMARY KEY,
+    subscription TEXT REFERENCES subscriptions(name),
+    created_at TEXT,
+    since TEXT,                     -- its projects were first seen at or after this (and covered by no earlier digest)
+    projects INTEGER,
+    investment_cny INTEGER,         -- disclosed investment, yuan
+    subject TEXT,
+    html TEXT,                      -- the e-mail body; the chart is <img src="cid:chart.png">
+    markdown TEXT,
+    atom TEXT,
+    chart_png BLOB
+);
+CREATE INDEX IF NOT EXISTS digests_subscription ON digests(subscription);
+
+-- What each digest covered: a project is in at most one digest of a subscription (never repeated).
+CREATE TABLE IF NOT EXISTS digest_items (
+    subscription TEXT,
+    project_id TEXT REFERENCES projects(id),
+    digest_id INTEGER REFERENCES digests(id),
+    position INTEGER,               -- reading order in the digest
+    item TEXT,                      -- JSON: what the digest showed of the project
+    PRIMARY KEY (subscription, project_id)
+);
+CREATE INDEX IF NOT EXISTS digest_items_digest ON digest_items(digest_id);
+
+CREATE TABLE IF NOT EXISTS digest_deliveries (
+    digest_id INTEGER REFERENCES digests(id),
+    channel TEXT,                   -- hash of the configured channel URL ({placeholders}, never a secret)
+    label TEXT,                     -- the channel as shown, tokens masked
+    status TEXT,                    -- pending | sent
+    attempts INTEGER DEFAULT 0,
+    next_attempt_at TEXT,           -- after a failure: attempted again from here (backoff)
+    last_error TEXT,
+    claimed_by TEXT,                -- host:pid sending it right now; a claim older than 10 minutes is void
+    claimed_at TEXT,
+    sent_at TEXT,
+    PRIMARY KEY (digest_id, channel)
+);

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 
 import sqlite_utils
 
-from db import projects
+from db import projects, search
 from extract.models import Announcement, Article
 
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -254,6 +254,7 @@ class Store:
                     pk="url",
                 )
             self._replace_announcements(url, page.outlet, article.announcements, stamp)
+            search.index_article(self.db.conn, url)
         return "updated" if old else "new"
 
     def _replace_announcements(self, url: str, outlet: str | None, announcements: list[Announcement], stamp: str) -> None:
@@ -282,6 +283,7 @@ class Store:
             self.db.conn.execute(
                 "update projects set mentions = (select count(*) from project_mentions where project_id = ?) where id = ?",
                 [project_id, project_id])
+        search.index_projects(self.db.conn, touched)
 
     def counts(self) -> dict[str, int]:
         return {t: self.db[t].count for t in ("articles", "announcements", "projects", "fetch_errors")}

@@ -76,4 +76,4 @@ def test_demo_end_to_end_as_a_subprocess(tmp_path):
                           capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "sample-liangxi" in proc.stdout and "total" in proc.stdout
-    assert f"datasette {db}" in proc.stdout
+    assert proc.stdout.rstrip().splitlines()[-1].startswith(f"Browse it:  yrdwatch --db {db} serve")

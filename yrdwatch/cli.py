@@ -220,10 +220,14 @@ def schedule(obj, seeds_files, names, log_path, jitter, every):
     a timezone); a late start still runs once (misfire grace = the job's period), runs never pile
     up, and a source already being crawled by cron or a person is skipped. On SIGTERM the running
     crawls are stopped cleanly, recorded, and the scheduler exits.
+
+    Each [[subscriptions]] of the configuration file gets a digest job on its own schedule
+    (Asia/Shanghai; --every applies to it too), and failed deliveries are retried every 5 minutes
+    once their backoff is over.
     """
     import logging
 
-    from crawler.schedule import build_scheduler, next_run, run_scheduler
+    from crawler.schedule import add_digest_jobs, build_scheduler, next_run, run_scheduler
 
     try:
         chosen = select(_load(seeds_files), names)
@@ -234,6 +238,8 @@ def schedule(obj, seeds_files, names, log_path, jitter, every):
     for source in chosen:
         when = f"every {every:g} s" if every else f"next {next_run(source):%Y-%m-%d %H:%M %Z} ({source.schedule})"
         click.echo(f"{source.name}: {when}", err=True)
+    for line in add_digest_jobs(scheduler, obj["db"], obj["config"], every=every):
+        click.echo(line, err=True)
     run_scheduler(scheduler)
 
 
@@ -258,13 +264,17 @@ def crontab(obj, seeds_files, log_path):
 @click.pass_obj
 def status(obj, seeds_files, as_json):
     """Each source's last run (start, duration, pages, new, duplicates, announcements, errors),
-    its next scheduled run, and a warning where the yield fell sharply against its history."""
+    its next scheduled run, and a warning where the yield fell sharply against its history; then
+    each subscription's last digest and every delivery not yet accepted (attempts, next attempt,
+    last error). With --json, undelivered digests are lines with a "subscription" key."""
+    from alerts.digest import status_table
+    from alerts.outbox import unsent
     from crawler.schedule import source_status
 
     store = Store(obj["db"])
     rows = [source_status(store, source) for source in _load(seeds_files)]
     if as_json:
-        for row in rows:
+        for row in [*rows, *unsent(store.db.conn)]:
             click.echo(json_line(row))
         return
     from tabulate import tabulate
@@ -272,6 +282,81 @@ def status(obj, seeds_files, as_json):
     click.echo(tabulate([[r[k] if r[k] is not None else "" for k in r] for r in rows],
                         headers=["source", "last run (UTC)", "status", "s", "pages", "new", "dup", "ann", "err",
                                  "next run", "warning"]))
+    if digests := status_table(store.db.conn):
+        click.echo("\n" + digests)
+
+
+@cli.command()
+@click.option("--subscription", "names", multiple=True,
+              help="Only this subscription (repeatable) [default: every configured one, else \"all\"].")
+@click.option("--since", help="Cover projects first seen since then instead of since the subscription's start: "
+                              "2024-05-01, 2024-05-01T08:00 (Beijing time) or 36h / 7d. Projects an earlier digest "
+                              "of the subscription covered are never included again.")
+@click.option("--dry-run", is_flag=True, help="Render the next digest without storing or sending it: printed, "
+                                              "or written to --out.")
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "atom"]),
+              help="The format printed by --dry-run [default: md] or the only one written to --out "
+                   "[default: html, md, atom and the chart's png].")
+@click.option("--out", type=click.Path(file_okay=False), help="Also write the digest's files to this folder.")
+@click.option("--retry-now", is_flag=True, help="Send failed deliveries again now, without waiting for their backoff.")
+@click.pass_obj
+def digest(obj, names, since, dry_run, fmt, out, retry_now):
+    """Send each subscription the projects first seen since its last digest.
+
+    A subscription ([[subscriptions]] in the configuration file; without one, "all" covers every
+    project and has no channel) filters new projects by place, industry, event type, keywords and
+    amount. Its digest groups them by city and industry, largest investment first, with totals and
+    a chart, and is stored (digests, digest_items) before it is offered to the channels: e-mail
+    (HTML with a plain-text part and the chart inline), DingTalk, WeCom and Feishu bots and JSON
+    webhooks (Markdown), file:// folders (HTML, Markdown, Atom, PNG). A delivery is marked sent
+    only once its channel accepted it; a failed one is retried by later runs (after 5 min, 10,
+    20 … at most 6 h apart) and shown by `yrdwatch status`. Running it again at once sends
+    nothing. The exit status is 1 when a delivery failed.
+    """
+    from alerts.deliver import FORMATS, write_files
+    from alerts.digest import DigestError, chosen_subscriptions, parse_since, preview, run_subscription
+    from alerts.outbox import utc_now
+
+    now = utc_now()
+    try:
+        subscriptions = chosen_subscriptions(obj["config"], names)
+        since_time = parse_since(since, now) if since else None
+    except DigestError as err:
+        raise click.ClickException(str(err)) from None
+    formats = [fmt] if fmt else list(FORMATS)
+    failed = False
+    for subscription in subscriptions:
+        if dry_run:
+            rendered = preview(obj["db"], obj["config"], subscription, since_time, now)
+            if rendered is None:
+                click.echo(f"{subscription.name}: no new projects", err=True)
+            elif out:
+                paths = write_files(Path(out), rendered, formats)
+                click.echo(f"{subscription.name}: {rendered['projects']} new projects (dry run, nothing stored "
+                           f"or sent): {', '.join(map(str, paths))}")
+            else:
+                click.echo(rendered[{"html": "html", "md": "markdown", "atom": "atom"}[fmt or "md"]])
+            continue
+        for outcome in run_subscription(obj["db"], obj["config"], subscription, since_time, Path(out) if out else None,
+                                        formats, retry_now=retry_now, now=now):
+            click.echo(outcome.text)
+            failed = failed or outcome.failed
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 opens it to the network).")
+@click.option("--port", default=8001, show_default=True)
+@click.pass_obj
+def serve(obj, host, port):
+    """Browse the database with Datasette: tables with Chinese titles and facets, search that finds
+    two-character words and Traditional pages from Simplified queries, and canned queries (new
+    projects, projects by city, projects over an amount, a company's announcements, reprints,
+    sources health). Safe while a crawl writes. Rows stored before the search index existed are
+    indexed first. Ctrl-C stops."""
+    from db.browse import serve as serve_datasette
+
+    serve_datasette(obj["db"], host, port, progress=lambda line: click.echo(line, err=True))
 
 
 @cli.command("sample-sites")
@@ -312,9 +397,14 @@ def demo(obj, port, as_json, log_path):
     finally:
         server.shutdown()
         server.server_close()
+    from alerts.digest import write_sample_digest
+
+    sample = write_sample_digest(obj["db"], obj["config"], Path(obj["db"]).parent / "digests")
+    click.echo(f"\nSample digest (subscription \"all\", dry run: nothing sent): {sample}", err=as_json)
     if not as_json:
         counts = Store(obj["db"]).counts()
         click.echo(f"\nDatabase {obj['db']}: {counts['articles']} articles, {counts['announcements']} announcements, "
                    f"{counts['projects']} projects.")
-        click.echo(f"Browse it:  datasette {obj['db']}\n   or:      sqlite-utils tables {obj['db']} --counts")
+        db_option = "" if obj["db"] == obj["config"].db_path else f" --db {obj['db']}"
+        click.echo(f"Browse it:  yrdwatch{db_option} serve   (then open http://127.0.0.1:8001/{Path(obj['db']).stem})")
     sys.exit(0 if all(r["status"] == "finished" for r in runs) else 1)

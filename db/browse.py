@@ -1,0 +1,75 @@
+"""``yrdwatch serve``: Datasette on the project database, with the project's metadata and settings.
+
+The database is served mutable (never ``--immutable``): SQLite's WAL lets Datasette read while a
+crawl writes. Before serving, the schema is brought up to date and the search index is filled
+for rows an older yrdwatch stored without one (``db.search.sync``), so any old database can be
+served. The search box, the year facet and the 亿元 display come from ``db.datasette_plugin``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from db import search
+from db.store import Store
+
+METADATA = Path(__file__).with_name("metadata.yaml")
+
+SETTINGS = {
+    # The facets worth having are set per table in the metadata; suggesting more runs a query per
+    # column on every table page, which is what makes pages slow on a large database.
+    "suggest_facets": False,
+    "default_page_size": 50,
+    # Article texts run to thousands of characters; a table page shows their beginning.
+    "truncate_cells_html": 60,
+    # A live WAL database copied mid-write is not a consistent file, and raw_pages makes it large.
+    "allow_download": False,
+}
+
+
+def metadata_for(db_path: str | Path) -> dict:
+    """metadata.yaml with its database section under the name Datasette gives ``db_path``
+    (the file's stem: ``--db other.db`` is served as ``other``)."""
+    metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    metadata["databases"] = {database_name(db_path): metadata["databases"]["yrdwatch"]}
+    return metadata
+
+
+def database_name(db_path: str | Path) -> str:
+    return Path(db_path).stem
+
+
+def prepare(db_path: str | Path, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Create missing tables and indexes and index unindexed rows; safe beside a running crawl."""
+    store = Store(db_path)
+    try:
+        return search.sync(store.db.conn, progress)
+    finally:
+        store.close()
+
+
+def build_datasette(db_path: str | Path):
+    """A Datasette instance on ``db_path`` with yrdwatch's metadata, settings and plugin."""
+    from datasette.app import Datasette
+    from datasette.plugins import pm
+
+    from db import datasette_plugin
+
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name="yrdwatch")
+    return Datasette([str(db_path)], metadata=metadata_for(db_path), settings=SETTINGS)
+
+
+def serve(db_path: str | Path, host: str, port: int, progress: Callable[[str], None]) -> None:
+    """Prepare the database, then serve it until interrupted (Ctrl-C or SIGTERM)."""
+    import asyncio
+
+    import uvicorn
+
+    prepare(db_path, progress)
+    datasette = build_datasette(db_path)
+    asyncio.run(datasette.invoke_startup())
+    progress(f"Serving {db_path} on http://{host}:{port}/{database_name(db_path)} (Ctrl-C stops)")
+    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")

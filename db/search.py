@@ -1,0 +1,169 @@
+"""Full-text search over articles and projects that finds two-character Chinese words.
+
+SQLite has no Chinese tokenizer: ``unicode61`` keeps a whole run of Han characters as one token
+and ``trigram`` matches nothing shorter than three characters, so 汾湖 or 芯片 would never be
+found. Each row is therefore indexed as a column of words cut by jieba from its analysis text
+(pinyin ruby stripped, Traditional → Simplified, full-width folded), separated by spaces for
+``unicode61``: a Traditional page is found by a Simplified query. Besides each word, the
+dictionary words inside it are indexed too (苏州工业园区 → 苏州, 工业, 园区, 工业园区), so a query
+for a part of a long name still finds it. A query goes through the same cut
+(:func:`match_expression`, installed as Datasette's ``escape_fts`` by ``db.datasette_plugin``).
+
+Place names of the administrative-division gazetteer are added to a private jieba dictionary, so
+梁溪 or 青浦 are words even where jieba's general dictionary lacks them; the global jieba
+instance, which other modules may use, is left untouched.
+
+The index tables are ``articles_fts`` and ``projects_fts`` (FTS5, rowid = the row's rowid, the
+row's key kept beside the words to notice rowids that changed, e.g. after VACUUM). ``db.store``
+re-indexes each article and project it writes; :func:`sync` indexes what an older yrdwatch
+stored before the index existed.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+from functools import lru_cache
+from typing import Callable, Iterable
+
+import jieba
+
+from extract.normalize import analysis_text
+
+# The searchable tables: index table and the key column it keeps beside the words.
+INDEXES = {"articles": ("articles_fts", "url"), "projects": ("projects_fts", "id")}
+
+# A place name missing from jieba's dictionary gets a low frequency: enough to beat its single
+# characters ("梁溪区" rather than 梁/溪/区), not enough to break a common word it overlaps
+# ("平台安全" stays 平台/安全 although 台安 is a county).
+PLACE_NAME_FREQ = 20
+BATCH = 500  # rows indexed per transaction by sync(): short write locks beside a running crawl
+
+
+def _place_names() -> set[str]:
+    """Provinces, cities and counties with their short names, from jionlp's gazetteer."""
+    with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
+        import jionlp
+    names: set[str] = set()
+    for province, cities in jionlp.china_location_loader().items():
+        names.update((province, cities["_alias"]))
+        for city, counties in cities.items():
+            if city.startswith("_"):
+                continue
+            names.update((city, *counties["_alias"]))
+            names.update(name for county, info in counties.items() if not county.startswith("_")
+                         for name in (county, info["_alias"]))
+    return {name for name in names if len(name) >= 2 and "直辖" not in name}
+
+
+@lru_cache(maxsize=1)
+def tokenizer() -> jieba.Tokenizer:
+    """A jieba instance of our own with the gazetteer's place names (loading takes ~1 s)."""
+    jieba.setLogLevel(logging.WARNING)
+    own = jieba.Tokenizer()
+    own.initialize()
+    for name in _place_names():
+        if not own.FREQ.get(name):
+            own.add_word(name, freq=PLACE_NAME_FREQ)
+    return own
+
+
+def _is_word(token: str) -> bool:
+    return any(ch.isalnum() for ch in token)
+
+
+def index_words(text: str) -> str:
+    """The words indexed for ``text``: each jieba word, then the dictionary words inside it."""
+    cut = tokenizer()
+    words = []
+    for word in cut.cut(analysis_text(text)):
+        if not _is_word(word):
+            continue
+        words.append(word)
+        for size in range(len(word) - 1, 1, -1):
+            words += [word[i:i + size] for i in range(len(word) - size + 1) if cut.FREQ.get(word[i:i + size])]
+    return " ".join(words)
+
+
+def query_words(query: str) -> list[str]:
+    """The words a query must all match: its jieba cut (Simplified), each once."""
+    return list(dict.fromkeys(w for w in tokenizer().cut(analysis_text(query)) if _is_word(w)))
+
+
+def match_expression(query: str | None) -> str:
+    """FTS5 MATCH text for a search box query: every word quoted (FTS syntax in the query is
+    taken literally, as Datasette's own escaping does) and all of them required."""
+    return " ".join('"' + word.replace('"', '""') + '"' for word in query_words(query or "")) or '""'
+
+
+# --- keeping the index ---------------------------------------------------------------------
+def _article_text(conn, rowid: int) -> str:
+    title, text = conn.execute("select title, text from articles where rowid = ?", [rowid]).fetchone()
+    return f"{title or ''}\n{text or ''}"
+
+
+def _project_text(conn, rowid: int) -> str:
+    """A project is found by its name, place and park, and by the parties and industries of the
+    announcements that mention it (宁德时代 finds the projects it signed)."""
+    project_id, *fields = conn.execute("select id, name, province, city, district, park from projects where rowid = ?",
+                                       [rowid]).fetchone()
+    for parties, industries in conn.execute(
+            "select a.parties, a.industries from project_mentions m join announcements a on a.id = m.announcement_id "
+            "where m.project_id = ?", [project_id]):
+        fields += json.loads(parties or "[]") + json.loads(industries or "[]")
+    return " ".join(field for field in fields if field)
+
+
+TEXT_OF: dict[str, Callable] = {"articles": _article_text, "projects": _project_text}
+
+
+def _index_rows(conn, table: str, rowids: Iterable[int]) -> None:
+    fts, key = INDEXES[table]
+    for rowid in rowids:
+        (key_value,) = conn.execute(f"select {key} from {table} where rowid = ?", [rowid]).fetchone()
+        conn.execute(f"insert or replace into {fts} (rowid, {key}, words) values (?, ?, ?)",
+                     [rowid, key_value, index_words(TEXT_OF[table](conn, rowid))])
+
+
+def index_article(conn, url: str) -> None:
+    """(Re-)index one stored article; the caller's transaction covers it."""
+    _index_rows(conn, "articles", [r[0] for r in conn.execute("select rowid from articles where url = ?", [url])])
+
+
+def index_projects(conn, ids: Iterable[str]) -> None:
+    """(Re-)index projects after their mentions changed."""
+    ids = list(ids)
+    rowids = conn.execute(f"select rowid from projects where id in ({','.join('?' * len(ids))})", ids)
+    _index_rows(conn, "projects", [r[0] for r in rowids])
+
+
+def _in_write_transaction(conn, work: Callable[[], None]) -> None:
+    # IMMEDIATE: a deferred transaction that reads first cannot wait for a crawl's write lock
+    # (SQLite answers "database is locked" at once when the snapshot it read is outdated).
+    conn.execute("begin immediate")
+    try:
+        work()
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    conn.execute("commit")
+
+
+def sync(conn, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Bring the index up to the tables (``conn`` in autocommit mode, as db.store opens it): drop
+    entries whose row is gone or whose rowid now holds another row, then index the rows that have
+    none, in short transactions. Idempotent; returns the number of rows indexed per table."""
+    indexed = {}
+    for table, (fts, key) in INDEXES.items():
+        stale = [[r[0]] for r in conn.execute(
+            f"select f.rowid from {fts} f left join {table} t on t.rowid = f.rowid where t.{key} is not f.{key}")]
+        if stale:
+            _in_write_transaction(conn, lambda: conn.executemany(f"delete from {fts} where rowid = ?", stale))
+        missing = [r[0] for r in conn.execute(f"select rowid from {table} where rowid not in (select rowid from {fts})")]
+        if progress and missing:
+            progress(f"indexing {len(missing)} {table} for search")
+        for start in range(0, len(missing), BATCH):
+            _in_write_transaction(conn, lambda: _index_rows(conn, table, missing[start:start + BATCH]))
+        indexed[table] = len(missing)
+    return indexed
