@@ -3,8 +3,9 @@
 Each extractor fails on its own kind of page. trafilatura drops text written straight into a table
 cell or div before the first ``<p>`` and copies layout tables row by row (menus, ad cells and all);
 readability-lxml keeps the article's container whole, captions and pagers with it, and finds
-nothing on pages that hide the body until a script shows it (WeChat). So both run, both go through
-the same Chinese boilerplate cleaning, and the one that reads more like an article wins:
+nothing on pages that hide the body until a script shows it (WeChat). So readability runs where
+trafilatura's output looks doubtful (``needs_second_opinion``), both go through the same Chinese
+boilerplate cleaning, and the one that reads more like an article wins:
 ``article_score`` counts the characters of sentence-length lines and subtracts those of lines that
 are not sentences. readability is taken only when it is the better article, holds most of the
 sentences trafilatura found and is not much longer, so a readability that settled on a different
@@ -41,6 +42,10 @@ _MIN_AGREEMENT = 0.9
 # larger container (the article with its comment thread or teaser list), not missed sentences.
 _MAX_GROWTH = 0.5
 _GROWTH_ALLOWANCE = 200
+# readability is consulted only on doubtful trafilatura output: shorter than this (characters) ...
+_SHORT_TEXT = 300
+# ... or with more than this share of its characters outside sentence lines.
+_DOUBTFUL_FURNITURE = 0.04
 _BLOCK_TAGS = frozenset({
     "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "table", "pre", "blockquote",
     "section", "article", "ul", "ol", "dl", "dd", "dt", "figure", "figcaption", "header", "footer",
@@ -82,12 +87,19 @@ def unwrap_layout_tables(tree) -> bool:
     return found
 
 
-def _trafilatura_text(html: str, tree, url: str | None) -> str:
-    if any(is_layout_table(t) for t in tree.iter("table")):
-        tree = copy.deepcopy(tree)
-        unwrap_layout_tables(tree)
-        html = lxml.html.tostring(tree, encoding="unicode")
-    return trafilatura.extract(html, url=url, include_comments=False, include_tables=True) or ""
+def _without_layout_tables(tree):
+    """The page with its layout tables unwrapped (a copy; ``tree`` itself when it has none), and
+    whether it had any."""
+    if not any(is_layout_table(t) for t in tree.iter("table")):
+        return tree, False
+    tree = copy.deepcopy(tree)
+    unwrap_layout_tables(tree)
+    return tree, True
+
+
+def _trafilatura_text(tree, url: str | None, fast: bool) -> str:
+    # trafilatura works on its own copy of a tree it is given.
+    return trafilatura.extract(tree, url=url, include_comments=False, include_tables=True, fast=fast) or ""
 
 
 def html_to_text(fragment) -> str:
@@ -183,9 +195,35 @@ def choose(primary: str, secondary: str) -> str:
     return primary
 
 
+def needs_second_opinion(text: str, layout_tables: bool) -> bool:
+    """Whether trafilatura's cleaned ``text`` shows the signs of its known failures, so readability
+    is worth running: a page laid out with tables, a text that is short, or one with more than
+    ``_DOUBTFUL_FURNITURE`` of its characters in lines that are not sentences (menus, captions,
+    link rows kept). readability costs half as much again as trafilatura; on the 56 scored real
+    pages this gate runs it on 22 and loses 0.0001 of body F1 against running it everywhere."""
+    length = _length(text)
+    if layout_tables or length < _SHORT_TEXT:
+        return True
+    furniture = sum(_length(line) for line in text.splitlines() if not is_sentence(line))
+    return furniture > _DOUBTFUL_FURNITURE * length
+
+
 def main_text(html: str, tree, url: str | None = None, title: str | None = None) -> tuple[str, str]:
-    """``(clean main text, raw trafilatura text)`` of a decoded page; ``tree`` is its parse, not changed."""
-    raw = _trafilatura_text(html, tree, url)
+    """``(clean main text, raw trafilatura text)`` of a decoded page; ``tree`` is its parse as
+    ``trafilatura.utils.load_html`` makes it, and is not changed.
+
+    trafilatura runs first without its own fallback extractors (``fast``): readability, below, is
+    the fallback, so running trafilatura's bundled copy of it as well would pay twice. Only a short
+    result gets trafilatura's full run, whose justext pass finds bodies that both miss (on the
+    scored pages the output equals running trafilatura in full everywhere, at ~40% less time)."""
+    unwrapped, layout_tables = _without_layout_tables(tree)
+    raw = _trafilatura_text(unwrapped, url, fast=True)
     primary = clean_text(raw, title)
-    secondary = clean_text(_readability_text(html), title)
-    return choose(primary, secondary), raw
+    if _length(primary) < _SHORT_TEXT:
+        full_raw = _trafilatura_text(unwrapped, url, fast=False)
+        full = clean_text(full_raw, title)
+        if article_score(full) > article_score(primary):
+            raw, primary = full_raw, full
+    if not needs_second_opinion(primary, layout_tables):
+        return primary, raw
+    return choose(primary, clean_text(_readability_text(html), title)), raw
