@@ -69,6 +69,46 @@ def crawl_job(db_path: str, source: Source, settings: dict, log_path: str | None
         log.error("%s: %s", source.name, err)
 
 
+DIGEST_RETRY_SECONDS = 300  # how often failed digest deliveries are looked at (each waits its own backoff)
+
+
+def add_digest_jobs(scheduler: BlockingScheduler, db_path: str, config, every: float | None = None) -> list[str]:
+    """One job per configured subscription on its cron schedule (Asia/Shanghai), like the sources'
+    jobs, and one that sends failed deliveries again once their backoff is over. Without
+    [[subscriptions]] there is nothing to deliver, so no job. Returns a line per job to print."""
+    from alerts.subscriptions import cron_trigger
+
+    lines, now = [], datetime.now(ZoneInfo("Asia/Shanghai"))
+    for subscription in config.subscriptions:
+        if every:
+            trigger, grace, when = IntervalTrigger(seconds=every), every, f"every {every:g} s"
+        else:
+            trigger = cron_trigger(subscription.schedule)
+            first = trigger.get_next_fire_time(None, now)
+            grace = (trigger.get_next_fire_time(first, first + timedelta(seconds=1)) - first).total_seconds()
+            when = f"next {first:%Y-%m-%d %H:%M %Z} ({subscription.schedule})"
+        scheduler.add_job(digest_job, trigger, args=[db_path, config, [subscription]], id=f"digest:{subscription.name}",
+                          name=f"digest:{subscription.name}", max_instances=1, coalesce=True,
+                          misfire_grace_time=int(grace), next_run_time=now if every else None)
+        lines.append(f"digest {subscription.name}: {when}")
+    if config.subscriptions:
+        scheduler.add_job(digest_job, IntervalTrigger(seconds=DIGEST_RETRY_SECONDS),
+                          args=[db_path, config, config.subscriptions, True], id="digest-retries",
+                          name="digest-retries", max_instances=1, coalesce=True)
+    return lines
+
+
+def digest_job(db_path: str, config, subscriptions, retries_only: bool = False) -> None:
+    from alerts.digest import run_subscription
+
+    for subscription in subscriptions:
+        try:
+            for outcome in run_subscription(db_path, config, subscription, retries_only=retries_only):
+                (log.warning if outcome.failed else log.info)("%s", outcome.text.strip())
+        except Exception:  # the job must not die with the scheduler: the next run starts from the outbox
+            log.exception("digest %s failed", subscription.name)
+
+
 def run_scheduler(scheduler: BlockingScheduler) -> None:
     """Run until SIGTERM/SIGINT; then stop the running crawls cleanly and wait for them."""
 

@@ -17,6 +17,23 @@ contact = "mailto:ops@example.org"   # named in the User-Agent, so site owners c
 threshold = 0.5              # Jaccard estimate over which an article is a near-duplicate
 backend = "sqlite"           # LSH bands in SQLite; "memory": rebuilt at start; "redis": shared
 redis_url = "redis://127.0.0.1:6379/0"
+
+[digest]
+datasette_url = "http://127.0.0.1:8001"   # digests link each project to its row there
+backfill_days = 7            # a new subscription's first digest reaches back this far
+
+[[subscriptions]]            # any number; see alerts/subscriptions.py and the README's "Digests"
+name = "wuxi-chips"
+cities = ["无锡市"]
+industries = ["集成电路"]
+schedule = "0 8 * * *"       # cron, Asia/Shanghai
+
+[[subscriptions.channels]]   # or channels = ["file://digests", { url = "…", token_env = "…" }] on one line
+url = "mailtos://digest:{password}@smtp.example.com?to=team@example.com"
+password_env = "YRDWATCH_SMTP_PASSWORD"   # {password} comes from this variable at send time
+
+[[subscriptions.channels]]   # mailto(s), dingtalk, wecombot, feishu, lark, json(s), file
+url = "file://digests"
 ```
 """
 from __future__ import annotations
@@ -28,6 +45,7 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from alerts.subscriptions import parse_subscriptions
 from crawler.sources import key_line
 from db.store import DEFAULT_DB
 from extract.dedup import DEFAULT_THRESHOLD
@@ -37,7 +55,9 @@ SCHEMA = {
     "database": {"path": str},
     "crawl": {"min_delay": float, "timeout": float, "contact": str},
     "dedup": {"threshold": float, "backend": str, "redis_url": str},
+    "digest": {"datasette_url": str, "backfill_days": float},
 }
+LISTS = ("subscriptions",)  # arrays of tables, checked by their own parser
 
 
 BACKENDS = ("sqlite", "memory", "redis")
@@ -56,6 +76,9 @@ class Config:
     dedup_threshold: float = DEFAULT_THRESHOLD
     dedup_backend: str = "sqlite"
     redis_url: str = "redis://127.0.0.1:6379/0"
+    datasette_url: str = "http://127.0.0.1:8001"
+    backfill_days: float = 7.0
+    subscriptions: tuple = ()
     path: Path | None = None
 
     @property
@@ -93,9 +116,11 @@ def load_config(path: str | Path | None = None) -> Config:
         return ConfigError(f"{path}:{line}: {table}{'.' + key if key else ''}: {message}")
 
     for table, values in data.items():
+        if table in LISTS:
+            continue
         if table not in SCHEMA or not isinstance(values, dict):
             raise ConfigError(f"{path}:{key_line(lines, table, None) or 1}: unknown section [{table}] "
-                              f"(known: {', '.join(SCHEMA)})")
+                              f"(known: {', '.join([*SCHEMA, *LISTS])})")
         for key, value in values.items():
             kind = SCHEMA[table].get(key)
             if kind is None:
@@ -116,7 +141,20 @@ def load_config(path: str | Path | None = None) -> Config:
     for key in ("min_delay", "timeout"):
         if crawl.get(key, 1.0) < 0 or (key == "timeout" and crawl.get(key) == 0):
             raise fail("crawl", key, "must be a positive number of seconds")
+    digest = data.get("digest", {})
+    if urlsplit(digest.get("datasette_url", Config.datasette_url)).scheme not in ("http", "https"):
+        raise fail("digest", "datasette_url", "must be an http(s):// URL")
+    if digest.get("backfill_days", 0) < 0:
+        raise fail("digest", "backfill_days", "must be 0 or more days")
+
+    def subscription_error(index: int, key: str | None, message: str) -> ConfigError:
+        line = key_line(lines, "subscriptions", key, index) or 1
+        return ConfigError(f"{path}:{line}: subscriptions[{index}]{'.' + key if key else ''}: {message}")
+
+    subscriptions = parse_subscriptions(data.get("subscriptions", []), subscription_error, path.parent)
     return Config(db_path=data.get("database", {}).get("path", str(DEFAULT_DB)), dedup_threshold=threshold,
                   min_delay=float(crawl.get("min_delay", Config.min_delay)),
                   timeout=float(crawl.get("timeout", Config.timeout)), contact=crawl.get("contact", Config.contact),
-                  dedup_backend=backend, redis_url=redis_url, path=path)
+                  dedup_backend=backend, redis_url=redis_url, path=path, subscriptions=subscriptions,
+                  datasette_url=digest.get("datasette_url", Config.datasette_url),
+                  backfill_days=float(digest.get("backfill_days", Config.backfill_days)))

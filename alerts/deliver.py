@@ -1,0 +1,113 @@
+"""Sending one stored digest to one channel: Apprise for e-mail, chat bots and webhooks, files for file://.
+
+E-mail goes through Apprise's SMTP plugin with the HTML digest as body: Apprise adds the plain-text
+alternative (converted from the HTML) and, with ``inline=yes`` (Apprise ≥ 2.2), sends the chart as
+an RFC 2387 inline part whose Content-ID is its file name, which the HTML's ``cid:chart.png`` names.
+Chat bots (DingTalk, WeCom, Feishu/Lark) and JSON webhooks get the Markdown digest; webhooks also
+get the chart as an attachment. Chat bots cap a message's length (WeCom at 4096 bytes), so long
+digests are split into several messages unless the URL sets its own ``overflow``.
+"""
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+from alerts.render import CHART_CID, local_time
+
+FORMATS = ("html", "md", "atom", "png")
+
+
+class DeliveryError(RuntimeError):
+    """The channel did not accept the digest; the message says why (secrets masked)."""
+
+
+def file_stem(digest: dict) -> str:
+    """``<subscription>-<date>-<id>`` (a preview has no id yet)."""
+    return f"{digest['subscription']}-{local_time(digest['created_at'], '%Y-%m-%d')}-{digest.get('id') or 'preview'}"
+
+
+def write_files(folder: Path, digest: dict, formats=FORMATS) -> list[Path]:
+    """The digest's formats as files in ``folder``; the HTML's chart points at the PNG beside it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(digest)
+    contents = {
+        "html": digest["html"].replace(f'src="cid:{CHART_CID}"', f'src="{quote(stem)}.png"'),
+        "md": digest["markdown"], "atom": digest["atom"], "png": digest["chart_png"],
+    }
+    written = []
+    for fmt in formats:
+        path = folder / f"{stem}.{fmt}"
+        if isinstance(contents[fmt], bytes):
+            path.write_bytes(contents[fmt])
+        else:
+            path.write_text(contents[fmt], encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def send(channel, digest: dict, feed: str | None = None, environ=None) -> str:
+    """Deliver ``digest`` (a ``digests`` row) to ``channel``; returns where it went, raises DeliveryError."""
+    if channel.kind == "file":
+        try:
+            paths = write_files(channel.folder, digest)
+            if feed is not None:  # the subscription's rolling feed, for feed readers pointed at the folder
+                (channel.folder / f"{digest['subscription']}.atom").write_text(feed, encoding="utf-8")
+        except OSError as err:
+            raise DeliveryError(f"cannot write to {channel.folder}: {err}") from None
+        return str(paths[0].parent)
+    from alerts.subscriptions import ChannelError
+
+    try:
+        url = channel.resolved_url(environ)
+    except ChannelError as err:
+        raise DeliveryError(str(err)) from None
+    secrets = channel.secret_values(environ)
+    try:
+        _notify(channel.kind, url, digest)
+    except DeliveryError as err:
+        raise DeliveryError(_masked(str(err), secrets)) from None
+    return channel.label
+
+
+def _with_default(url: str, key: str, value: str) -> str:
+    """``url`` with ``key=value`` added to its query unless the URL already sets that key."""
+    query = url.partition("?")[2]
+    if any(part.split("=", 1)[0] == key for part in query.split("&")):
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{key}={value}"
+
+
+def _notify(kind: str, url: str, digest: dict) -> None:
+    import apprise
+
+    if kind == "email":
+        url, body, body_format = _with_default(url, "inline", "yes"), digest["html"], apprise.NotifyFormat.HTML
+    else:
+        body, body_format = digest["markdown"], apprise.NotifyFormat.MARKDOWN
+        if kind == "chat":
+            url = _with_default(url, "overflow", "split")
+    with tempfile.TemporaryDirectory(prefix="yrdwatch-digest-") as tmp, \
+            apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
+        notifier = apprise.Apprise()
+        if not notifier.add(url):
+            raise DeliveryError(f"Apprise cannot use the URL: {log.getvalue().strip() or 'unsupported'}")
+        attachments = None
+        if kind in ("email", "webhook"):
+            chart = Path(tmp) / CHART_CID
+            chart.write_bytes(digest["chart_png"])
+            attachments = apprise.AppriseAttachment()
+            attachments.add(str(chart))
+        accepted = notifier.notify(title=digest["subject"], body=body, body_format=body_format, attach=attachments)
+        problems = log.getvalue().strip()
+    if not accepted:
+        raise DeliveryError(" ".join(problems.split()) or "the channel did not accept the message")
+
+
+def _masked(text: str, secrets: list[str]) -> str:
+    """The error without any secret (raw or URL-quoted), for the outbox row and the terminal."""
+    for secret in secrets:
+        for form in {secret, quote(secret, safe="")}:
+            text = text.replace(form, "****")
+    return text

@@ -1,0 +1,105 @@
+"""A digest in its three formats: HTML (e-mail and files), Markdown (chat bots and files), Atom.
+
+Every string in a digest comes from scraped pages, so none is trusted: the HTML template is
+autoescaped, and the Markdown environment escapes every ``{{ value }}`` through ``finalize`` (a
+title holding ``](http://…)`` or ``|`` cannot make a link or break a table) unless a filter marked
+it safe (``mdurl``: a URL percent-encoded for a link destination). Feed entries are rendered with
+the HTML template's escaping and handed to feedgen as HTML content.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from feedgen.feed import FeedGenerator
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from alerts.query import arrange, money, totals
+from alerts.subscriptions import TIMEZONE
+
+CHART_CID = "chart.png"  # the e-mail's inline image; file output points the same <img> at a .png beside it
+# Inline markup only: values never start a line in the templates, so # + - 1. need no escape, and
+# with [ ] escaped no ( ) or ! can form a link. & only where it would start an entity.
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|~]|&(?=#?\w+;)")
+_WHITESPACE = re.compile(r"\s+")
+
+
+class MarkdownSafe(str):
+    """A string a filter has already made safe for Markdown (finalize leaves it alone)."""
+
+
+def md_escape(value) -> str:
+    """Scraped text as literal Markdown: one line, every character with a meaning backslash-escaped."""
+    if value is None:
+        return ""
+    if isinstance(value, MarkdownSafe):
+        return value
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), _WHITESPACE.sub(" ", str(value)).strip())
+
+
+def md_url(url: str | None) -> MarkdownSafe:
+    """A link destination: characters that could end it or start markup percent-encoded."""
+    return MarkdownSafe(quote(url or "", safe="/:?=&#%~+,;@!$*'._-"))
+
+
+def local_time(stamp: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if not stamp:
+        return ""
+    return datetime.fromisoformat(stamp).astimezone(ZoneInfo(TIMEZONE)).strftime(fmt)
+
+
+def _environment(markdown: bool) -> Environment:
+    env = Environment(loader=PackageLoader("alerts", "templates"), trim_blocks=True, lstrip_blocks=True,
+                      autoescape=False if markdown else select_autoescape(["html.j2"]),
+                      finalize=md_escape if markdown else None, keep_trailing_newline=True)
+    env.filters.update(local_time=local_time, mdurl=md_url, money=lambda cny: money(cny, None, None))
+    return env
+
+
+HTML, MARKDOWN = _environment(markdown=False), _environment(markdown=True)
+
+
+def context(subscription, items: list[dict], since: str, created_at: str, digest_id: int | None) -> dict:
+    """What every format shows: the period, the totals and the projects by city and industry."""
+    cities = arrange(items)
+    summary = totals(items)
+    subject = (f"长三角新项目｜{subscription.name}｜{local_time(created_at, '%Y-%m-%d')}："
+               f"{summary['projects']}个，已披露投资{summary['investment']}")
+    return {"subscription": subscription, "filters": subscription.filters(), "cities": cities, "totals": summary,
+            "since": since, "created_at": created_at, "digest_id": digest_id, "subject": subject,
+            "chart_src": f"cid:{CHART_CID}"}
+
+
+def html_digest(ctx: dict) -> str:
+    return HTML.get_template("digest.html.j2").render(**ctx)
+
+
+def markdown_digest(ctx: dict) -> str:
+    return MARKDOWN.get_template("digest.md.j2").render(**ctx)
+
+
+def atom_feed(subscription_name: str, items: list[dict], updated: str, feed_url: str | None = None) -> str:
+    """An Atom feed with one entry per project (id = the project, so readers never show it twice)."""
+    feed = FeedGenerator()
+    feed.id(f"urn:yrdwatch:subscription:{subscription_name}")
+    feed.title(f"长三角新项目｜{subscription_name}")
+    feed.author({"name": "yrdwatch"})
+    feed.updated(updated)
+    feed.link(href=feed_url or f"urn:yrdwatch:subscription:{subscription_name}", rel="self")
+    feed.language("zh-CN")
+    entry_template = HTML.get_template("entry.html.j2")
+    for item in reversed(items):  # feedgen prepends: the digest's first project ends up first
+        entry = feed.add_entry()
+        entry.id(f"urn:yrdwatch:project:{item['id']}")
+        entry.title(f"{item['name']}（{item['city'] or item['province'] or '未注明城市'}，{item['amount']}）")
+        entry.updated(item["first_seen"])
+        entry.published(item["first_seen"])
+        if item["article_url"]:
+            entry.link(href=item["article_url"], rel="alternate")
+        entry.link(href=item["datasette_url"], rel="related")
+        for industry in item["industries"]:
+            entry.category(term=industry)
+        entry.content(entry_template.render(item=item), type="html")
+    return feed.atom_str(pretty=True).decode("utf-8")
