@@ -14,6 +14,19 @@ from crawler.pipelines import shared_store
 from crawler.signals import crawl_error, crawl_skipped
 
 
+def stored_counters(item: dict) -> Counter:
+    """What one stored item adds to its run's counters (a cluster's store counts the same way)."""
+    counters: Counter = Counter()
+    stored = item.get("stored")
+    if item["article"].page.published_at is None:
+        counters["undated"] += 1
+    if stored in ("new", "updated"):
+        counters[f"{stored}_articles"] += 1
+        counters["announcements"] += len(item["article"].announcements)
+        counters["duplicates"] += bool(item.get("duplicate_of") or item.get("supersedes"))
+    return counters
+
+
 class RunRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -47,13 +60,7 @@ class RunRecorder:
             self.counters["article_pages"] += 1
 
     def item_scraped(self, item, response, spider):
-        stored = item.get("stored")
-        if item["article"].page.published_at is None:
-            self.counters["undated"] += 1
-        if stored in ("new", "updated"):
-            self.counters[f"{stored}_articles"] += 1
-            self.counters["announcements"] += len(item["article"].announcements)
-            self.counters["duplicates"] += bool(item.get("duplicate_of") or item.get("supersedes"))
+        self.counters.update(stored_counters(item))
 
     def item_dropped(self, item, response, exception, spider):
         self.counters["unreadable"] += 1

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.spiders import source_of
+
 
 def is_private_host(host: str | None) -> bool:
     if not host:
@@ -35,7 +37,7 @@ class PrivateAddressGuard:
         return cls(crawler)
 
     def process_request(self, request):
-        source = getattr(self.crawler.spider, "source", None)
+        source = source_of(self.crawler.spider, request)
         host = urlsplit(request.url).hostname
         if source is None or not is_private_host(host):
             return None

@@ -109,7 +109,8 @@ class DedupPipeline(_DatabaseStage):
 
     def process_item(self, item):
         index = shared_index(self.db_path, self.threshold, self.index)
-        sig = signature(item["article"].analysis_text)
+        # A cluster worker signs the article where it was read; the store only decides.
+        sig = signature_from_bytes(item["signature"]) if item.get("signature") else signature(item["article"].analysis_text)
         match = index.check(sig, exclude=item["url"])
         item.update(signature=signature_to_bytes(sig), duplicate_of=None, similarity=None, supersedes=None)
         root = self.store.duplicate_root(match.key) if match else None

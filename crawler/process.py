@@ -19,7 +19,7 @@ from scrapy.settings import Settings
 from crawler import settings as default_settings
 from crawler.pipelines import shared_store
 from crawler.sources import load_sources, select
-from crawler.spiders import SPIDERS
+from crawler.spiders import SourceSpider
 
 HEARTBEAT_EVERY = 30  # seconds between lock heartbeats
 LOCK_STALE_AFTER = 300  # a lock silent this long belongs to a dead crawl (on another machine)
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         if mine:
             process = CrawlerProcess(settings, install_root_handler=True)
             for source in mine:
-                process.crawl(SPIDERS[source.kind], source=source)
+                process.crawl(SourceSpider, source=source)
             beat = task.LoopingCall(store.heartbeat, [s.name for s in mine], host, pid)
             beat.start(HEARTBEAT_EVERY, now=False)
             process.start()

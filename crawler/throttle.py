@@ -5,7 +5,8 @@ AutoThrottle adapts the delay between requests to a host's latency, but only eve
 Small government sites need all three, so this subclass keeps AutoThrottle's policy and adds:
 
 - the floor is the source's own ``download_delay`` if it sets one, else ``DOWNLOAD_DELAY``
-  (``[crawl] min_delay`` in the config, 1 s by default);
+  (``[crawl] min_delay`` in the config, 1 s by default); a cluster worker's spider serves every
+  source, so there the floor is the one of the source each request belongs to;
 - a ``Crawl-delay`` in the host's robots.txt (read with Protego, Scrapy's robots parser) raises it;
 - a 429 or 503 waits what ``Retry-After`` asks (seconds or an HTTP date), else doubles the delay
   (exponential backoff, up to ``AUTOTHROTTLE_MAX_DELAY``); RetryMiddleware then retries.
@@ -17,7 +18,10 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from protego import Protego
+from scrapy import signals
 from scrapy.extensions.throttle import AutoThrottle
+
+from crawler.spiders import source_of
 
 MAX_RETRY_AFTER = 600.0  # seconds: a server asking for longer gets the next run instead
 
@@ -39,12 +43,27 @@ class PoliteThrottle(AutoThrottle):
     def __init__(self, crawler):
         super().__init__(crawler)
         self.crawl_delays: dict[str, float] = {}  # download slot → robots.txt Crawl-delay
+        crawler.signals.connect(self._request_reached_downloader, signal=signals.request_reached_downloader)
 
     def _min_delay(self) -> float:
-        source = getattr(self.crawler.spider, "source", None)
+        if not hasattr(self.crawler.spider, "source"):  # a worker's spider: the floor is per request
+            return 0.0
+        return self._floor(self.crawler.spider.source)
+
+    def _floor(self, source) -> float:
         if source is not None and source.download_delay is not None:
             return float(source.download_delay)
         return super()._min_delay()
+
+    def _request_floor(self, request) -> float:
+        source = source_of(self.crawler.spider, request)
+        return self._floor(source) if source is not None else self.mindelay
+
+    def _request_reached_downloader(self, request, spider) -> None:
+        # Before the slot decides when to send it: a new slot starts at the lowest floor of all.
+        key, slot = self._get_slot(request, spider)
+        if slot is not None:
+            slot.delay = max(slot.delay, self._request_floor(request), self.crawl_delays.get(key, 0.0))
 
     def _start_delay(self) -> float:
         return self.mindelay  # the first request waits the floor, not AutoThrottle's guess
@@ -58,7 +77,7 @@ class PoliteThrottle(AutoThrottle):
             if delay:
                 self.crawl_delays[key] = float(delay)
         super()._response_downloaded(response, request, spider)
-        floor = max(self.mindelay, self.crawl_delays.get(key, 0.0))
+        floor = max(self._request_floor(request), self.crawl_delays.get(key, 0.0))
         if response.status in (429, 503):
             wait = retry_after_seconds(response.headers.get("Retry-After", b"").decode("latin-1"))
             backoff = min(max(slot.delay * 2, 1.0), self.maxdelay)

@@ -1,6 +1,12 @@
-"""Three generic spiders, one per source kind; a source entry in ``seeds/*.toml`` drives each.
+"""The spiders: a source's "heads" (listing pages, feeds, sitemaps) lead to its article pages.
 
-All share ``SourceSpider``: article requests, the item they yield, and error reporting.
+``NewsSpider`` holds what every crawl does with a source whatever its kind: conditional fetching
+of the heads, article requests for links not stored yet, the item an article page becomes, and
+error reporting. Every request carries its source's name (meta ``source``), so one spider can
+serve many sources. Where the knowledge of earlier crawls lives differs, and is provided by:
+
+- ``SourceSpider``: one source of a local crawl, asking the SQLite database;
+- ``crawler.worker.ClusterSpider``: every source, for a cluster worker, asking Redis.
 """
 from __future__ import annotations
 
@@ -28,6 +34,10 @@ from crawler.sources import Source, host_in_domains
 FULL_FETCH_EVERY = timedelta(hours=24)
 # An article that answered 404/410 is not asked for again for this long.
 GONE_FOR = timedelta(days=7)
+# The callback that reads a source's first head, by the source's kind.
+HEAD_PARSERS = {"listing": "parse_listing", "feed": "parse_feed", "sitemap": "parse_sitemap"}
+# What a request hands on to the requests it leads to: its source and, on a cluster worker, its crawl batch.
+CONTEXT_KEYS = ("source", "batch")
 
 
 def _header(response, name: str) -> str | None:
@@ -43,46 +53,53 @@ def _schemeless(canonical: str) -> str:
     return canonical.split("://", 1)[-1]
 
 
-class SourceSpider(scrapy.Spider):
-    """Behaviour every source kind shares: conditional fetching of the source's index pages
-    ("heads": listings, feeds, sitemaps), article requests for what is not stored yet, the item
-    they yield, and error reporting."""
+def context_of(meta: dict) -> dict:
+    return {key: meta[key] for key in CONTEXT_KEYS if key in meta}
 
-    def __init__(self, source: Source, **kwargs):
-        super().__init__(name=source.name, **kwargs)
-        self.source = source
-        self.allowed_domains = list(source.allowed_domains)
-        self.start_urls = list(source.start_urls)
-        self.pattern = re.compile(source.article_url_pattern) if source.article_url_pattern else None
-        self.gone: set[str] = set()  # url keys of articles that answered 404/410 lately
-        self.seen: dict[str, dict] = {}
-        self.requested: set[str] = set()
-        self.pending_heads: list[tuple] = []
-        if source.download_delay is not None:
-            self.download_delay = source.download_delay
 
-    @property
-    def store(self):
-        return shared_store(self.crawler.settings.get("YRDWATCH_DB"))
+def is_gone(seen: dict, now: datetime) -> bool:
+    """Whether a page last answered 404/410 recently enough not to be asked for again."""
+    return seen.get("last_status") in (404, 410) and now - datetime.fromisoformat(seen["last_seen"]) < GONE_FOR
 
-    async def start(self):
-        now = datetime.now(timezone.utc)
-        self.seen = {url_key(url): row for url, row in self.store.pages_seen_of(self.source.name).items()}
-        for key, row in self.seen.items():
-            if row["last_status"] in (404, 410) and now - datetime.fromisoformat(row["last_seen"]) < GONE_FOR:
-                self.gone.add(key)  # not asked for again this week
-        for url in self.start_urls:
-            if request := self.head_request(url, self.first_callback, **self.first_meta):
-                yield request
 
-    def head_request(self, url: str, callback, **meta):
-        if not host_in_domains(url, self.allowed_domains):
-            self.crawler.signals.send_catch_log(crawl_skipped, url=url, reason="offsite: outside allowed_domains")
-            return None
+def source_of(spider, request) -> Source | None:
+    """The source a request belongs to (None for robots.txt on a worker, which serves many)."""
+    if hasattr(spider, "source_for"):
+        return spider.source_for(request.meta)
+    return getattr(spider, "source", None)
+
+
+def _pattern(source: Source) -> re.Pattern | None:
+    return re.compile(source.article_url_pattern) if source.article_url_pattern else None
+
+
+class NewsSpider(scrapy.Spider):
+    """Heads → article links → article items, for the source each request names.
+
+    Subclasses provide ``source_for(meta)`` and what the crawl knows: ``head_validators(url)``
+    (the last answer of a head), ``known(canonicals)`` (stored or gone lately),
+    ``first_request(key, meta)`` (not asked for yet in this crawl), and record what it learns with
+    ``page_seen(source, url, status, meta)`` and ``head_fetched(source, meta, record)``.
+    """
+
+    # Article requests skip Scrapy's duplicate filter: each URL is asked for once per crawl anyway
+    # (``first_request``), and a redirect loop must fail loudly instead of vanishing as a duplicate.
+    article_dont_filter = True
+
+    def start_request(self, source: Source, url: str, context: dict):
+        """The request for one of the source's start URLs, read as the source's kind says."""
+        first_meta = {"listing_page": 1} if source.kind == "listing" else {}
+        return self.head_request(url, HEAD_PARSERS[source.kind], context, **first_meta)
+
+    def head_request(self, url: str, parser: str, context: dict, **meta):
         """A listing/feed/sitemap request, conditional on the last answer's validators while the
         last full fetch is recent; a 304 reaches ``_head_received`` instead of the error path."""
+        if not host_in_domains(url, self.source_for(context).allowed_domains):
+            self.crawler.signals.send_catch_log(crawl_skipped, url=url, reason="offsite: outside allowed_domains",
+                                                meta=context)
+            return None
         headers = {}
-        seen = self.seen.get(url_key(url))
+        seen = self.head_validators(url)
         if seen and seen["full_fetched_at"] and (
                 datetime.now(timezone.utc) - datetime.fromisoformat(seen["full_fetched_at"]) < FULL_FETCH_EVERY):
             if seen["etag"]:
@@ -90,57 +107,61 @@ class SourceSpider(scrapy.Spider):
             if seen["last_modified"]:
                 headers["If-Modified-Since"] = seen["last_modified"]
         return scrapy.Request(url, callback=self._head_received, errback=self.on_error, headers=headers,
-                              dont_filter=True, meta={"handle_httpstatus_list": [304], "parse_head": callback, **meta})
+                              dont_filter=True,
+                              meta={"handle_httpstatus_list": [304], "parse_head": parser, **context, **meta})
 
     def _head_received(self, response):
+        source = self.source_for(response.meta)
         if response.status == 304:
             self.crawler.stats.inc_value("yrdwatch/not_modified")
-            self.store.mark_seen(canonical_url(response.url), self.source.name, 304)
+            self.page_seen(source, canonical_url(response.url), 304, response.meta)
             return
         digest = content_hash(response.body)
-        seen = self.seen.get(url_key(response.url))
+        seen = self.head_validators(response.url)
         if seen and seen["last_status"] == 304 and seen["content_hash"] != digest:
             self.logger.warning("%s answered 304 while it had changed: its validators are not trusted", response.url)
-        # The validators are saved only when the run finishes: after a crash, the next run must
+        # The validators are kept only once the crawl finishes: after a crash, the next crawl must
         # read this page in full again, or the articles it lists but we never fetched are lost.
-        self.pending_heads.append((canonical_url(response.url), response.status, _header(response, "ETag"),
-                                   _header(response, "Last-Modified"), digest))
-        yield from response.meta["parse_head"](response)
+        self.head_fetched(source, response.meta, (canonical_url(response.url), response.status,
+                                                  _header(response, "ETag"), _header(response, "Last-Modified"), digest))
+        yield from getattr(self, response.meta["parse_head"])(response)
 
-    def closed(self, reason):
-        if reason == "finished":
-            for url, status, etag, last_modified, digest in self.pending_heads:
-                self.store.mark_seen(url, self.source.name, status, etag=etag, last_modified=last_modified, digest=digest)
+    def is_article(self, url: str, source: Source) -> bool:
+        pattern = _pattern(source)
+        return bool(pattern.search(url)) if pattern else is_cms_article_url(url)
 
-    def is_article(self, url: str) -> bool:
-        return bool(self.pattern.search(url)) if self.pattern else is_cms_article_url(url)
+    def fresh_articles(self, urls: list[str]) -> list[tuple[str, str]]:
+        """``(url, canonical)`` of the links not stored yet nor gone lately, asked in one lookup
+        for all of a page's links."""
+        first_links: dict[str, str] = {}
+        for url in urls:
+            first_links.setdefault(canonical_url(url), url)
+        known = self.known(list(first_links))
+        self.crawler.stats.inc_value("yrdwatch/known_articles", len(known))
+        return [(url, canonical) for canonical, url in first_links.items() if canonical not in known]
 
-    def is_known(self, url: str) -> bool:
-        return self._known(canonical_url(url))
-
-    def _known(self, canonical: str) -> bool:
-        """Stored already (asked of the database: an index lookup, not a set of every URL held in
-        memory), or gone lately."""
-        return _schemeless(canonical) in self.gone or self.store.is_stored(canonical)
-
-    def article_request(self, url: str):
-        """A request for an article not stored yet, or None. Each URL is asked for once per run;
-        the duplicate filter is off so that a redirect loop fails loudly instead of vanishing."""
-        canonical = canonical_url(url)
-        key = _schemeless(canonical)
-        if key in self.requested or self._known(canonical):
+    def article_request(self, url: str, canonical: str, response):
+        """A request for a fresh article link, or None when it was asked for in this crawl
+        already or is off-site."""
+        context = context_of(response.meta)
+        if not self.first_request(_schemeless(canonical), context):
             self.crawler.stats.inc_value("yrdwatch/known_articles")
             return None
-        self.requested.add(key)
-        if not host_in_domains(url, self.allowed_domains):
-            self.crawler.signals.send_catch_log(crawl_skipped, url=url, reason="offsite: outside allowed_domains")
+        if not host_in_domains(url, self.source_for(context).allowed_domains):
+            self.crawler.signals.send_catch_log(crawl_skipped, url=url, reason="offsite: outside allowed_domains",
+                                                meta=context)
             return None
-        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, dont_filter=True,
-                              meta={"article": True})
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
+                              dont_filter=self.article_dont_filter, meta={"article": True, **context})
+
+    def article_requests(self, urls: list[str], response):
+        for url, canonical in self.fresh_articles(urls):
+            if request := self.article_request(url, canonical, response):
+                yield request
 
     def parse_article(self, response):
         yield {
-            "source": self.source.name,
+            "source": self.source_for(response.meta).name,
             "url": canonical_url(response.url),
             "status": response.status,
             "body": response.body,
@@ -152,11 +173,126 @@ class SourceSpider(scrapy.Spider):
     def on_error(self, failure):
         request = failure.request
         if failure.check(IgnoreRequest) and not failure.check(HttpError) and _NOT_FETCHED_ON_PURPOSE.search(str(failure.value)):
-            self.crawler.signals.send_catch_log(crawl_skipped, url=request.url, reason=str(failure.value))
+            self.crawler.signals.send_catch_log(crawl_skipped, url=request.url, reason=str(failure.value),
+                                                meta=request.meta)
             return
         if failure.check(HttpError) and request.meta.get("article"):
-            self.store.mark_seen(canonical_url(request.url), self.source.name, failure.value.response.status)
-        self.crawler.signals.send_catch_log(crawl_error, url=request.url, reason=describe_failure(failure))
+            self.page_seen(self.source_for(request.meta), canonical_url(request.url),
+                           failure.value.response.status, request.meta)
+        self.crawler.signals.send_catch_log(crawl_error, url=request.url, reason=describe_failure(failure),
+                                            meta=request.meta)
+
+    def parse_listing(self, response):
+        """Column listing pages: article links on each page, then the next page up to
+        ``max_pages`` — unless the page held only articles already stored (listings are newest first)."""
+        source = self.source_for(response.meta)
+        articles, next_pages = listing_links(response.text, response.url, _pattern(source))
+        fresh = self.fresh_articles(articles)
+        for url, canonical in fresh:
+            if request := self.article_request(url, canonical, response):
+                yield request
+        page = response.meta["listing_page"]
+        if articles and not fresh:
+            self.crawler.stats.inc_value("yrdwatch/pagination_stopped")
+            return
+        if page < source.max_pages:
+            for url in next_pages:
+                if request := self.head_request(url, "parse_listing", context_of(response.meta), listing_page=page + 1):
+                    yield request
+
+    def parse_feed(self, response):
+        """RSS or Atom feeds, parsed by feedparser; every entry link is an article."""
+        pattern = _pattern(self.source_for(response.meta))
+        feed = feedparser.parse(response.body)
+        if feed.bozo and not feed.entries:
+            self.crawler.signals.send_catch_log(crawl_error, url=response.url, meta=response.meta,
+                                                reason=f"unreadable feed: {feed.bozo_exception}")
+            return
+        links = [response.urljoin(link) for entry in feed.entries
+                 if (link := entry.get("link")) and (pattern is None or pattern.search(link))]
+        yield from self.article_requests(links, response)
+
+    def parse_sitemap(self, response):
+        """sitemap.xml (or robots.txt naming sitemaps); nested sitemap indexes are followed."""
+        context = context_of(response.meta)
+        if response.url.endswith("/robots.txt"):
+            for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+                if request := self.head_request(url, "parse_sitemap", context):
+                    yield request
+            return
+        try:
+            sitemap = Sitemap(response.body)
+        except Exception as err:  # lxml raises several types on broken XML
+            self.crawler.signals.send_catch_log(crawl_error, url=response.url, reason=f"unreadable sitemap: {err}",
+                                                meta=response.meta)
+            return
+        source, articles = self.source_for(context), []
+        for entry in sitemap:
+            loc = entry.get("loc")
+            if not loc:
+                continue
+            if sitemap.type == "sitemapindex":
+                if request := self.head_request(loc, "parse_sitemap", context):
+                    yield request
+            elif self.is_article(loc, source):
+                articles.append(loc)
+        yield from self.article_requests(articles, response)
+
+
+class SourceSpider(NewsSpider):
+    """One source of a local crawl (all chosen sources crawl at once, one spider each), with the
+    knowledge of earlier crawls read from the SQLite database."""
+
+    def __init__(self, source: Source, **kwargs):
+        super().__init__(name=source.name, **kwargs)
+        self.source = source
+        self.allowed_domains = list(source.allowed_domains)
+        self.gone: set[str] = set()  # url keys of articles that answered 404/410 lately
+        self.seen: dict[str, dict] = {}
+        self.requested: set[str] = set()
+        self.pending_heads: list[tuple] = []
+        if source.download_delay is not None:
+            self.download_delay = source.download_delay
+
+    @property
+    def store(self):
+        return shared_store(self.crawler.settings.get("YRDWATCH_DB"))
+
+    def source_for(self, meta: dict) -> Source:
+        return self.source
+
+    async def start(self):
+        now = datetime.now(timezone.utc)
+        self.seen = {url_key(url): row for url, row in self.store.pages_seen_of(self.source.name).items()}
+        self.gone = {key for key, row in self.seen.items() if is_gone(row, now)}  # not asked for again this week
+        for url in self.source.start_urls:
+            if request := self.start_request(self.source, url, {"source": self.source.name}):
+                yield request
+
+    def head_validators(self, url: str) -> dict | None:
+        return self.seen.get(url_key(url))
+
+    def known(self, canonicals: list[str]) -> set[str]:
+        """Stored already (asked of the database: an index lookup per link, not a set of every
+        URL held in memory), or gone lately."""
+        return {c for c in canonicals if _schemeless(c) in self.gone or self.store.is_stored(c)}
+
+    def first_request(self, key: str, meta: dict) -> bool:
+        if key in self.requested:
+            return False
+        self.requested.add(key)
+        return True
+
+    def page_seen(self, source: Source, url: str, status: int, meta: dict) -> None:
+        self.store.mark_seen(url, source.name, status)
+
+    def head_fetched(self, source: Source, meta: dict, record: tuple) -> None:
+        self.pending_heads.append(record)
+
+    def closed(self, reason):
+        if reason == "finished":
+            for url, status, etag, last_modified, digest in self.pending_heads:
+                self.store.mark_seen(url, self.source.name, status, etag=etag, last_modified=last_modified, digest=digest)
 
 
 # IgnoreRequest means "not fetched on purpose" for robots.txt, off-site and refused private addresses,
@@ -181,84 +317,3 @@ def describe_failure(failure) -> str:
         if failure.check(*types):
             return f"{reason} ({type(failure.value).__name__}: {failure.getErrorMessage()})".replace(": )", ")")
     return f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
-
-
-class ListingSpider(SourceSpider):
-    """Column listing pages: article links on each page, then the next page up to ``max_pages`` —
-    unless the page held only articles already stored (listings are newest first)."""
-
-    first_meta = {"listing_page": 1}
-
-    @property
-    def first_callback(self):
-        return self.parse_listing
-
-    def parse_listing(self, response):
-        articles, next_pages = listing_links(response.text, response.url, self.pattern)
-        fresh = [url for url in articles if not self.is_known(url)]
-        for url in fresh:
-            if request := self.article_request(url):
-                yield request
-        page = response.meta["listing_page"]
-        if articles and not fresh:
-            self.crawler.stats.inc_value("yrdwatch/pagination_stopped")
-            return
-        if page < self.source.max_pages:
-            for url in next_pages:
-                if request := self.head_request(url, self.parse_listing, listing_page=page + 1):
-                    yield request
-
-
-class FeedSpider(SourceSpider):
-    """RSS or Atom feeds, parsed by feedparser; every entry link is an article."""
-
-    first_meta: dict = {}
-
-    @property
-    def first_callback(self):
-        return self.parse_feed
-
-    def parse_feed(self, response):
-        feed = feedparser.parse(response.body)
-        if feed.bozo and not feed.entries:
-            self.crawler.signals.send_catch_log(crawl_error, url=response.url, reason=f"unreadable feed: {feed.bozo_exception}")
-            return
-        for entry in feed.entries:
-            link = entry.get("link")
-            if link and (self.pattern is None or self.pattern.search(link)):
-                if request := self.article_request(response.urljoin(link)):
-                    yield request
-
-
-class SitemapSpider(SourceSpider):
-    """sitemap.xml (or robots.txt naming sitemaps); nested sitemap indexes are followed."""
-
-    first_meta: dict = {}
-
-    @property
-    def first_callback(self):
-        return self.parse_sitemap
-
-    def parse_sitemap(self, response):
-        if response.url.endswith("/robots.txt"):
-            for url in sitemap_urls_from_robots(response.text, base_url=response.url):
-                if request := self.head_request(url, self.parse_sitemap):
-                    yield request
-            return
-        try:
-            sitemap = Sitemap(response.body)
-        except Exception as err:  # lxml raises several types on broken XML
-            self.crawler.signals.send_catch_log(crawl_error, url=response.url, reason=f"unreadable sitemap: {err}")
-            return
-        for entry in sitemap:
-            loc = entry.get("loc")
-            if not loc:
-                continue
-            if sitemap.type == "sitemapindex":
-                if request := self.head_request(loc, self.parse_sitemap):
-                    yield request
-            elif self.is_article(loc) and (request := self.article_request(loc)):
-                yield request
-
-
-SPIDERS = {"listing": ListingSpider, "feed": FeedSpider, "sitemap": SitemapSpider}
