@@ -218,3 +218,23 @@ CREATE TABLE IF NOT EXISTS digest_deliveries (
     sent_at TEXT,
     PRIMARY KEY (digest_id, channel)
 );
+
+-- The default sorts, facets and canned queries of db/metadata.yaml read these indexes instead of
+-- the tables (an articles scan reads every text): see benchmarks/browse_bench.py.
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE INDEX IF NOT EXISTS articles_script ON articles(script);
+CREATE INDEX IF NOT EXISTS articles_is_announcement ON articles(is_announcement);
+CREATE INDEX IF NOT EXISTS announcements_event_date ON announcements(event_date);
+CREATE INDEX IF NOT EXISTS announcements_event_type ON announcements(event_type);
+CREATE INDEX IF NOT EXISTS announcements_province ON announcements(province);
+CREATE INDEX IF NOT EXISTS announcements_city ON announcements(city);
+CREATE INDEX IF NOT EXISTS announcements_district ON announcements(district);
+CREATE INDEX IF NOT EXISTS projects_investment ON projects(investment_cny);
+CREATE INDEX IF NOT EXISTS projects_province ON projects(province);
+CREATE INDEX IF NOT EXISTS projects_city ON projects(city);
+CREATE INDEX IF NOT EXISTS projects_district ON projects(district);
+CREATE INDEX IF NOT EXISTS project_mentions_outlet ON project_mentions(outlet);
+CREATE INDEX IF NOT EXISTS crawl_runs_source ON crawl_runs(source, id);
+CREATE INDEX IF NOT EXISTS fetch_errors_source ON fetch_errors(source, at);
+CREATE INDEX IF NOT EXISTS pages_seen_last_seen ON pages_seen(last_seen);
