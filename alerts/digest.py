@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from alerts import outbox
 from alerts.chart import investment_chart
 from alerts.deliver import FORMATS, DeliveryError, send, write_files
-from alerts.query import new_projects
+from alerts.query import money, new_projects
 from alerts.render import atom_feed, context, html_digest, local_time, markdown_digest
 from alerts.subscriptions import DEFAULT_SUBSCRIPTION, TIMEZONE, configured
 from db.store import Store
@@ -31,9 +31,8 @@ class DigestError(ValueError):
 
 @dataclass
 class Outcome:
-    subscription: str
-    text: str
-    failed: bool = False
+    text: str              # one line of what the run did, for the terminal or the scheduler's log
+    failed: bool = False   # a delivery failed (it stays pending and is retried)
 
 
 def parse_since(value: str, now: datetime) -> datetime:
@@ -52,7 +51,8 @@ def chosen_subscriptions(config, names) -> list:
     subscriptions = configured(config)
     unknown = [n for n in names if n not in {s.name for s in subscriptions}]
     if unknown:
-        raise DigestError(f"no subscription named {unknown[0]!r} (configured: {', '.join(s.name for s in subscriptions)})")
+        known = ", ".join(s.name for s in subscriptions)
+        raise DigestError(f"no subscription named {unknown[0]!r} (configured: {known})")
     return [s for s in subscriptions if not names or s.name in names]
 
 
@@ -97,27 +97,34 @@ def run_subscription(db_path, config, subscription, since: datetime | None = Non
         outcomes = retry(conn, subscription, now, retry_now)
         if retries_only:
             return outcomes
-        with outbox.immediate(conn):
-            items = new_projects(conn, subscription, start, config.datasette_url, db_path)
-            if items:
-                digest_id = outbox.new_digest(conn, subscription.name, outbox.stamp(now), start)
-                rendered = render_digest(subscription, items, start, outbox.stamp(now), digest_id)
-                outbox.fill_digest(conn, digest_id, subscription, rendered, items)
-        if not items:
-            return [*outcomes, Outcome(subscription.name, f"{subscription.name}: no new projects since "
-                                                          f"{local_time(start)} (Beijing time)")]
-        outcomes.append(Outcome(subscription.name, f"{subscription.name}: digest #{digest_id}: {len(items)} new "
-                                                   f"projects, {rendered['subject'].rsplit('：', 1)[-1]}"))
+        made = make_digest(conn, config, subscription, start, now, db_path)
+        if made is None:
+            return [*outcomes, Outcome(f"{subscription.name}: no new projects since {local_time(start)} Beijing time")]
+        digest_id, count, investment = made
+        outcomes.append(Outcome(f"{subscription.name}: digest #{digest_id}: {count} new project{'s' * (count != 1)}, "
+                                f"disclosed investment {money(investment, None, None)}"))
         if not subscription.channels:
-            outcomes.append(Outcome(subscription.name, "  stored; the subscription has no channel "
-                                                       "(--out DIR writes it to files)"))
+            outcomes.append(Outcome("  stored; the subscription has no channel (--out DIR writes it to files)"))
         outcomes += [deliver(conn, subscription, channel, digest_id, now) for channel in subscription.channels]
         if out:
             paths = write_files(Path(out), outbox.digest(conn, digest_id), formats)
-            outcomes.append(Outcome(subscription.name, f"  wrote {', '.join(str(p) for p in paths)}"))
+            outcomes.append(Outcome(f"  wrote {', '.join(str(p) for p in paths)}"))
         return outcomes
     finally:
         store.close()
+
+
+def make_digest(conn, config, subscription, start: str, now: datetime, db_path) -> tuple[int, int, int] | None:
+    """Render and store the digest of the projects not covered yet: (id, projects, investment), or
+    None when there are none. One write transaction from the query to the stored items."""
+    with outbox.immediate(conn):
+        items = new_projects(conn, subscription, start, config.datasette_url, db_path)
+        if not items:
+            return None
+        digest_id = outbox.new_digest(conn, subscription.name, outbox.stamp(now), start)
+        rendered = render_digest(subscription, items, start, outbox.stamp(now), digest_id)
+        outbox.fill_digest(conn, digest_id, subscription, rendered, items)
+    return digest_id, len(items), rendered["investment_cny"]
 
 
 def retry(conn, subscription, now: datetime, ignore_backoff: bool) -> list[Outcome]:
@@ -125,12 +132,11 @@ def retry(conn, subscription, now: datetime, ignore_backoff: bool) -> list[Outco
     channels = {c.key: c for c in subscription.channels}
     due = outbox.due_deliveries(conn, subscription.name, list(channels), now, ignore_backoff)
     outcomes = [deliver(conn, subscription, channels[row["channel"]], row["digest_id"], now, retry=True) for row in due]
-    waiting = [row for row in outbox.unsent(conn) if row["subscription"] == subscription.name
-               and row["next_attempt_at"] and row["next_attempt_at"] > outbox.stamp(now) and not ignore_backoff]
-    if waiting:
-        outcomes.append(Outcome(subscription.name, f"  {len(waiting)} failed deliveries wait for their next attempt "
-                                                   f"(first at {local_time(waiting[0]['next_attempt_at'])} Beijing time; "
-                                                   "--retry-now sends them now)"))
+    later = outbox.later_attempts(conn, subscription.name, list(channels), now) if not ignore_backoff else []
+    if later:
+        outcomes.append(Outcome(f"{subscription.name}: {len(later)} failed "
+                                f"{'delivery waits' if len(later) == 1 else 'deliveries wait'} for the next attempt "
+                                f"at {local_time(min(later))} Beijing time (--retry-now: now)"))
     return outcomes
 
 
@@ -138,7 +144,7 @@ def deliver(conn, subscription, channel, digest_id: int, now: datetime, retry: b
     """Offer the stored digest to one channel, recording the result; never raises for a channel's failure."""
     what = f"  {'retry: ' if retry else ''}digest #{digest_id} → {channel.label}"
     if not outbox.claim(conn, digest_id, channel.key, now):
-        return Outcome(subscription.name, f"{what}: being sent by another run, left alone")
+        return Outcome(f"{what}: being sent by another run, left alone")
     digest = outbox.digest(conn, digest_id)
     feed = None
     if channel.kind == "file":
@@ -147,10 +153,9 @@ def deliver(conn, subscription, channel, digest_id: int, now: datetime, retry: b
         where = send(channel, digest, feed)
     except DeliveryError as err:
         retry_at = outbox.mark_failed(conn, digest_id, channel.key, str(err), now)
-        return Outcome(subscription.name, f"{what}: FAILED ({err}); next attempt {local_time(retry_at)} Beijing time",
-                       failed=True)
+        return Outcome(f"{what}: FAILED ({err}); next attempt {local_time(retry_at)} Beijing time", failed=True)
     outbox.mark_sent(conn, digest_id, channel.key, outbox.utc_now())
-    return Outcome(subscription.name, f"{what}: sent" + (f" ({where})" if channel.kind == "file" else ""))
+    return Outcome(f"{what}: sent" + (f" ({where})" if channel.kind == "file" else ""))
 
 
 def write_sample_digest(db_path, config, folder: Path) -> str:

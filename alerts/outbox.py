@@ -101,6 +101,15 @@ def due_deliveries(conn, subscription: str, channel_keys: list[str], now: dateti
     return [dict(zip([c[0] for c in cursor.description], row)) for row in cursor]
 
 
+def later_attempts(conn, subscription: str, channel_keys: list[str], now: datetime) -> list[str]:
+    """When the subscription's failed deliveries that are not due yet will be tried again."""
+    rows = conn.execute(
+        f"""select d.next_attempt_at from digest_deliveries d join digests g on g.id = d.digest_id
+            where g.subscription = ? and d.status = 'pending' and d.channel in ({','.join('?' * len(channel_keys))})
+              and d.next_attempt_at > ?""", [subscription, *channel_keys, stamp(now)])
+    return [at for (at,) in rows]
+
+
 def claim(conn, digest_id: int, channel: str, now: datetime) -> bool:
     """Take the delivery for this process; False when another live run holds it or it was sent meanwhile."""
     cursor = conn.execute(

@@ -35,7 +35,7 @@ def candidates(conn, subscription: str, since: str) -> list[dict]:
         chunk = ids[start:start + 500]
         cursor = conn.execute(
             f"""select m.project_id, m.outlet, m.article_url, a.event_type, a.event_date, a.industries, a.parties,
-                       a.total_investment_cny, a.investment_qualifier, r.title, r.duplicate_of, r.published_at
+                       a.total_investment_cny, a.investment_qualifier, r.title, r.duplicate_of
                 from project_mentions m
                 join announcements a on a.id = m.announcement_id
                 join articles r on r.url = m.article_url

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from urllib.parse import quote
@@ -103,7 +103,7 @@ class Subscription:
     min_investment: int | None = None          # yuan
     include_undisclosed: bool = True
     schedule: str = DEFAULT_SCHEDULE
-    channels: tuple[Channel, ...] = field(default=())
+    channels: tuple[Channel, ...] = ()
 
     def filters(self) -> dict:
         """The filters as stored beside the subscription's digests (and shown in them)."""

@@ -46,7 +46,8 @@ def test_a_good_subscription(tmp_path):
     assert bot.kind == "chat" and bot.resolved_url({"DT_TOKEN": "abc123"}) == "dingtalk://abc123/"
     assert bot.label.startswith("dingtalk://") and "secret" not in bot.label and bot.key != folder.key
     smtp = mail.channels[0]
-    assert smtp.resolved_url({"SMTP_PASSWORD": "a@b/c"}) == "mailtos://digest:a%40b%2Fc@smtp.example.com?to=team@example.com"
+    assert smtp.resolved_url({"SMTP_PASSWORD": "a@b/c"}) == \
+        "mailtos://digest:a%40b%2Fc@smtp.example.com?to=team@example.com"  # quoted: @ and / are URL syntax
     assert smtp.label == "mailtos://digest:****@smtp.example.com/team%40example.com"
     with pytest.raises(ChannelError, match="SMTP_PASSWORD"):
         smtp.resolved_url({})
