@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from extract.industries import find_industries
 from extract.models import Announcement, Project
-from extract.money import Amount, find_amounts, find_counts, parse_number
+from extract.dates import DateParts, date_in_text, long_before, reference_date
+from extract.money import Amount, find_amounts, find_counts
 from extract.parties import find_parties
 from extract.places import find_mentions, find_parks, is_abbreviation, resolve_place
 from extract.projects import (PUBLIC_VENUES, Name, find_created_names, find_project_names, merge_names,
@@ -61,22 +61,13 @@ _EARLIER = re.compile(r"此前|早在|曾经|曾|去年|前年")
 _PHASE = re.compile(r"[一二三四五六七八九十\d首]期")
 # "从开工建设到竣工仅用时14个月": the ends of a stretch of time, not events of their own.
 _TIME_SPAN = re.compile(r"从$|从[^,;。]{0,12}(?:到|至)$")
+# "主体工程已全面完工", "土建完工": a stage of the works, reported as progress, not the project's completion.
+_WORKS_STAGE = re.compile(r"主体|土建|桩基|地基|基础工程|装修|装饰|安装|管网|路面|外立面|幕墙")
 # A period after a plan word is a schedule ("计划明年三季度建成投产"), not a reporting period.
 _SCHEDULE = re.compile(r"明年|后年|" + _NOT_YET.pattern)
 _SENTENCE_END = re.compile(r"[。!;\n]|\?(?![,;.:A-Za-z])")
 # A space between two Chinese characters separates a headline's phrases ("……签约 X项目落户Y").
 _CLAUSE_END = re.compile(r"[,:]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
-_YEAR = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
-_DATE = re.compile(r"(?:((?:19|20)\d{2})年)?(\d{1,2})月(?:(\d{1,2})[日号])?")
-_DAY_ONLY = re.compile(r"(?<![\d月.-])(\d{1,2})日")  # "26日上午": a day of the page's month
-_RECENT = re.compile(r"日前|近日|近期|今天|今日|昨天|昨日")
-# "临港与常熟缘起于6年前,2017年…": the page's own year, when the page does not carry a date.
-_YEARS_AGO = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,2})年前[,]?\s*((?:19|20)\d{2})年")
-
-
-DateParts = tuple[int | None, int | None, int | None]  # (year, month, day) of the page
-
-
 @dataclass
 class Mention:
     event_type: str
@@ -105,16 +96,18 @@ def announcements_from_text(text: str, title: str | None = None,
     ref = reference_date(published_at, body)
     mentions = find_event_mentions(body, sentences, ref)
     amounts = find_amounts(body)
-    events = sorted(find_events(body, mentions, amounts), key=lambda e: _headline_rank(e, title))
+    created = find_created_names(body)
+    events = sorted(find_events(body, mentions, amounts, created), key=lambda e: _headline_rank(e, title))
     if not events:
         return []
     place = resolve_place(_weighted_mentions(body, events[0].mentions))
-    extra = [n for n in find_created_names(body)
-             if not _is_statistical(_sentence_of(body, sentences, n.start))]
+    taken = {id(n) for event in events for n in event.names}
+    extra = [n for n in created if id(n) not in taken
+             and not _is_statistical(_sentence_of(body, sentences, n.start))]
     headline = len(title.strip()) if title and body.startswith(title.strip()) else 0
     announcements: list[Announcement] = []
     for i, event in enumerate(events):
-        total = _first_total(event.money) if i else _total(body, event, amounts, sentences, mentions)
+        total = _first_total(event.money) if i else _total(body, event, amounts, sentences, mentions, headline)
         names = event.names + (extra if i == 0 else [])
         # A headline shortens the names its story then writes out ("松江一工业机器人智造基地项目"
         # for "工业机器人智能制造基地项目"): its own count only when the story's event names none.
@@ -143,9 +136,11 @@ def announcements_from_text(text: str, title: str | None = None,
     return announcements
 
 
-def find_events(body: str, mentions: list[Mention], amounts: list[Amount]) -> list[Event]:
+def find_events(body: str, mentions: list[Mention], amounts: list[Amount],
+                created: list[Name] = ()) -> list[Event]:
     """One event per type among the mentions, kept when its clauses name a project, count
-    projects or state an investment."""
+    projects or state an investment. ``created``: facilities and companies the text sets up or
+    builds; those its clauses name are its projects ("双方签署协议,将共同建设X项目")."""
     # "签署投资协议,X项目正式落户Y": a 落户/落地 told in the sentence of a specific event is its
     # outcome (the first specific event of the sentence, hence the reversed order).
     specific = {m.sentence: m.event_type for m in reversed(mentions) if m.event_type != "other"}
@@ -157,6 +152,7 @@ def find_events(body: str, mentions: list[Mention], amounts: list[Amount]) -> li
     for event_type, group in by_type.items():
         names = [n for m in group
                  for n in find_project_names(body, m.span, m.clause, (m.trigger, m.trigger_end), m.event_type)]
+        names += [n for n in created if any(m.span[0] <= n.start < m.span[1] for m in group)]
         counts = [c for m in group for c in find_counts(body[m.clause[0]:m.span[1]])]
         money = [a for a in amounts if any(m.span[0] <= a.start < m.span[1] for m in group)
                  and a.kind in ("total", "investment")]
@@ -199,17 +195,6 @@ def _clauses(body: str, start: int, end: int) -> list[tuple[int, int]]:
         pos = m.end()
     spans.append((pos, end))
     return spans
-
-
-def reference_date(published_at: str | None, body: str) -> DateParts:
-    """(year, month, day) of the page: from ``published_at``, else a year the text implies."""
-    parts = [int(p) for p in re.findall(r"\d+", published_at or "")[:3]]
-    if parts:
-        return tuple(parts + [None] * (3 - len(parts)))
-    m = _YEARS_AGO.search(body)
-    if m:
-        return int(m.group(2)) + int(parse_number(m.group(1)) or 0), None, None
-    return None, None, None
 
 
 def find_event_mentions(body: str, sentences: list[tuple[int, int]], ref: DateParts) -> list[Mention]:
@@ -264,27 +249,15 @@ def _clause_event(body: str, start: int, end: int, sentence_start: int, ref: Dat
         fact = not (_NOT_YET.search(before) or _SUBORDINATE.match(after) or _NOT_INVESTMENT.search(before)
                     # one word in a list ("规划、开建、投运"), or the story's past
                     or before.endswith("、") or _EARLIER.search(before) or _TIME_SPAN.search(before)
+                    or (event_type == "竣工" and _WORKS_STAGE.search(before))
                     # background: "2017年双方签订……协议"
-                    or _long_before(body[sentence_start:m.start()], ref))
+                    or long_before(body[sentence_start:m.start()], ref))
         if fact and event_type != "other":
             return event_type, m.start(), m.end(), True
         if fact:
             fallback = fallback or (event_type, m.start(), m.end(), True)
         first = first or (event_type, m.start(), m.end(), False)
     return fallback or first
-
-
-def _long_before(text: str, ref: DateParts) -> bool:
-    """Whether the last year written in ``text`` lies well before the page's date (a story of
-    January may report "2019年12月30日"; "2017年" in a page of 2023 is history)."""
-    year, month, _ = ref
-    years = _YEAR.findall(text)
-    if not year or not years:
-        return False
-    y, m = int(years[-1][0]), int(years[-1][1] or 0)
-    if m and month:
-        return (year * 12 + month) - (y * 12 + m) > 3
-    return y < year
 
 
 def _headline_rank(event: Event, title: str | None):
@@ -301,45 +274,15 @@ def event_date(body: str, group: list[Mention], sentences, ref: DateParts) -> st
     first = min(group, key=lambda m: m.trigger)
     own = [span for m in sorted(group, key=lambda m: m.trigger) for span in (m.span, sentences[m.sentence])]
     found = [(exact, when) for start, end in own
-             for dated, when, exact in [_date_in(body[start:end], ref)] if dated]
+             for dated, when, exact in [date_in_text(body[start:end], ref)] if dated]
     if found:
         return next((when for exact, when in found if exact), found[0][1])
     context = [sentences[first.sentence - 1]] if first.sentence > 0 else []
     for start, end in context + sentences[:3]:  # the lead, where news dates its story
-        dated, when, _ = _date_in(body[start:end], ref)
+        dated, when, _ = date_in_text(body[start:end], ref)
         if dated:
             return when
     return None
-
-
-def _date_in(text: str, ref: DateParts) -> tuple[bool, str | None, bool]:
-    """(whether ``text`` dates the event, the date as YYYY-MM-DD / YYYY-MM when the year is known,
-    whether the text gives the date itself rather than "日前/近日")."""
-    year, month, day = ref
-    m = _DATE.search(text)
-    if m:
-        y = int(m.group(1)) if m.group(1) else year
-        mo = int(m.group(2))
-        if y and not m.group(1) and month and mo > month:
-            y -= 1  # "12月28日" on a page of January is last year's
-        if not y or not 1 <= mo <= 12:
-            return True, None, True
-        return True, f"{y:04d}-{mo:02d}-{int(m.group(3)):02d}" if m.group(3) else f"{y:04d}-{mo:02d}", True
-    only_day = _DAY_ONLY.search(text)
-    if only_day and year and month and day and 1 <= int(only_day.group(1)) <= 31:
-        d = int(only_day.group(1))
-        y, mo = (year, month) if d <= day else (year - (month == 1), (month - 2) % 12 + 1)
-        return True, f"{y:04d}-{mo:02d}-{d:02d}", True
-    recent = _RECENT.search(text)
-    if not recent:
-        return False, None, False
-    exact = recent.group(0) in ("今天", "今日", "昨天", "昨日")
-    if not (year and month):
-        return True, None, exact
-    if day and exact:
-        back = 1 if recent.group(0).startswith("昨") else 0
-        return True, (date(year, month, day) - timedelta(days=back)).isoformat(), True
-    return True, f"{year:04d}-{month:02d}", False
 
 
 def _weighted_mentions(body: str, group: list[Mention]):
@@ -356,11 +299,13 @@ def _first_total(money: list[Amount]) -> Amount | None:
     return totals[0] if totals else (money[0] if len(money) == 1 else None)
 
 
-def _total(body, event: Event, amounts, sentences, mentions) -> Amount | None:
+def _total(body, event: Event, amounts, sentences, mentions, headline: int) -> Amount | None:
     """The headline's total: a total in its own clauses, else its single investment figure unless
     that is a phase's ("此次投产的一期项目投资约22亿元"), else one stated in a sentence about the
-    project ("该项目总投资约60亿元") that reports no other event (whose money is that event's)."""
-    own = _first_total(event.money)
+    project ("该项目总投资约60亿元") that reports no other event (whose money is that event's).
+    The story's own total comes before the title's, which rounds ("总投资超百亿元" for 103.6亿元)."""
+    told = [a for a in event.money if a.kind == "total" and a.start >= headline]
+    own = told[0] if told else _first_total(event.money)
     if own and (own.kind == "total" or not _PHASE.search(body, max(0, own.start - 12), own.start)):
         return own
     others = {m.sentence for m in mentions if m not in event.mentions}

@@ -1,13 +1,18 @@
-"""Publication dates written the Chinese way.
+"""Dates written the Chinese way: a page's publication date, and the dates its sentences give.
 
 htmldate reads meta tags and URL/markup patterns well but does not know the labelled forms Chinese
 CMS templates print above the body (``发布时间：2023-06-21 09:19``, ``2023年06月21日``,
 ``来源：上观区情 2018.7.5``), so those are read here first; htmldate is the fallback in ``page``.
+
+Inside the running text an event is dated "8月7日", "2023年6月", "26日上午" or "日前/近日": ``date_in_text``
+reads those against the page's own date (``reference_date``), which supplies the missing year or month.
 """
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+from extract.money import parse_number
 
 _DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?"
@@ -49,3 +54,69 @@ def find_labelled_date(text: str) -> str | None:
         if m and (iso := _iso(m)):
             return iso
     return None
+
+
+# Dates inside the running text, read against the page's own date (``DateParts``).
+_YEAR = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
+_TEXT_DATE = re.compile(r"(?:((?:19|20)\d{2})年)?(\d{1,2})月(?:(\d{1,2})[日号])?")
+_DAY_ONLY = re.compile(r"(?<![\d月.-])(\d{1,2})日")  # "26日上午": a day of the page's month
+_RECENT = re.compile(r"日前|近日|近期|今天|今日|昨天|昨日")
+# "临港与常熟缘起于6年前,2017年…": the page's own year, when the page does not carry a date.
+_YEARS_AGO = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,2})年前[,]?\s*((?:19|20)\d{2})年")
+
+
+DateParts = tuple[int | None, int | None, int | None]  # (year, month, day) of the page
+
+
+def reference_date(published_at: str | None, body: str) -> DateParts:
+    """(year, month, day) of the page: from ``published_at``, else a year the text implies."""
+    parts = [int(p) for p in re.findall(r"\d+", published_at or "")[:3]]
+    if parts:
+        return tuple(parts + [None] * (3 - len(parts)))
+    m = _YEARS_AGO.search(body)
+    if m:
+        return int(m.group(2)) + int(parse_number(m.group(1)) or 0), None, None
+    return None, None, None
+
+
+def long_before(text: str, ref: DateParts) -> bool:
+    """Whether the last year written in ``text`` lies well before the page's date (a story of
+    January may report "2019年12月30日"; "2017年" in a page of 2023 is history)."""
+    year, month, _ = ref
+    years = _YEAR.findall(text)
+    if not year or not years:
+        return False
+    y, m = int(years[-1][0]), int(years[-1][1] or 0)
+    if m and month:
+        return (year * 12 + month) - (y * 12 + m) > 3
+    return y < year
+
+
+def date_in_text(text: str, ref: DateParts) -> tuple[bool, str | None, bool]:
+    """(whether ``text`` dates the event, the date as YYYY-MM-DD / YYYY-MM when the year is known,
+    whether the text gives the date itself rather than "日前/近日")."""
+    year, month, day = ref
+    m = _TEXT_DATE.search(text)
+    if m:
+        y = int(m.group(1)) if m.group(1) else year
+        mo = int(m.group(2))
+        if y and not m.group(1) and month and mo > month:
+            y -= 1  # "12月28日" on a page of January is last year's
+        if not y or not 1 <= mo <= 12:
+            return True, None, True
+        return True, f"{y:04d}-{mo:02d}-{int(m.group(3)):02d}" if m.group(3) else f"{y:04d}-{mo:02d}", True
+    only_day = _DAY_ONLY.search(text)
+    if only_day and year and month and day and 1 <= int(only_day.group(1)) <= 31:
+        d = int(only_day.group(1))
+        y, mo = (year, month) if d <= day else (year - (month == 1), (month - 2) % 12 + 1)
+        return True, f"{y:04d}-{mo:02d}-{d:02d}", True
+    recent = _RECENT.search(text)
+    if not recent:
+        return False, None, False
+    exact = recent.group(0) in ("今天", "今日", "昨天", "昨日")
+    if not (year and month):
+        return True, None, exact
+    if day and exact:
+        back = 1 if recent.group(0).startswith("昨") else 0
+        return True, (date(year, month, day) - timedelta(days=back)).isoformat(), True
+    return True, f"{year:04d}-{month:02d}", False

@@ -82,6 +82,7 @@ _PERIOD = re.compile(r"[\d一二三四五六七八九十百]+[个家项批]|第?
 # One-character heads of place-like facilities: a place in front makes them a proper name
 # ("钱塘生物医药创新港", "上海港"), where "人工智能产业园" alone is a kind of park.
 _FACILITY_HEAD = re.compile(r"[港谷城园湾]$")
+_PHASED_PROJECT = re.compile(r"(?:第?[\d一二三四五六七八九十]+期)?(?:项目|工程)$")
 
 
 def is_generic_name(name: str) -> bool:
@@ -92,6 +93,8 @@ def is_generic_name(name: str) -> bool:
     for place in reversed(places):
         rest = rest[:place.start] + rest[place.end:]
     rest = _GENERIC.sub("", _PERIOD.sub("", rest))
-    if places and rest and _FACILITY_HEAD.search(name) and name.endswith(rest):
+    # "海门生物医药产业园二期项目" is the place-named park's project: its phase and 项目 do not hide the head.
+    facility = _PHASED_PROJECT.sub("", name)
+    if places and rest and _FACILITY_HEAD.search(facility) and facility.endswith(rest):
         return False
     return len(rest) < 2

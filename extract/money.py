@@ -147,6 +147,8 @@ def find_amounts(text: str) -> list[Amount]:
             continue
         if re.match(r"\d", m.group("num")) is None and not mag:
             continue  # "三元" is part of a word more often than money
+        if text[max(0, m.start() - 1):m.start()] in ("数", "几"):
+            continue  # "数十亿元", "几十亿": no figure at all
         value = _value(m)
         if value is None:
             continue

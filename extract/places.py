@@ -99,13 +99,26 @@ def _zone_short_name(city: str, alias: str) -> str:
 def _common_words(aliases: set[str]) -> set[str]:
     """County short names that are everyday words (合作, 南部, 通道, 城中): frequent in jieba's
     general dictionary. Written out with its suffix (合作市, 南部县) such a county still matches."""
-    common = set()
+    return aliases & _frequent_words()
+
+
+@lru_cache(maxsize=1)
+def _frequent_words() -> frozenset[str]:
+    """Words of two or three characters that jieba's general dictionary counts at least 500 times."""
+    words = set()
     with jieba.get_dict_file() as f:
         for line in f:
             word, freq, *_ = line.decode("utf-8").split()
-            if word in aliases and int(freq) >= 500:
-                common.add(word)
-    return common
+            if len(word) <= 3 and int(freq) >= 500:
+                words.add(word)
+    return frozenset(words)
+
+
+def _inside_words(text: str, start: int, end: int) -> bool:
+    """Whether a county's short name straddles two everyday words: "新平" in "创新平台" ends 创新
+    and starts 平台. A real mention ("落户昆山花桥") has no word across its first edge."""
+    words = _frequent_words()
+    return start > 0 and text[start - 1:start + 1] in words and text[end - 1:end + 1] in words
 
 
 # Context decides how much a mention says about the project's site (hand-written: these are the
@@ -135,8 +148,8 @@ def find_mentions(text: str) -> list[Mention]:
             divs = index.get(name)
             # "通州湾", "金山湖": a short county name glued to a water or street word names that
             # feature, not the county.
-            if divs and not (name in county_aliases and text[end:end + 1] in _FEATURE):
-                bare = name in county_aliases
+            bare = name in county_aliases
+            if divs and not (bare and (text[end:end + 1] in _FEATURE or _inside_words(text, i, end))):
                 mentions.append(Mention(i, end, name, divs, _weight(text, i, end, bare), bare))
                 i = end
                 break
@@ -166,7 +179,9 @@ def resolve_place(mentions: list[Mention]) -> tuple[str | None, str | None, str 
     # A bare short name ("民和" in "居民和企业", however often) only supports a province that the
     # page names as a place: in full, or short in a site's context ("落户昆山"), but not as an
     # investor's home ("台湾X股份有限公司") or a venue.
-    named = {d.province for m in mentions if m.weight >= 1 for d in m.divisions}
+    # (A bare name's plain weight, doubled inside the headline event, is 1: not yet a site.)
+    named = {d.province for m in mentions if m.weight >= 1 and (m.weight > 1 or not m.bare_county)
+             for d in m.divisions}
     mentions = [m for m in mentions if not m.bare_county or not named
                 or any(d.province in named for d in m.divisions)]
     province = _winner(mentions, lambda d: d.province, dominant=True)

@@ -80,17 +80,26 @@ def _strip(name: str) -> str:
     previous = None
     while previous != name:
         previous = name
-        name = _TRAILING.sub("", _LEADING.sub("", _DEAL_BEFORE.sub("", name.strip(" \"'·"))))
+        name = _TRAILING.sub("", _LEADING.sub("", _DEAL_BEFORE.sub("", name.strip(" \"'·:"))))
     if name.startswith("“") and name.endswith("”") and name.count("“") == 1:
         name = name[1:-1]  # a quoted name; quotes inside a name ("苏州三峡“水管家”项目") stay
     return name
+
+
+# What closes a list: "等N个项目", or a count straight after the last item ("A、B、C3个创新平台揭牌",
+# "“A、B”三个项目").
+_LIST_TAIL = re.compile(r"(?:等|(?<![\d.])(?=\d+(?:个|家|项|批))|(?<![一二三四五六七八九十两])(?=[一二三四五六七八九十两]+个))"
+                        r"[^、]*$")
+_SECTORS = re.compile(r"等(?:领域|行业|产业|方向|板块|门类)")
 
 
 def _split_list(text: str) -> list[str]:
     """'A、B、C等3个机构和项目' → [A, B, C]; 'X和Y超级工厂' → [X, Y] only when both are names.
     A list that neither closes with "等N个项目" nor mostly ends like names is not a list of projects
     ("营商环境优化再升级、综合考核结果出炉") and gives nothing."""
-    tail = re.search(r"(?:等|(?<=”)(?=[\d一二三四五六七八九十]+个))[^、]*$", text)
+    tail = _LIST_TAIL.search(text)
+    if tail and tail.start() > 0 and _SECTORS.match(tail.group(0)):
+        return []  # "船舶配套、汽车零部件等领域4个项目": sectors, not names
     closed = bool(tail and tail.start() > 0 and re.search(r"项目|机构|企业|平台|中心", tail.group(0)))
     if tail and tail.start() > 0:
         text = text[:tail.start()]
@@ -129,8 +138,9 @@ def find_project_names(body: str, span: tuple[int, int], clause: tuple[int, int]
     names: list[Name] = []
     before = body[clause[0]:trigger[0]]
     held = list(re.finditer(r"举行|举办", before))
-    if held:  # "A与B举行X项目签约仪式", or "X项目在Y举行开工仪式"
-        before = _strip(before[held[-1].end():]) or before[:held[-1].start()]
+    if held:  # "A与B举行X项目签约仪式", or "X项目在Y举行开工仪式" (but "X开发区举行集中开工活动": X is the host)
+        host = _strip(before[:held[-1].start()])
+        before = _strip(before[held[-1].end():]) or (host if re.search(r"(?:项目|工程)$", host) else "")
     before = _strip(before)
     if before and not before.endswith("的"):
         items = _split_list(before)
@@ -140,12 +150,20 @@ def find_project_names(body: str, span: tuple[int, int], clause: tuple[int, int]
             names += _names(body, clause[0], items, "event", len(items) > 1)
     after = re.sub(r"^(?:了|的)", "", body[trigger[1]:clause[1]])
     # Only signings and unveilings name projects after the event word ("共签约A、B等4个项目",
-    # "揭牌“A、B”三个项目"); after 落户/落地 comes the site, after 开工/投产 a new clause.
+    # "揭牌“A、B”三个项目"); after 落户/落地 comes the site, after 开工/投产 a new clause, after
+    # "签约入驻" the place the signers move into.
     if (after and event_type in ("签约", "揭牌") and not _LIST_CUE.search(after)
-            and not re.match(r"仪式|大会|活动|会|现场|当日|当天", after)):
+            and not re.match(r"仪式|大会|活动|会|现场|当日|当天|入驻|进驻|入园|落户|落地", after)):
         items = _split_list(re.sub(r"\d+个$", "", after))
         names += _names(body, trigger[1], items, "event", len(items) > 1)
     for cue in _LIST_CUE.finditer(body, span[0], span[1]):
+        # "分别为:A,总投资5亿元;B,总投资3.2亿元。": one item per semicolon, each leading its clauses.
+        stop = body.find("。", cue.end())
+        entries = body[cue.end():len(body) if stop < 0 else stop]
+        if entries.startswith(":") and ";" in entries:
+            items = [_strip(entry.split(",")[0]) for entry in entries[1:].split(";")]
+            names += _names(body, cue.end(), items, "list", True)
+            continue
         chunks = body[cue.end():span[1]].split(",")
         for i, chunk in enumerate(chunks):
             if i and not re.match(r"和|以及|及|还有", chunk):
@@ -166,7 +184,8 @@ def _name(text: str, start: int, source: str) -> Name:
     park = next((end for begin, end, _ in find_parks(text) if begin == 0), 0)
     cut = owner.end() if owner else park
     rest = text[cut:]
-    if cut and len(rest) >= 4 and _NAME_END.search(rest) and not rest.endswith("公司"):
+    if (cut and len(rest) >= 4 and _NAME_END.search(rest) and not rest.endswith("公司")
+            and not is_generic_name(rest)):  # "X产业园二期项目" keeps its park: "二期项目" is no name
         return Name(rest, start + cut, source, owner.group(0) if owner else None)
     return Name(text, start, source)
 
@@ -249,23 +268,49 @@ def merge_names(names: list[Name]) -> list[Name]:
 
 def project_investments(body: str, names: list[Name], amounts: list[Amount],
                         total: Amount | None) -> list[tuple[Name, Amount | None]]:
-    """Each project with the investment stated for it alone: a figure in its own clause or the next
-    one, in a sentence naming no other project; the headline total for a lone headline project."""
-    result = []
+    """Each project with the investment stated for it alone: "总投资X亿元的Y项目", or a figure in the
+    clause of its mention or the next clause, in a sentence where no other project is named (a list
+    names them all; a later "其中,Y项目总投资X亿元", naming no other, then gives Y's); the headline
+    total for a lone headline project."""
+    invested = [a for a in amounts if a.kind in ("total", "investment")]
     event_names = [n for n in names if n.source == "event"]
+    result = []
     for name in names:
-        start = max(body.rfind(c, 0, name.start) for c in "。;\n") + 1
-        end = min((i for i in (body.find(c, name.start) for c in "。;\n") if i >= 0), default=len(body))
-        clause_start = max(start, max(body.rfind(c, 0, name.start) for c in ",:") + 1)
-        reach = [m.start() for m in re.finditer(r"[,:]", body[name.start:end])]
-        reach_end = name.start + reach[1] if len(reach) > 1 else end
-        others = [n for n in names if n is not name and start <= n.start < end]
-        own = [a for a in amounts
-               if clause_start <= a.start < reach_end and a.kind in ("total", "investment")]
-        if own and not others:
-            result.append((name, own[0]))
-        elif total and len(event_names) == 1 and name is event_names[0]:
-            result.append((name, total))
-        else:
-            result.append((name, None))
+        own = _stated_before(body, name.start, invested) or next(
+            (a for pos in _occurrences(body, name) if (a := _stated_in_sentence(body, pos, name, names, invested))),
+            None)
+        if own is None and total and len(event_names) == 1 and name is event_names[0]:
+            own = total
+        result.append((name, own))
     return result
+
+
+def _occurrences(body: str, name: Name):
+    """Where ``name`` is written: its own place first, then every other place, in order."""
+    yield name.start
+    pos = body.find(name.text)
+    while pos >= 0:
+        if pos != name.start:
+            yield pos
+        pos = body.find(name.text, pos + len(name.text))
+
+
+def _stated_before(body: str, start: int, invested: list[Amount]) -> Amount | None:
+    """The figure of "总投资32亿元的Y项目" for the Y that starts at ``start``."""
+    return next((a for a in invested if a.kind == "total" and 0 <= start - a.end <= 1
+                 and body[a.end:start] == "的"), None)
+
+
+def _stated_in_sentence(body: str, pos: int, name: Name, names: list[Name],
+                        invested: list[Amount]) -> Amount | None:
+    start = max(body.rfind(c, 0, pos) for c in "。;\n") + 1
+    end = min((i for i in (body.find(c, pos) for c in "。;\n") if i >= 0), default=len(body))
+    # Where the name was found, another name found in the same sentence shares it; elsewhere any
+    # other name written there does.
+    if any(n is not name and (start <= n.start < end if pos == name.start else n.text in body[start:end])
+           for n in names):
+        return None
+    clause_start = max(start, max(body.rfind(c, 0, pos) for c in ",:") + 1)
+    reach = [m.start() for m in re.finditer(r"[,:]", body[pos:end])]
+    reach_end = pos + reach[1] if len(reach) > 1 else end
+    return next((a for a in invested if clause_start <= a.start < reach_end), None)

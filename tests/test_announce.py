@@ -132,6 +132,45 @@ def test_two_events_in_one_ceremony():
     assert anns[1].event_date == "2023-01-03"
 
 
+def test_project_built_by_the_signers_is_the_signings():
+    anns = extract("5月10日，定远县人民政府与安徽铜冠新材料集团有限公司签署投资协议，双方将在定远经济开发区共同建设"
+                   "高端铜箔产业园项目。", published_at="2023-05-11")
+    assert [(a.event_type, a.event_date) for a in anns] == [("签约", "2023-05-10")]
+    assert names(anns) == ["高端铜箔产业园项目"]
+
+
+def test_story_total_beats_the_rounded_headline():
+    anns = extract("4月2日，锡山经济技术开发区举行重大项目签约仪式，现场签约项目6个，总投资52.8亿元。",
+                   title="锡山经开区6个项目集中签约 总投资超50亿元", published_at="2023-04-03")
+    assert (anns[0].total_investment_cny, anns[0].investment_qualifier) == (5_280_000_000, None)
+
+
+def test_semicolon_list_gives_each_project_its_investment():
+    anns = extract("3月5日，广德经济开发区举行签约仪式，3个项目集中签约，总投资9亿元。签约的3个项目分别为：精密模具项目，"
+                   "总投资4亿元；工业传感器项目，总投资3亿元；智能仓储项目，总投资2亿元。", published_at="2024-03-06")
+    assert [(p.name, p.investment_cny) for p in anns[0].projects] == [
+        ("精密模具项目", 400_000_000), ("工业传感器项目", 300_000_000), ("智能仓储项目", 200_000_000)]
+
+
+def test_listed_project_takes_the_investment_stated_later():
+    anns = extract("6月1日，江宁开发区举行集中开工活动。开工项目主要有甲醇燃料电池项目、特种玻璃项目等。"
+                   "其中，甲醇燃料电池项目总投资12亿元，建成后年产值30亿元。", published_at="2023-06-02")
+    assert [(p.name, p.investment_cny) for p in anns[0].projects] == [
+        ("甲醇燃料电池项目", 1_200_000_000), ("特种玻璃项目", None)]
+
+
+def test_sectors_counts_and_moving_in_are_no_names():
+    anns = extract("9月9日，海安经济技术开发区举行签约仪式，汽车电子、精密制造等领域5个项目集中签约，总投资18亿元。"
+                   "仪式上，海安光电研究院、长三角检测认证中心2个平台揭牌，8家企业签约入驻孵化中心。",
+                   published_at="2023-09-10")
+    assert names(anns) == ["海安光电研究院", "长三角检测认证中心"]
+
+
+def test_a_stage_of_the_works_is_no_completion():
+    assert extract("目前，项目二期主体工程已全面完工，设备安装完成六成，预计年底投产。该项目总投资30亿元。",
+                   published_at="2023-09-01") == []
+
+
 @pytest.mark.parametrize("text", [
     # economic statistics
     "今年1-6月，长三角三省一市实现地区生产总值14.6万亿元，同比增长5.8%。其中，江苏新开工亿元以上项目"

@@ -27,6 +27,13 @@ def test_investment_words_make_totals():
     assert kinds("涉及投资约154亿元;") == [(15_400_000_000, None, "约", "total")]
     assert kinds("预计将投资200亿元对汾湖") == [(20_000_000_000, None, None, "investment")]
     assert kinds("总投资50多亿元") == [(5_000_000_000, None, "逾", "total")]
+    assert kinds("总投资20余亿元") == [(2_000_000_000, None, "逾", "total")]
+    assert kinds("总投资逾十亿元") == [(1_000_000_000, None, "逾", "total")]
+
+
+def test_vague_figures_are_no_amount():
+    assert kinds("将带动上下游配套企业投资数十亿元") == []
+    assert kinds("总投资几十亿元") == []
 
 
 def test_distractors_are_not_investment():

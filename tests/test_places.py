@@ -20,6 +20,8 @@ def test_municipality_and_county_level_city():
 def test_everyday_words_are_not_counties():
     # 合作 (甘肃合作市), 南部 (四川南部县), 通道 (湖南通道县) are words here.
     assert place("无锡市梁溪区加强合作,南部通道建设加快,梁溪科技城发展迅速。") == ("江苏省", "无锡市", "梁溪区")
+    # 新平 (云南新平县) inside 创新平台: a short name that straddles two words is no mention.
+    assert place("浦东新区3个创新平台揭牌,创新平台将服务企业。") == ("上海市", "上海市", "浦东新区")
 
 
 def test_zone_is_the_district_as_written():
