@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from alerts.render import CHART_CID, local_time
+from alerts.subscriptions import ChannelError
 
 FORMATS = ("html", "md", "atom", "png")
 
@@ -47,7 +48,7 @@ def write_files(folder: Path, digest: dict, formats=FORMATS) -> list[Path]:
     return written
 
 
-def send(channel, digest: dict, feed: str | None = None, environ=None) -> str:
+def send(channel, digest: dict, feed: str | None = None) -> str:
     """Deliver ``digest`` (a ``digests`` row) to ``channel``; returns where it went, raises DeliveryError."""
     if channel.kind == "file":
         try:
@@ -57,17 +58,15 @@ def send(channel, digest: dict, feed: str | None = None, environ=None) -> str:
         except OSError as err:
             raise DeliveryError(f"cannot write to {channel.folder}: {err}") from None
         return str(paths[0].parent)
-    from alerts.subscriptions import ChannelError
-
     try:
-        url = channel.resolved_url(environ)
+        url = channel.resolved_url()
     except ChannelError as err:
         raise DeliveryError(str(err)) from None
-    secrets = channel.secret_values(environ)
     try:
         _notify(channel.kind, url, digest)
-    except DeliveryError as err:
-        raise DeliveryError(_masked(str(err), secrets)) from None
+    except Exception as err:  # whatever a plugin raises is this channel's failure, not the run's
+        message = str(err) if isinstance(err, DeliveryError) else f"{type(err).__name__}: {err}"
+        raise DeliveryError(_masked(message, channel.secret_values())) from None
     return channel.label
 
 

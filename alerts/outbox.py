@@ -27,6 +27,11 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
+def rows(cursor) -> list[dict]:
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
+
+
 @contextmanager
 def immediate(conn):
     """A write transaction taken at once, so two runs cannot both cover the same projects."""
@@ -78,8 +83,7 @@ def fill_digest(conn, digest_id: int, subscription, rendered: dict, items: list[
 
 
 def digest(conn, digest_id: int) -> dict:
-    cursor = conn.execute("select * from digests where id = ?", [digest_id])
-    return dict(zip([c[0] for c in cursor.description], cursor.fetchone()))
+    return rows(conn.execute("select * from digests where id = ?", [digest_id]))[0]
 
 
 def recent_items(conn, subscription: str, limit: int = 200) -> list[dict]:
@@ -98,7 +102,7 @@ def due_deliveries(conn, subscription: str, channel_keys: list[str], now: dateti
             where g.subscription = ? and d.status = 'pending' and d.channel in ({','.join('?' * len(channel_keys))})
               and (? or d.next_attempt_at is null or d.next_attempt_at <= ?)
             order by d.digest_id""", [subscription, *channel_keys, int(ignore_backoff), stamp(now)])
-    return [dict(zip([c[0] for c in cursor.description], row)) for row in cursor]
+    return rows(cursor)
 
 
 def later_attempts(conn, subscription: str, channel_keys: list[str], now: datetime) -> list[str]:
@@ -145,7 +149,7 @@ def unsent(conn) -> list[dict]:
                   d.next_attempt_at, d.last_error
            from digest_deliveries d join digests g on g.id = d.digest_id
            where d.status = 'pending' order by g.subscription, d.digest_id, d.label""")
-    return [dict(zip([c[0] for c in cursor.description], row)) for row in cursor]
+    return rows(cursor)
 
 
 def last_digests(conn) -> list[dict]:
@@ -156,4 +160,4 @@ def last_digests(conn) -> list[dict]:
                   (select count(*) from digest_deliveries d where d.digest_id = g.id) as channels
            from subscriptions s left join digests g on g.id = (select max(id) from digests where subscription = s.name)
            order by s.name""")
-    return [dict(zip([c[0] for c in cursor.description], row)) for row in cursor]
+    return rows(cursor)

@@ -13,6 +13,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from alerts.outbox import rows
 from extract.normalize import to_simplified
 
 UNPLACED = "未注明城市"
@@ -24,7 +25,7 @@ SAFE_SCHEMES = ("http://", "https://", "file://")
 def candidates(conn, subscription: str, since: str) -> list[dict]:
     """Projects first seen at or after ``since`` (UTC ISO) that no digest of ``subscription`` covered,
     each with its mentions (the announcements and articles naming it), oldest first."""
-    projects = _rows(conn.execute(
+    projects = rows(conn.execute(
         """select p.* from projects p
            where p.first_seen >= ?
              and not exists (select 1 from digest_items d where d.subscription = ? and d.project_id = p.id)
@@ -41,15 +42,10 @@ def candidates(conn, subscription: str, since: str) -> list[dict]:
                 join articles r on r.url = m.article_url
                 where m.project_id in ({','.join('?' * len(chunk))})
                 order by r.first_seen, m.rowid""", chunk)
-        for mention in _rows(cursor):
+        for mention in rows(cursor):
             mentions[mention["project_id"]].append(mention)
     # A project whose every mention was reprocessed away is no longer reported by anyone.
     return [{**p, "mentions": mentions[p["id"]]} for p in projects if mentions[p["id"]]]
-
-
-def _rows(cursor) -> list[dict]:
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
 
 
 def describe(project: dict, datasette_url: str, db_path: str | Path) -> dict:
@@ -62,12 +58,13 @@ def describe(project: dict, datasette_url: str, db_path: str | Path) -> dict:
     industries = list(dict.fromkeys(i for m in mentions for i in json.loads(m["industries"] or "[]")))
     outlets = {m["outlet"] for m in mentions if m["outlet"]}
     batch = first["total_investment_cny"] if not amount and first["total_investment_cny"] else None
+    admin = "".join(dict.fromkeys(p for p in (project["province"], project["city"], project["district"]) if p))
+    park = project["park"] if project["park"] != project["district"] else None
     return {
         "id": project["id"], "name": project["name"],
         "province": project["province"], "city": project["city"], "district": project["district"],
         "park": project["park"],
-        "place": "".join(dict.fromkeys(p for p in (project["province"], project["city"], project["district"]) if p))
-                 + (f" {project['park']}" if project["park"] and project["park"] != project["district"] else ""),
+        "place": " ".join(p for p in (admin, park) if p),
         "investment_cny": amount, "currency": project["currency"], "qualifier": qualifier,
         "amount": money(amount, qualifier, project["currency"]),
         "batch_amount": money(batch, first["investment_qualifier"], None) if batch else None,

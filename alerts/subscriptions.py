@@ -13,7 +13,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -81,7 +81,7 @@ class Channel:
         environ = os.environ if environ is None else environ
         return [environ[v] for _, v in self.secrets if environ.get(v)]
 
-    @property
+    @cached_property
     def label(self) -> str:
         """How the channel is shown (status, CLI): Apprise's privacy form, tokens masked, no options."""
         if self.kind == "file":
