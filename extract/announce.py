@@ -47,6 +47,7 @@ _SUBORDINATE = re.compile(r"^(?:后|以后|之后|以来|前|之前|时|期间|�
 # as 三季度 or 亿元以上 also name ceremonies ("三季度亿元以上项目集中签约仪式"), so they count only
 # where the article has described no ceremony up to that sentence.
 _STATISTICS = re.compile(r"今年以来|年以来|今年前|前[一二三]季度|同比|环比|去年同期|截至|截止|完成投资|累计完成|"
+                         r"累计(?:引进|吸引|招引|落户|集聚)|"
                          r"增长\d|下降\d|"
                          r"给予|予以|奖励|补贴|扶持|若干政策|若干措施|实施办法|实施细则")
 _PERIOD_TOTALS = re.compile(r"上半年|下半年|季度|1-\d{1,2}月|\d{1,2}-\d{1,2}月|全年|亿元以上|"

@@ -296,10 +296,16 @@ def find_parks(text: str) -> list[tuple[int, int, str]]:
         suffix = next(s for s in _PARK_SUFFIXES if raw.endswith(s))
         edge = _PARK_LEFT_EDGE.match(raw[:-len(suffix)])
         name = strip_address((raw[edge.end():] if edge else raw).lstrip("()·"))
-        if len(name) - len(suffix) < 2 or _GENERIC_PARK_START.match(name):
+        # "全市…园区", "新建产业园" are kinds of parks; "全椒经济开发区", "新沂…" start with a place.
+        if len(name) - len(suffix) < 2 or (_GENERIC_PARK_START.match(name) and not _starts_with_place(name)):
             continue
         parks.append((m.end() - len(name), m.end(), name))
     return parks
+
+
+def _starts_with_place(name: str) -> bool:
+    index = _index()[0]
+    return any(name[:n] in index for n in (2, 3, 4))
 
 
 def _park_matches(text: str):

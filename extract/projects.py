@@ -2,7 +2,8 @@
 
 Names come from these constructions, strongest first:
 - the event clause itself: "X项目日前签约落地", "A、B、C等3个项目揭牌", "共签约A、B、C等4个项目";
-- a list announced in an event sentence: "其中有A、B、C等", "分别是A、B、C", "具体包括A、B";
+- a list announced in an event sentence: "其中有A、B、C等", "分别是A、B、C", "具体包括A、B",
+  "分别为:A,总投资5亿元;B,……"; projects enumerated one per clause ("一是A项目,……;二是B项目,……");
 - a company or fund the parties set up ("合资组建X公司", "设立X基金项目"), or a project introduced
   with its own investment ("X项目总投资50亿元", "总投资30亿元的X项目");
 - a facility the text builds ("打造X超级工厂") and elsewhere calls a 项目 ("X项目将……").
@@ -46,7 +47,7 @@ _NOT_A_PROJECT = re.compile(PUBLIC_VENUES + r"|仪式|大会|会议|活动|签�
 # What stands around a name in an event clause: "X项目日前在上海签约", "随着X于6月21日开园".
 _TRAILING = re.compile(r"(?:正式|顺利|成功|隆重|集中|举行|举办|进行|完成|实现|宣布|已经|已|了|全面|战略|合作|"
                        r"共同|同步|现场|并|即|也|均|都|又|再|首次|当日|当天|日前|近日|今天|今日|昨天|昨日|"
-                       r"[上下]午|在[^、,]{1,20}|于[^、,]{1,20})$")
+                       r"[上下]午|建成|在[^、,]{1,20}|于[^、,]{1,20})$")
 # A dateline ("本报讯(记者 X)", "新华社南京8月7日电") is not part of the first sentence's subject.
 _LEADING = re.compile(r"^(?:[^,。]{0,30}?(?:报讯|网讯|社讯|台讯|日讯|日电)\s*(?:\([^()]*\))?|"
                       r"随着|其中|此外|同时|据悉|另外|目前|近期|此次|本次|这次|又有|还有|共有|另有|"
@@ -59,6 +60,10 @@ _CREATED = re.compile(r"(?:设立|组建|成立|注册|新设)([^,;。、:]{2,30
 _STATED = re.compile(r"(?:^|[,;。:\n])(?:其中|此外|另外|同时)?,?([^,;。:\n]{3,40}?项目)(?:计划)?(?:总投资|投资总额|投资)"
                      r"(?:额)?(?:约|超过|超|达|近|逾)?\d"
                      r"|(?:计划)?总投资(?:约|超过|超|达|近|逾)?[\d.]+[亿万]?[^,;。:的]{0,3}的([^,;。:\n]{3,40}?项目)")
+# "一是储能电池模组项目,总投资12亿元,……;二是……": projects enumerated one per clause. Meetings enumerate
+# tasks the same way ("一是加快推进重大项目"), hence the directive words.
+_ORDINAL = re.compile(r"(?:^|[。;\n:])\s*[一二三四五六七八九十]是([^,;。:\n]{3,40}?(?:项目|工程))(?=,)")
+_DIRECTIVE = re.compile(r"要|加快|推进|抓好|做好|强化|加强|确保|全力|持续|深化|提升")
 _BUILT = re.compile(r"(?:打造|建设|新建|共建|兴建|投建)([^,;。:]{4,60})")
 _AND = re.compile(r"以及|和|及|与")
 
@@ -211,6 +216,10 @@ def find_created_names(body: str) -> list[Name]:
         name = _strip(name)
         if is_project_name(name, False):
             names.append(_name(name, m.start(), "created"))
+    for m in _ORDINAL.finditer(body):
+        name = _strip(m.group(1))
+        if is_project_name(name, False) and not _DIRECTIVE.search(name):
+            names.append(_name(name, m.start(1), "created"))
     for m in _STATED.finditer(body):
         group = 1 if m.group(1) else 2
         name = _strip(m.group(group))

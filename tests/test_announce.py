@@ -166,6 +166,21 @@ def test_sectors_counts_and_moving_in_are_no_names():
     assert names(anns) == ["海安光电研究院", "长三角检测认证中心"]
 
 
+def test_enumerated_projects_and_a_park_named_after_its_county():
+    anns = extract("6月3日，全椒经济开发区举行项目签约仪式，2个项目集中签约，总投资9亿元。一是汽车线束项目，总投资5亿元，"
+                   "主要生产新能源汽车高压线束；二是精密轴承项目，总投资4亿元。", published_at="2024-06-04")
+    assert anns[0].park == "全椒经济开发区"
+    assert [(p.name, p.investment_cny) for p in anns[0].projects] == [
+        ("汽车线束项目", 500_000_000), ("精密轴承项目", 400_000_000)]
+
+
+def test_built_and_started_and_cumulative_statistics():
+    anns = extract("3月8日，位于太仓高新区的江苏某精工有限公司精密齿轮项目建成投产。太仓已累计引进德资企业500余家，"
+                   "总投资超60亿美元。", published_at="2024-03-09")
+    assert [(a.event_type, a.total_investment_cny) for a in anns] == [("投产", None)]
+    assert names(anns) == ["精密齿轮项目"]
+
+
 def test_a_stage_of_the_works_is_no_completion():
     assert extract("目前，项目二期主体工程已全面完工，设备安装完成六成，预计年底投产。该项目总投资30亿元。",
                    published_at="2023-09-01") == []

@@ -2,10 +2,10 @@
 
 The articles were written and labelled from the text and the output contract before the extractor
 saw them (``tests/labelled/README.md``). Each floor below is the rate reached when these rules were
-last changed, less about one article's worth (1/41 of the pages, 1/32 of the announcements, 1/50 of
-the project investments; project F1 less a few projects), so that a change which loses a field on
-even one or two articles fails here. Raise a floor when the extractor improves; lower one only with
-a reason in the commit.
+last changed, less about one article's worth: 1/51 of the pages (1.00 → 0.98), 1/40 of the
+announcements (1.00 → 0.97), two of the 78 project investments (0.99 → 0.97), and project F1 less
+a few projects (0.99 → 0.96). So a change that loses a field on even one or two articles fails
+here. Raise a floor when the extractor improves; lower one only with a reason in the commit.
 """
 import importlib.util
 import sys
@@ -20,9 +20,9 @@ _spec.loader.exec_module(scorer)
 
 # Rates reached ("all" column of the scorer's table), less about one article's worth.
 FLOORS = {
-    "is_announcement": 0.97, "outlet": 0.97, "published_at": 0.97, "script": 0.97,
-    "event_type": 0.96, "event_date": 0.96, "province": 0.96, "city": 0.96, "district": 0.96, "park": 0.96,
-    "total_investment_cny": 0.96, "investment_qualifier": 0.96, "project_count": 0.96,
+    "is_announcement": 0.98, "outlet": 0.98, "published_at": 0.98, "script": 0.98,
+    "event_type": 0.97, "event_date": 0.97, "province": 0.97, "city": 0.97, "district": 0.97, "park": 0.97,
+    "total_investment_cny": 0.97, "investment_qualifier": 0.97, "project_count": 0.97,
     "project_investment": 0.97,
 }
 PROJECT_F1_FLOOR = 0.96
@@ -38,7 +38,7 @@ def test_every_article_is_labelled():
     articles = {p.stem for p in (scorer.LABELLED / "articles").glob("*.txt")}
     labels = {p.stem for p in (scorer.LABELLED / "labels").glob("*.json")}
     assert articles == labels
-    assert len(labels) >= 41
+    assert len(labels) >= 51
 
 
 @pytest.mark.parametrize("key", sorted(FLOORS))
