@@ -65,7 +65,9 @@ def shared_index(db_path: str, threshold: float, index: str = "sqlite") -> Dedup
 
 def redis_connection(url: str) -> dict:
     parts = urlsplit(url)
-    return {"host": parts.hostname or "127.0.0.1", "port": parts.port or 6379, "db": int(parts.path.strip("/") or 0)}
+    credentials = {"username": parts.username or None, "password": parts.password} if parts.password else {}
+    return {"host": parts.hostname or "127.0.0.1", "port": parts.port or 6379, "db": int(parts.path.strip("/") or 0),
+            **credentials}
 
 
 class _DatabaseStage:

@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     host, pid = socket.gethostname(), os.getpid()
     mine = []
     for source in sources:
-        holder = store.acquire_lock(source.name, host, pid, LOCK_STALE_AFTER, _alive)
+        holder = store.acquire_lock(source.name, host, pid, LOCK_STALE_AFTER, pid_alive)
         if holder:  # another crawl (cron, scheduler, a person) is on this source right now
             store.record_skipped_run(source.name, args.batch, f"skipped: locked by {holder['host']}:{holder['pid']}")
         else:
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -87,6 +87,12 @@ class Store:
     def finish_run(self, run_id: int, status: str, counters: dict) -> None:
         self.db["crawl_runs"].update(run_id, {**counters, "status": status, "finished_at": now()})
 
+    def add_to_run(self, run_id: int, counters: dict) -> None:
+        """Add to a running run's counters (a cluster's store counts as it writes, in the same transaction)."""
+        if counters:
+            sets = ", ".join(f"{name} = coalesce({name}, 0) + ?" for name in counters)
+            self.db.conn.execute(f"update crawl_runs set {sets} where id = ?", [*counters.values(), run_id])
+
     def acquire_lock(self, source: str, host: str, pid: int, stale_after: float, alive) -> dict | None:
         """Take the source's crawl lock; returns None on success, else the live holder's row.
 

@@ -161,11 +161,14 @@ def sources(seeds_files):
     click.echo(tabulate(rows, headers=["name", "kind", "outlet", "region", "schedule", "verified", "first start URL"]))
 
 
-def _crawl_and_report(obj, sources_, as_json, log_path):
+def _crawl_and_report(obj, sources_, as_json, log_path, cluster=False):
     from crawler.run import CrawlError, run_crawl
 
     try:
-        runs = run_crawl(obj["db"], sources_, settings=obj["config"].crawl_settings(), log_path=log_path)
+        if cluster:
+            runs = _cluster_crawl(obj, sources_)
+        else:
+            runs = run_crawl(obj["db"], sources_, settings=obj["config"].crawl_settings(), log_path=log_path)
     except CrawlError as err:
         raise click.ClickException(str(err)) from None
     if as_json:
@@ -184,24 +187,96 @@ def _crawl_and_report(obj, sources_, as_json, log_path):
               help=f"Source list(s) to read [default: {DEFAULT_SEEDS.relative_to(SEEDS_DIR.parent)}].")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per source run instead of the table.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append Scrapy's log to this file.")
+@click.option("--cluster", is_flag=True,
+              help="Hand the crawl to the cluster's workers (Redis of [cluster] redis_url) and wait for its store.")
 @click.pass_obj
-def crawl(obj, names, seeds_files, as_json, log_path):
+def crawl(obj, names, seeds_files, as_json, log_path, cluster):
     """Crawl sources into the database, each run recorded in crawl_runs.
 
     Scrapy runs in a child process, so crawls can be repeated from one program. Page errors (404,
     500 after retries, truncated or unreadable pages) are recorded with URL and reason, and the
     crawl goes on; the exit status is 1 only when a source run did not finish.
+
+    With --cluster the start URLs go to Redis for `yrdwatch worker` processes (any machine) and
+    the results are written by `yrdwatch store` (run it beside the database); the command waits
+    for the store to record the runs and prints them the same way. See docs/cluster.md.
     """
     try:
         chosen = select(_load(seeds_files), names)
     except SourceError as err:
         raise click.ClickException(str(err)) from None
-    runs = _crawl_and_report(obj, chosen, as_json, log_path)
+    runs = _crawl_and_report(obj, chosen, as_json, log_path, cluster)
     refused = [e for r in runs for e in r["error_details"] if "refused" in e["reason"].lower()]
     if any(e["url"].startswith(DEFAULT_BASE) for e in refused):
         click.echo(f"Hint: nothing answers on {DEFAULT_BASE}; start the sample sites with `yrdwatch sample-sites` "
                    "(or run `yrdwatch demo`, which starts them itself).", err=True)
     sys.exit(0 if all(r["status"] == "finished" for r in runs) else 1)
+
+
+def _cluster_url(obj) -> str:
+    if not obj["config"].cluster_url:
+        raise click.ClickException("no cluster is configured: set [cluster] redis_url in the configuration file "
+                                   "or YRDWATCH_REDIS_URL (see docs/cluster.md)")
+    return obj["config"].cluster_url
+
+
+def _cluster_crawl(obj, sources_) -> list[dict]:
+    from crawler.cluster import ClusterError, run_cluster_crawl
+
+    try:
+        return run_cluster_crawl(_cluster_url(obj), obj["db"], sources_, warn=lambda text: click.echo(text, err=True))
+    except ClusterError as err:
+        raise click.ClickException(str(err)) from None
+
+
+@cli.command()
+@click.option("--concurrency", default=16, show_default=True, type=click.IntRange(min=1),
+              help="Requests in flight at once in this worker (still one at a time per host).")
+@click.option("--exit-when-idle", is_flag=True, help="Stop once no cluster crawl has been open for 10 s.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Write Scrapy's log to this file.")
+@click.pass_obj
+def worker(obj, concurrency, exit_when_idle, log_path):
+    """Fetch and read pages for cluster crawls, on any machine that reaches the Redis server.
+
+    Takes requests from Redis (scrapy-redis), fetches and extracts them like a local crawl and
+    pushes the finished items to Redis for `yrdwatch store`; never opens the database. Runs until
+    SIGTERM or Ctrl-C (what it holds goes back to the queue); a worker killed outright loses
+    nothing either: another worker gives its requests back once its heartbeat expires (10 s).
+    """
+    from crawler.cluster import ClusterError
+    from crawler.worker import run_worker
+
+    try:
+        stats = run_worker(_cluster_url(obj), obj["config"].crawl_settings(), concurrency, exit_when_idle, log_path)
+    except ClusterError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"worker {stats['worker']}: {stats.get('downloader/response_count', 0)} responses, "
+               f"{stats['article_pages']} article pages, {stats.get('item_scraped_count', 0)} articles pushed", err=True)
+
+
+@cli.command("store")
+@click.option("--batch-size", default=100, show_default=True, type=click.IntRange(min=1),
+              help="Messages taken from Redis at once.")
+@click.pass_obj
+def store_command(obj, batch_size):
+    """Write the cluster's items into the database, until SIGTERM or Ctrl-C (one store per cluster).
+
+    Run it where the database is (the one writer of SQLite): it takes the workers' items from
+    Redis in batches through the same dedup and store stages as a local crawl, records the runs,
+    and keeps Redis's mirror of stored URLs and validators current. Items wait in Redis while no
+    store runs, and a store killed mid-batch loses none of them.
+    """
+    import logging
+
+    from crawler.cluster import ClusterError
+    from crawler.store_process import run_store
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    config = obj["config"]
+    try:
+        run_store(_cluster_url(obj), obj["db"], config.dedup_threshold, config.dedup_index, batch_size)
+    except ClusterError as err:
+        raise click.ClickException(str(err)) from None
 
 
 @cli.command()
@@ -273,8 +348,9 @@ def status(obj, seeds_files, as_json):
 
     store = Store(obj["db"])
     rows = [source_status(store, source) for source in _load(seeds_files)]
+    cluster = _cluster_status(obj) if obj["config"].cluster_url else None
     if as_json:
-        for row in [*rows, *unsent(store.db.conn)]:
+        for row in [*rows, *unsent(store.db.conn), *([{"cluster": cluster}] if cluster else [])]:
             click.echo(json_line(row))
         return
     from tabulate import tabulate
@@ -284,6 +360,28 @@ def status(obj, seeds_files, as_json):
                                  "next run", "warning"]))
     if digests := status_table(store.db.conn):
         click.echo("\n" + digests)
+    if cluster:
+        click.echo("\n" + _describe_cluster(cluster))
+
+
+def _cluster_status(obj) -> dict:
+    from crawler.cluster import ClusterError, cluster_state, connect, redacted
+
+    url = obj["config"].cluster_url
+    try:
+        return {"redis": redacted(url), **cluster_state(connect(url))}
+    except ClusterError as err:
+        return {"redis": redacted(url), "error": str(err)}
+
+
+def _describe_cluster(state: dict) -> str:
+    if "error" in state:
+        return f"Cluster: {state['error']}"
+    workers = ", ".join(f"{w['worker']} ({w['pages']} pages)" for w in state["workers"]) or "none"
+    store = f"{state['store']['host']}:{state['store']['pid']}" if state["store"] else "none running"
+    return (f"Cluster {state['redis']}: {state['queued']} requests queued, {state['in_flight']} in flight, "
+            f"{state['items_waiting']} items waiting for the store, {state['open_batches']} crawls open\n"
+            f"  live workers: {workers}\n  store: {store}")
 
 
 @cli.command()
@@ -347,16 +445,22 @@ def digest(obj, names, since, dry_run, fmt, out, retry_now):
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 opens it to the network).")
 @click.option("--port", default=8001, show_default=True)
+@click.option("--setting", "settings", nargs=2, multiple=True, metavar="NAME VALUE",
+              help="A Datasette setting, e.g. --setting sql_time_limit_ms 3000 (repeatable).")
 @click.pass_obj
-def serve(obj, host, port):
+def serve(obj, host, port, settings):
     """Browse the database with Datasette: tables with Chinese titles and facets, search that finds
     two-character words and Traditional pages from Simplified queries, and canned queries (new
     projects, projects by city, projects over an amount, a company's announcements, reprints,
     sources health). Safe while a crawl writes. Rows stored before the search index existed are
     indexed first. Ctrl-C stops."""
-    from db.browse import serve as serve_datasette
+    from db.browse import parse_settings, serve as serve_datasette
 
-    serve_datasette(obj["db"], host, port, progress=lambda line: click.echo(line, err=True))
+    try:
+        overrides = parse_settings(settings)
+    except ValueError as err:
+        raise click.ClickException(str(err)) from None
+    serve_datasette(obj["db"], host, port, progress=lambda line: click.echo(line, err=True), settings=overrides)
 
 
 @cli.command("sample-sites")

@@ -18,6 +18,9 @@ threshold = 0.5              # Jaccard estimate over which an article is a near-
 backend = "sqlite"           # LSH bands in SQLite; "memory": rebuilt at start; "redis": shared
 redis_url = "redis://127.0.0.1:6379/0"
 
+[cluster]                    # several machines: workers and one store share this Redis (docs/cluster.md);
+redis_url = "redis://10.0.0.5:6379/0"   # or $YRDWATCH_REDIS_URL. Then [dedup] defaults to "redis" here too
+
 [digest]
 datasette_url = "http://127.0.0.1:8001"   # digests link each project to its row there
 backfill_days = 7            # a new subscription's first digest reaches back this far
@@ -55,6 +58,7 @@ SCHEMA = {
     "database": {"path": str},
     "crawl": {"min_delay": float, "timeout": float, "contact": str},
     "dedup": {"threshold": float, "backend": str, "redis_url": str},
+    "cluster": {"redis_url": str},
     "digest": {"datasette_url": str, "backfill_days": float},
 }
 LISTS = ("subscriptions",)  # arrays of tables, checked by their own parser
@@ -76,6 +80,7 @@ class Config:
     dedup_threshold: float = DEFAULT_THRESHOLD
     dedup_backend: str = "sqlite"
     redis_url: str = "redis://127.0.0.1:6379/0"
+    cluster_url: str | None = None  # [cluster] redis_url or $YRDWATCH_REDIS_URL; None: one machine, no Redis
     datasette_url: str = "http://127.0.0.1:8001"
     backfill_days: float = 7.0
     subscriptions: tuple = ()
@@ -96,6 +101,17 @@ class Config:
         return self.redis_url if self.dedup_backend == "redis" else self.dedup_backend
 
 
+def _cluster_url(configured: str | None, fail) -> str | None:
+    """The cluster's Redis: ``$YRDWATCH_REDIS_URL``, else ``[cluster] redis_url``, else None."""
+    from_env = os.environ.get("YRDWATCH_REDIS_URL")
+    url = from_env or configured
+    if url and urlsplit(url).scheme != "redis":
+        if from_env or fail is None:
+            raise ConfigError(f"YRDWATCH_REDIS_URL: {url!r} is not a redis:// URL")
+        raise fail("cluster", "redis_url", f"{url!r} is not a redis:// URL")
+    return url or None
+
+
 def load_config(path: str | Path | None = None) -> Config:
     """Read ``path`` (or ``$YRDWATCH_CONFIG``, or ``./yrdwatch.toml`` if present)."""
     explicit = path or os.environ.get("YRDWATCH_CONFIG")
@@ -103,7 +119,8 @@ def load_config(path: str | Path | None = None) -> Config:
     if not path.exists():
         if explicit:
             raise ConfigError(f"{path}: no such configuration file")
-        return Config()
+        cluster = _cluster_url(None, None)
+        return Config(cluster_url=cluster, dedup_backend="redis", redis_url=cluster) if cluster else Config()
     raw = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(raw)
@@ -131,10 +148,11 @@ def load_config(path: str | Path | None = None) -> Config:
     threshold = float(dedup.get("threshold", DEFAULT_THRESHOLD))
     if not 0 < threshold <= 1:
         raise fail("dedup", "threshold", f"{threshold} is not between 0 and 1")
-    backend = dedup.get("backend", "sqlite")
+    cluster = _cluster_url(data.get("cluster", {}).get("redis_url"), fail)
+    backend = dedup.get("backend", "redis" if cluster else "sqlite")  # a cluster shares one dedup index
     if backend not in BACKENDS:
         raise fail("dedup", "backend", f"{backend!r} is not one of {', '.join(BACKENDS)}")
-    redis_url = dedup.get("redis_url", Config.redis_url)
+    redis_url = dedup.get("redis_url", cluster or Config.redis_url)
     if urlsplit(redis_url).scheme != "redis":
         raise fail("dedup", "redis_url", f"{redis_url!r} is not a redis:// URL")
     crawl = data.get("crawl", {})
@@ -155,6 +173,6 @@ def load_config(path: str | Path | None = None) -> Config:
     return Config(db_path=data.get("database", {}).get("path", str(DEFAULT_DB)), dedup_threshold=threshold,
                   min_delay=float(crawl.get("min_delay", Config.min_delay)),
                   timeout=float(crawl.get("timeout", Config.timeout)), contact=crawl.get("contact", Config.contact),
-                  dedup_backend=backend, redis_url=redis_url, path=path, subscriptions=subscriptions,
+                  dedup_backend=backend, redis_url=redis_url, cluster_url=cluster, path=path, subscriptions=subscriptions,
                   datasette_url=digest.get("datasette_url", Config.datasette_url),
                   backfill_days=float(digest.get("backfill_days", Config.backfill_days)))
