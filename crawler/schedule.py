@@ -48,20 +48,31 @@ def period_seconds(source: Source) -> int:
 
 
 def build_scheduler(db_path: str, sources: list[Source], settings: dict, log_path: str | None,
-                    every: float | None = None, jitter: int = DEFAULT_JITTER) -> BlockingScheduler:
-    """One job per source; ``every`` (seconds) replaces the cron schedules, for tests and trials."""
+                    every: float | None = None, jitter: int = DEFAULT_JITTER,
+                    cluster_url: str | None = None) -> BlockingScheduler:
+    """One job per source; ``every`` (seconds) replaces the cron schedules, for tests and trials.
+    With ``cluster_url`` a job only feeds the source's start URLs to the cluster's workers."""
     scheduler = BlockingScheduler(timezone=ZoneInfo("Asia/Shanghai"))
     for source in sources:
         trigger = IntervalTrigger(seconds=every) if every else trigger_for(source)
         scheduler.add_job(
-            crawl_job, trigger, args=[db_path, source, settings, log_path], id=source.name, name=source.name,
+            crawl_job, trigger, args=[db_path, source, settings, log_path, cluster_url], id=source.name, name=source.name,
             max_instances=1, coalesce=True, misfire_grace_time=int(every or period_seconds(source)),
             jitter=0 if every else jitter, next_run_time=datetime.now(ZoneInfo("Asia/Shanghai")) if every else None,
         )
     return scheduler
 
 
-def crawl_job(db_path: str, source: Source, settings: dict, log_path: str | None) -> None:
+def crawl_job(db_path: str, source: Source, settings: dict, log_path: str | None, cluster_url: str | None = None) -> None:
+    if cluster_url:  # the store records the run when the workers are done; a locked source is recorded as skipped
+        from crawler.cluster import ClusterError, run_cluster_crawl
+
+        try:
+            run_cluster_crawl(cluster_url, db_path, [source], wait=False)
+            log.info("%s: start URLs fed to the cluster", source.name)
+        except ClusterError as err:
+            log.error("%s: %s", source.name, err)
+        return
     try:
         for run in run_crawl(db_path, [source], settings=settings, log_path=log_path):
             log.info("%s: %s, %s new articles, %s errors", run["source"], run["status"], run["new_articles"], run["errors"])
@@ -150,8 +161,9 @@ def source_status(store, source: Source) -> dict:
     }
 
 
-def crontab_lines(sources: list[Source], db_path: str, log_path: str) -> list[str]:
-    """System-cron equivalents of the schedule, one ``yrdwatch crawl --source`` line per source."""
+def crontab_lines(sources: list[Source], db_path: str, log_path: str, cluster: bool = False) -> list[str]:
+    """System-cron equivalents of the schedule, one ``yrdwatch crawl --source`` line per source
+    (``crawl --cluster`` with ``cluster``)."""
     exe = shlex.join([sys.executable, "-m", "yrdwatch"])
     db, log_file = shlex.quote(str(Path(db_path).resolve())), shlex.quote(str(Path(log_path).resolve()))
     lines = ["# yrdwatch crawls, each at its source's own time zone: CRON_TZ is honoured by cronie and",
@@ -163,5 +175,6 @@ def crontab_lines(sources: list[Source], db_path: str, log_path: str) -> list[st
             zone = s.timezone
             lines.append(f"CRON_TZ={zone}")
         seeds = shlex.quote(str(Path(s.seeds_file).resolve()))
-        lines.append(f"{s.schedule} {exe} --db {db} crawl --seeds {seeds} --source {s.name} >> {log_file} 2>&1")
+        command = "crawl --cluster" if cluster else "crawl"
+        lines.append(f"{s.schedule} {exe} --db {db} {command} --seeds {seeds} --source {s.name} >> {log_file} 2>&1")
     return lines

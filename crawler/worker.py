@@ -160,7 +160,8 @@ class ClusterSpider(RedisSpider, NewsSpider):
         for handler, signal in (
             (spider.opened, signals.spider_opened), (spider.closing, signals.spider_closed),
             (spider.request_sent, signals.request_reached_downloader), (spider.response_in, signals.response_received),
-            (spider.item_dropped, signals.item_dropped), (spider.failed, signals.spider_error),
+            (spider.item_dropped, signals.item_dropped), (spider.item_failed, signals.item_error),
+            (spider.failed, signals.spider_error),
             (spider.error, crawl_error), (spider.skipped, crawl_skipped),
         ):
             crawler.signals.connect(handler, signal=signal)
@@ -256,6 +257,11 @@ class ClusterSpider(RedisSpider, NewsSpider):
         message = error_message(response.meta, item.get("url") or response.url, "extract", str(exception), unreadable=True)
         self.link.finish(response.meta, [message])
 
+    def item_failed(self, item, response, failure):
+        # A stage raised (not DropItem): the page is recorded as lost instead of held forever.
+        reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
+        self.link.finish(response.meta, [error_message(response.meta, item.get("url") or response.url, "extract", reason)])
+
     def failed(self, failure, response):
         reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
         self.link.finish(response.meta, [error_message(response.meta, response.url, "parse", reason)])
@@ -282,6 +288,7 @@ class ClusterSpider(RedisSpider, NewsSpider):
     def beat(self):
         try:
             self.link.beat()
+            self.schedule_next_requests()  # start URLs fed since the last look (Scrapy's idle signal comes every 5 s)
         except RedisError as err:  # keep beating: Redis may come back before the heartbeat expires
             self.logger.warning("heartbeat failed: %s", err)
 

@@ -162,11 +162,16 @@ def test_two_workers_and_a_store_store_what_one_process_stores(cluster, sample_s
     # Every article page was fetched once, the one that answers 500 once twice.
     assert sorted(article_hits(sample_server).values()) == [1] * (len(expected) - 1) + [2]
 
-    # Nothing changed: the second crawl asks each source's head (304) and no article page.
+    # Nothing changed: the second crawl, fed by the scheduler this time, asks each source's head
+    # (304) and no article page.
     hits_before = article_hits(sample_server)
-    again = runs_of(run("crawl", "--cluster", "--seeds", seeds, "--json"))
-    assert all(r["status"] == "finished" and r["article_pages"] == 0 and r["new_articles"] == 0
-               for r in again.values()), again
+    scheduler = start("schedule", "--cluster", "--seeds", seeds, "--every", "600")
+    finished = "select * from crawl_runs where status = 'finished' order by id"
+    wait_until(lambda: len(db.execute(finished).fetchall()) == 6)
+    scheduler.send_signal(signal.SIGTERM)
+    db.row_factory = sqlite3.Row
+    again = db.execute(finished).fetchall()[3:]
+    assert [(r["article_pages"], r["new_articles"], r["requests"]) for r in again] == [(0, 0, 1)] * 3
     assert article_hits(sample_server) == hits_before
     wait_until(lambda: not client.keys("yrdwatch:batch:*") and not client.keys("yrdwatch:lock:*"))  # ended: nothing left
 

@@ -287,8 +287,9 @@ def store_command(obj, batch_size):
 @click.option("--jitter", default=120, show_default=True, help="Random delay (seconds) added to each start.")
 @click.option("--every", type=float, default=None,
               help="Run every source every N seconds, starting now, instead of on its cron schedule (trials, tests).")
+@click.option("--cluster", is_flag=True, help="Feed each crawl to the cluster's workers instead of crawling here.")
 @click.pass_obj
-def schedule(obj, seeds_files, names, log_path, jitter, every):
+def schedule(obj, seeds_files, names, log_path, jitter, every, cluster):
     """Run each source's crawl on its own schedule until stopped (SIGTERM or Ctrl-C).
 
     One APScheduler job per source (cron from the seeds file, Asia/Shanghai unless the source sets
@@ -299,6 +300,9 @@ def schedule(obj, seeds_files, names, log_path, jitter, every):
     Each [[subscriptions]] of the configuration file gets a digest job on its own schedule
     (Asia/Shanghai; --every applies to it too), and failed deliveries are retried every 5 minutes
     once their backoff is over.
+
+    With --cluster a crawl job only feeds the source's start URLs to the cluster's workers; the
+    cluster's store records the run when they are done (docs/cluster.md).
     """
     import logging
 
@@ -309,7 +313,8 @@ def schedule(obj, seeds_files, names, log_path, jitter, every):
     except SourceError as err:
         raise click.ClickException(str(err)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    scheduler = build_scheduler(obj["db"], chosen, obj["config"].crawl_settings(), log_path, every=every, jitter=jitter)
+    scheduler = build_scheduler(obj["db"], chosen, obj["config"].crawl_settings(), log_path, every=every, jitter=jitter,
+                                cluster_url=_cluster_url(obj) if cluster else None)
     for source in chosen:
         when = f"every {every:g} s" if every else f"next {next_run(source):%Y-%m-%d %H:%M %Z} ({source.schedule})"
         click.echo(f"{source.name}: {when}", err=True)
@@ -322,13 +327,14 @@ def schedule(obj, seeds_files, names, log_path, jitter, every):
 @click.option("--seeds", "seeds_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help=f"Source list(s) [default: {DEFAULT_SEEDS.relative_to(SEEDS_DIR.parent)}].")
 @click.option("--log", "log_path", default="yrdwatch-cron.log", show_default=True, help="Log file for the cron jobs.")
+@click.option("--cluster", is_flag=True, help="Lines that run `crawl --cluster` (the cluster's workers crawl).")
 @click.pass_obj
-def crontab(obj, seeds_files, log_path):
+def crontab(obj, seeds_files, log_path, cluster):
     """Print crontab lines that crawl each source on its schedule (for system cron instead of
     `yrdwatch schedule`; both take the same per-source lock, so they never crawl one source twice)."""
     from crawler.schedule import crontab_lines
 
-    for line in crontab_lines(_load(seeds_files), obj["db"], log_path):
+    for line in crontab_lines(_load(seeds_files), obj["db"], log_path, cluster):
         click.echo(line)
 
 
