@@ -30,6 +30,10 @@ TAIL_MARKERS = (
     "请使用浏览器分享", "热门评论", "最新评论", "最热评论", "网友评论", "我来说两句", "发表评论", "查看评论",
     "评论区", "页面功能", "打印本稿", "打印此文", "【打印】", "【关闭】", "【收藏】", "返回顶部", "返回首页",
     "返回页首", "点击排行", "更多内容",
+    # the production credits under an article ("编辑：王芳", "校对：李明 审核：张强"); with the colon only,
+    # since "编辑"/"审核" alone may start a sentence of the article
+    *(f"{role}{colon}" for role in ("编辑", "校对", "审核", "审校", "初审", "复审", "终审", "监制", "值班编辑")
+      for colon in ("：", ":")),
 )
 _HEADING = re.compile(
     r"^\s*[【\[“\"「(（]?\s*(?:" + "|".join(re.escape(m) for m in TAIL_MARKERS) + r")\s*[】\]]?"
