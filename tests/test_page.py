@@ -40,6 +40,12 @@ def test_cut_boilerplate_keeps_paragraphs_that_only_mention_markers():
     assert "责任编辑" not in kept and "上一篇" not in kept
 
 
+@pytest.mark.parametrize("credits", ["编辑：王芳", "(编辑：文静)", "【编辑:刘欢】 返回首页", "校对：李明 审核：张强"])
+def test_cut_boilerplate_ends_the_article_at_its_production_credits(credits):
+    body = "项目总投资约20亿元，主要建设智能装备生产线。\n编辑部门负责人表示，项目将于年内投产。"
+    assert cut_boilerplate(body + "\n" + credits + "\n来源：某某发布") == body
+
+
 def test_cut_boilerplate_drops_a_trailing_bulleted_headline_list():
     body = "项目总投资约20亿元，主要建设智能装备生产线，预计明年投产，达产后年产值可观。" * 2
     text = body + "\n- 标题一条\n- 标题二条\n- 标题三条"
