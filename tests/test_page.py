@@ -42,7 +42,7 @@ def test_cut_boilerplate_keeps_paragraphs_that_only_mention_markers():
 
 @pytest.mark.parametrize("credits", ["编辑：王芳", "(编辑：文静)", "【编辑:刘欢】 返回首页", "校对：李明 审核：张强"])
 def test_cut_boilerplate_ends_the_article_at_its_production_credits(credits):
-    body = "项目总投资约20亿元，主要建设智能装备生产线。\n编辑部门负责人表示，项目将于年内投产。"
+    body = "项目总投资约20亿元，主要建设智能装备生产线和研发中心，达产后年产值可观，带动就业千人以上。\n编辑部门负责人表示，项目将于年内投产。"
     assert cut_boilerplate(body + "\n" + credits + "\n来源：某某发布") == body
 
 
