@@ -162,7 +162,7 @@ def pages(db_url: str, db) -> list[str]:
     paths = ["", "/articles", "/announcements", "/projects", "/project_mentions", "/clusters", "/sources",
              "/crawl_runs", "/fetch_errors", "/pages_seen",
              "/announcements?city=" + q("苏州市"), "/announcements?event_date__glob=2024*",
-             "/announcements?_facet_array=industries&industries__arraycontains=" + q("集成电路"),
+             "/announcements?_has_industries=" + q("集成电路"),
              "/articles?outlet=" + q(outlet), "/articles?published_at__glob=2021*",
              "/projects?province=" + q("浙江省") + "&city=" + q("杭州市"),
              "/articles?_search=" + q("汾湖"), "/articles?_search=" + q("芯片"), "/articles?_search=" + q("蘇州"),
@@ -174,62 +174,90 @@ def pages(db_url: str, db) -> list[str]:
     return [db_url + p for p in paths]
 
 
-def json_url(url: str) -> str:
+def json_url(url: str, *extra: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return urllib.parse.urlunsplit(parts._replace(path=parts.path + ".json",
-                                                  query="&".join(filter(None, [parts.query, "_shape=objects"]))))
+                                                  query="&".join(filter(None, [parts.query, "_shape=objects", *extra]))))
+
+
+def expected_facets(metadata: dict, path: str) -> set[str]:
+    """The facets a table page must return: its metadata's and those the URL asks for."""
+    parts = urllib.parse.urlsplit(path)
+    table = parts.path.strip("/")
+    configs = next(iter(metadata["databases"].values()))["tables"].get(table, {}).get("facets", [])
+    names = {c if isinstance(c, str) else next(iter(c.values())) for c in configs}
+    return names | {v for k, v in urllib.parse.parse_qsl(parts.query) if k.startswith("_facet")}
+
+
+def wait_for(url: str, server: subprocess.Popen) -> None:
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return
+        except OSError:
+            if server.poll() is not None:
+                sys.exit(server.stderr.read())
+            time.sleep(0.5)
 
 
 def measure(db_path: Path) -> int:
+    """Best of three for each page (HTML and JSON), and Datasette's own trace of its SQL."""
     import sqlite3
 
+    from db.browse import metadata_for
+
+    metadata = metadata_for(db_path)
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "yrdwatch", "--db", str(db_path), "serve", "--port", str(port)],
-                              cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen([sys.executable, "-m", "yrdwatch", "--db", str(db_path), "serve", "--port", str(port),
+                               "--setting", "trace_debug", "1"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
     db_url = f"http://127.0.0.1:{port}/{db_path.stem}"
+    db = sqlite3.connect(db_path)
+    rows, queries, failures = [], [], []
     try:
-        while True:
-            try:
-                urllib.request.urlopen(db_url + ".json", timeout=5)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    sys.exit(server.stderr.read())
-                time.sleep(0.5)
-        db = sqlite3.connect(db_path)
-        rows, failures = [], []
+        wait_for(db_url + ".json", server)
         for url in pages(db_url, db):
+            path = urllib.parse.unquote(url[len(db_url):]) or "/"
+            best = {}
             for kind, target in (("html", url), ("json", json_url(url))):
-                timings = []
-                for _ in range(3):
-                    ms, status, body = fetch(target)
-                    timings.append(ms)
-                if status != 200:
-                    failures.append(f"{target}: HTTP {status} {body[:200]!r}")
-                    continue
-                query_ms = None
-                if kind == "json":
-                    answer = json.loads(body)
-                    query_ms = answer.get("query_ms")
-                    if answer.get("facets_timed_out"):
-                        failures.append(f"{target}: facets timed out: {answer['facets_timed_out']}")
-                rows.append((min(timings), query_ms, kind, urllib.parse.unquote(url[len(db_url):]) or "/"))
+                timings = [fetch(target) for _ in range(3)]
+                best[kind] = min(ms for ms, _, _ in timings)
+                failures += [f"{path} ({kind}): HTTP {status} {body[:200]!r}" for _, status, body in timings[-1:] if status != 200]
+            name = urllib.parse.urlsplit(path).path.strip("/")
+            if name in next(iter(metadata["databases"].values()))["queries"]:
+                # A canned query's JSON reports its one SQL's time (its rows are too many for a trace).
+                answer = json.loads(timings[-1][2])
+                queries.append((answer["query_ms"], name, path))
+                rows.append((max(best.values()), best["html"], best["json"], answer["query_ms"], path))
+                continue
+            # Datasette's trace of a page's SQL (count, rows, facets); _size=5 keeps the answer under
+            # the size above which Datasette 0.65 drops the trace and cuts the answer short.
+            _, status, body = fetch(json_url(url, "_trace=1", "_size=5"))
+            if status != 200:
+                continue
+            answer = json.loads(body)
+            missing = expected_facets(metadata, path) - set(answer.get("facet_results") or {})
+            if missing:
+                failures.append(f"{path}: facets timed out: {sorted(missing)}")
+            traces = [(t["duration_ms"], " ".join(t["sql"].split())) for t in answer["_trace"]["traces"]]
+            queries += [(ms, sql, path) for ms, sql in traces]
+            rows.append((max(best.values()), best["html"], best["json"], max(ms for ms, _ in traces), path))
     finally:
         server.terminate()
         server.wait(timeout=20)
-    for ms, query_ms, kind, path in rows:
-        print(f"{ms:8.0f} ms  {'' if query_ms is None else f'{query_ms:6.0f} ms':>9}  {kind:4}  {path}")
-    slowest_page = max(rows)
-    slowest_query = max((r for r in rows if r[1] is not None), key=lambda r: r[1])
+    print(f"{'html':>8} {'json':>8} {'slowest SQL':>12}  page")
+    for _, html, json_ms, sql_ms, path in rows:
+        print(f"{html:6.0f}ms {json_ms:6.0f}ms {sql_ms:10.0f}ms  {path}")
+    slowest_page, slowest_query = max(rows), max(queries)
     size = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*"))
     counts = {t: db.execute(f"select count(*) from {t}").fetchone()[0] for t in ("articles", "announcements", "projects")}
     print(f"\n{counts['articles']:,} articles, {counts['announcements']:,} announcements, {counts['projects']:,} projects; "
-          f"database {size / 2 ** 20:,.0f} MB (search index {index_size(db) / 2 ** 20:,.0f} MB)")
-    print(f"slowest page:  {slowest_page[0]:.0f} ms  {slowest_page[2]} {slowest_page[3]}")
-    print(f"slowest query: {slowest_query[1]:.0f} ms  (main SQL of {slowest_query[3]}, as Datasette reports it)")
+          f"database {size / 2 ** 20:,.0f} MB, of which the search index {index_size(db) / 2 ** 20:,.0f} MB")
+    print(f"slowest page:  {slowest_page[0]:.0f} ms  {slowest_page[4]}")
+    print(f"slowest query: {slowest_query[0]:.0f} ms  on {slowest_query[2]}: {slowest_query[1][:160]}")
+    failures += [f"{path}: {ms:.0f} ms, over Datasette's 1 s limit" for ms, *_, path in rows if ms >= 1000]
     for failure in failures:
         print("FAILED", failure)
-    return 1 if failures or slowest_page[0] >= 1000 else 0
+    return 1 if failures else 0
 
 
 def index_size(db) -> int:

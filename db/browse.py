@@ -3,7 +3,8 @@
 The database is served mutable (never ``--immutable``): SQLite's WAL lets Datasette read while a
 crawl writes. Before serving, the schema is brought up to date and the search index is filled
 for rows an older yrdwatch stored without one (``db.search.sync``), so any old database can be
-served. The search box, the year facet and the 亿元 display come from ``db.datasette_plugin``.
+served. The search box, the year and list facets and the 亿元 display come from
+``db.datasette_plugin``.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ SETTINGS = {
     "default_page_size": 50,
     # Article texts run to thousands of characters; a table page shows their beginning.
     "truncate_cells_html": 60,
+    # Counting the elements of industries, a JSON array, takes ~0.3 s on 120,000 announcements.
+    "facet_time_limit_ms": 500,
     # A live WAL database copied mid-write is not a consistent file, and raw_pages makes it large.
     "allow_download": False,
 }
@@ -50,8 +53,27 @@ def prepare(db_path: str | Path, progress: Callable[[str], None] | None = None) 
         store.close()
 
 
-def build_datasette(db_path: str | Path):
-    """A Datasette instance on ``db_path`` with yrdwatch's metadata, settings and plugin."""
+def parse_settings(pairs: list[tuple[str, str]]) -> dict:
+    """``--setting NAME VALUE`` pairs as Datasette's settings, typed like their defaults."""
+    from datasette.app import DEFAULT_SETTINGS
+    from datasette.utils import ValueAsBooleanError, value_as_boolean
+
+    settings = {}
+    for name, value in pairs:
+        if name not in DEFAULT_SETTINGS:
+            raise ValueError(f"{name} is not a Datasette setting (see docs.datasette.io/en/0.65.x/settings.html)")
+        default = DEFAULT_SETTINGS[name]
+        try:
+            settings[name] = (value_as_boolean(value) if isinstance(default, bool)
+                              else int(value) if isinstance(default, int) else value)
+        except (ValueAsBooleanError, ValueError):
+            raise ValueError(f"{name}: {value!r} is not a {type(default).__name__}") from None
+    return settings
+
+
+def build_datasette(db_path: str | Path, settings: dict | None = None):
+    """A Datasette instance on ``db_path`` with yrdwatch's metadata, settings and plugin;
+    ``settings`` override yrdwatch's."""
     from datasette.app import Datasette
     from datasette.plugins import pm
 
@@ -59,17 +81,17 @@ def build_datasette(db_path: str | Path):
 
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="yrdwatch")
-    return Datasette([str(db_path)], metadata=metadata_for(db_path), settings=SETTINGS)
+    return Datasette([str(db_path)], metadata=metadata_for(db_path), settings={**SETTINGS, **(settings or {})})
 
 
-def serve(db_path: str | Path, host: str, port: int, progress: Callable[[str], None]) -> None:
+def serve(db_path: str | Path, host: str, port: int, progress: Callable[[str], None], settings: dict | None = None) -> None:
     """Prepare the database, then serve it until interrupted (Ctrl-C or SIGTERM)."""
     import asyncio
 
     import uvicorn
 
     prepare(db_path, progress)
-    datasette = build_datasette(db_path)
+    datasette = build_datasette(db_path, settings)
     asyncio.run(datasette.invoke_startup())
     progress(f"Serving {db_path} on http://{host}:{port}/{database_name(db_path)} (Ctrl-C stops)")
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")

@@ -4,20 +4,28 @@
   ``escape_fts`` cuts the query with the same jieba words and Traditional → Simplified conversion
   the index was built with (``db.search``), so 汾湖, 芯片 or 蘇州 find what they should.
 - ``to_simplified(text)`` for canned queries that compare user input with Simplified columns.
-- A ``year`` facet (Datasette's own date facet counts days).
+- A ``year`` facet (Datasette's own date facet counts days) and a ``list`` facet for JSON arrays
+  with its filter ``?_has_industries=集成电路``: Datasette's array facet deduplicates whole rows and
+  its ``__arraycontains`` filter parses every row's JSON; on 120,000 announcements both outrun
+  the facet time limit (benchmarks/browse_bench.py).
 - Money columns, stored in yuan, are shown in 亿元 on HTML pages; the JSON API keeps yuan.
 """
 from __future__ import annotations
 
+import json
+
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
+from datasette.filters import FilterArguments
+from datasette.utils.asgi import BadRequest
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 from markupsafe import Markup
 
 from db import search
 from extract.normalize import to_simplified
 
+MMAP_BYTES = 2 ** 31
 YUAN_COLUMNS = {"projects": "investment_cny", "announcements": "total_investment_cny"}
 
 
@@ -27,6 +35,10 @@ def prepare_connection(conn):
     # running after it makes ours the one in force.
     conn.create_function("escape_fts", 1, search.match_expression, deterministic=True)
     conn.create_function("to_simplified", 1, lambda text: to_simplified(text or ""), deterministic=True)
+    # Facets and counts over search results look rows up one by one in tables of long texts;
+    # read through a memory map they cost about half (browse_bench), and readers of a WAL
+    # database may map it while a crawl writes. SQLite caps the size at its compile-time maximum.
+    conn.execute(f"pragma mmap_size = {MMAP_BYTES}")
 
 
 @hookimpl
@@ -36,7 +48,31 @@ def startup(datasette):
 
 @hookimpl
 def register_facet_classes():
-    return [YearFacet]
+    return [YearFacet, ListFacet]
+
+
+HAS = "_has_"  # ?_has_COLUMN=VALUE: the JSON array in COLUMN holds the string VALUE
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    async def inner():
+        wanted = [(key[len(HAS):], request.args[key]) for key in request.args.keys() if key.startswith(HAS)]
+        if not wanted or not table:
+            return None
+        columns = await datasette.get_database(database).table_columns(table)
+        where, params, described = [], {}, []
+        for i, (column, value) in enumerate(wanted):
+            if column not in columns:
+                raise BadRequest(f"{HAS}{column}: {table} has no column {column}")
+            # The element as json.dumps wrote it, quotes included: a whole-element match found
+            # with instr(), without parsing the JSON of every row.
+            where.append(f"instr({escape_sqlite(column)}, :has_{i}) > 0")
+            params[f"has_{i}"] = json.dumps(value, ensure_ascii=False)
+            described.append(f'{column} has "{value}"')
+        return FilterArguments(where, params, described)
+
+    return inner
 
 
 @hookimpl
@@ -47,13 +83,15 @@ def render_cell(value, column, table):
     return None
 
 
-class YearFacet(Facet):
-    """Rows per year of an ISO date column, newest year first (``{"year": "published_at"}`` in
-    metadata, ``?_facet_year=published_at`` in a URL); choosing a year filters
-    ``published_at__glob=2024*``: a GLOB prefix reads the column's index, where Datasette's
-    ``__startswith`` (LIKE, case-insensitive) reads the whole table."""
+class ValueFacet(Facet):
+    """A facet counted by one SQL per column whose values each toggle one query-string filter."""
 
-    type = "year"
+    def counting_sql(self, column: str, limit: int) -> str:
+        raise NotImplementedError
+
+    def filter_for(self, column: str, value: str) -> tuple[str, str]:
+        """The query-string argument that keeps the rows of ``value``."""
+        raise NotImplementedError
 
     async def facet_results(self):
         results, timed_out = [], []
@@ -62,26 +100,54 @@ class YearFacet(Facet):
         for source_and_config in self.get_configs():
             config = source_and_config["config"]
             column = config.get("column") or config["simple"]
-            col = escape_sqlite(column)
-            sql = (f"select substr({col}, 1, 4) as value, count(*) as count from ({self.sql}) "
-                   f"where {col} glob '[0-9][0-9][0-9][0-9]*' group by value order by value desc limit {size + 1}")
             try:
-                rows = await self.ds.execute(self.database, sql, self.params, truncate=False,
-                                             custom_time_limit=self.ds.setting("facet_time_limit_ms"))
+                rows = await self.ds.execute(self.database, self.counting_sql(column, size + 1), self.params,
+                                             truncate=False, custom_time_limit=self.ds.setting("facet_time_limit_ms"))
             except QueryInterrupted:
                 timed_out.append(column)
                 continue
-            key = f"{column}__glob"
             values = []
             for row in rows.rows[:size]:
-                pattern = row["value"] + "*"
-                selected = args.get(key) == pattern
-                path = (path_with_removed_args(self.request, {key: pattern}) if selected
-                        else path_with_added_args(self.request, {key: pattern}))
+                key, wanted = self.filter_for(column, row["value"])
+                selected = args.get(key) == wanted
+                path = (path_with_removed_args(self.request, {key: wanted}) if selected
+                        else path_with_added_args(self.request, {key: wanted}))
                 values.append({"value": row["value"], "label": row["value"], "count": row["count"],
                                "toggle_url": self.ds.absolute_url(self.request, path), "selected": selected})
             results.append({"name": column, "type": self.type, "results": values,
                             "hideable": source_and_config["source"] != "metadata",
-                            "toggle_url": path_with_removed_args(self.request, {"_facet_year": column}),
+                            "toggle_url": path_with_removed_args(self.request, {f"_facet_{self.type}": column}),
                             "truncated": len(rows.rows) > size})
         return results, timed_out
+
+
+class YearFacet(ValueFacet):
+    """Rows per year of an ISO date column, newest year first (``{"year": "published_at"}`` in
+    metadata, ``?_facet_year=published_at`` in a URL); choosing a year filters
+    ``published_at__glob=2024*``: a GLOB prefix reads the column's index, where Datasette's
+    ``__startswith`` (LIKE, case-insensitive) reads the whole table."""
+
+    type = "year"
+
+    def counting_sql(self, column: str, limit: int) -> str:
+        col = escape_sqlite(column)
+        return (f"select substr({col}, 1, 4) as value, count(*) as count from ({self.sql}) "
+                f"where {col} glob '[0-9][0-9][0-9][0-9]*' group by value order by value desc limit {limit}")
+
+    def filter_for(self, column: str, value: str) -> tuple[str, str]:
+        return f"{column}__glob", f"{value}*"
+
+
+class ListFacet(ValueFacet):
+    """Rows per element of a JSON array column (``{"list": "industries"}`` in metadata,
+    ``?_facet_list=industries``); choosing an element filters ``?_has_industries=集成电路``.
+    An element repeated within one array counts once per occurrence."""
+
+    type = "list"
+
+    def counting_sql(self, column: str, limit: int) -> str:
+        return (f"select j.value as value, count(*) as count from ({self.sql}) as rows_, "
+                f"json_each(rows_.{escape_sqlite(column)}) j group by j.value order by count desc, value limit {limit}")
+
+    def filter_for(self, column: str, value: str) -> tuple[str, str]:
+        return f"{HAS}{column}", value

@@ -5,11 +5,13 @@ import time
 import urllib.parse
 import urllib.request
 
+from db.store import Store
 from test_serve import serving
 
 
 def test_datasette_reads_while_a_crawl_writes(sample_server, sample_seeds, db_path, run_cli):
-    with serving(db_path) as server:  # on a new database: serve creates the tables
+    Store(db_path).close()  # an empty database, filled while it is served
+    with serving(db_path) as server:
         # What people browse, each touching what the crawl writes: rows, facets, search, a canned query, HTML.
         urls = [f"{server.url}/articles.json?_size=5&_shape=array",
                 f"{server.url}/announcements.json?_shape=array",

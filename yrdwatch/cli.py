@@ -462,6 +462,8 @@ def serve(obj, host, port, settings):
     indexed first. Ctrl-C stops."""
     from db.browse import parse_settings, serve as serve_datasette
 
+    if not Path(obj["db"]).exists():
+        raise click.ClickException(f"no database at {obj['db']}: crawl first (yrdwatch crawl, or yrdwatch demo)")
     try:
         overrides = parse_settings(settings)
     except ValueError as err:
