@@ -23,11 +23,11 @@ import socket
 import time
 from collections import defaultdict
 
-from crawler.cluster import (BATCHES, FINISHING, HEARTBEAT_TTL, ITEMS, LOCK_TTL, PROCESSING, SEEN, STORE, STORED,
+from crawler.cluster import (BATCHES, BEAT_EVERY, FINISHING, HEARTBEAT_TTL, ITEMS, LOCK_TTL, PROCESSING, SEEN, STORE, STORED,
                              ClusterError, Scripts, batch_key, connect, item_from_message, lock_key, seen_value,
                              source_from_json)
 from crawler.extensions import stored_counters
-from crawler.pipelines import DedupPipeline, StorePipeline, shared_store
+from crawler.pipelines import DedupPipeline, StorePipeline, shared_index, shared_store
 from crawler.process import pid_alive
 from crawler.spiders import url_key
 
@@ -46,6 +46,7 @@ class StoreWriter:
         self.client = client
         self.store = shared_store(db_path)
         self.dedup = DedupPipeline(db_path, threshold, index)
+        shared_index(db_path, threshold, index)  # made now: making it (DDL) would end a transaction
         self.save = StorePipeline(db_path, threshold, index)
         self.run_ids: dict[tuple[str, str], int] = {}
         self.mirror: dict[str, str] = {}
@@ -206,27 +207,28 @@ def run_store(redis_url: str, db_path: str, threshold: float, index: str, batch_
     if leftovers:  # taken by a store that died before writing them all: written again, oldest first
         log.info("writing %d messages a stopped store had taken", len(leftovers))
         writer.write(list(reversed(leftovers)))
-    checked = renewed = 0.0
+    beaten = checked = renewed = 0.0
     try:
         while not stopping:
-            beat = json.dumps({**json.loads(holder), "articles": writer.articles, "busy_s": round(writer.busy, 3)})
-            if not scripts.if_held(keys=[STORE], args=[holder, HEARTBEAT_TTL]):
-                raise ClusterError("this store's lock was taken over (was it paused longer than "
-                                   f"{HEARTBEAT_TTL} s?); stopping so that one store writes")
-            client.set(STORE, beat, ex=HEARTBEAT_TTL)
-            holder = beat
-            messages = scripts.take_items(keys=[ITEMS, PROCESSING], args=[batch_size])
-            if not messages:
-                waited = client.blmove(ITEMS, PROCESSING, 1, "RIGHT", "LEFT")
-                messages = [waited] if waited else []
-            if messages:
-                writer.write(messages)
             now = time.monotonic()
+            if now - beaten >= BEAT_EVERY:
+                if not scripts.if_held(keys=[STORE], args=[holder, HEARTBEAT_TTL]):
+                    raise ClusterError("this store's lock was taken over (was it paused longer than "
+                                       f"{HEARTBEAT_TTL} s?); stopping so that one store writes")
+                holder = json.dumps({**json.loads(holder), "articles": writer.articles, "busy_s": round(writer.busy, 3)})
+                client.set(STORE, holder, ex=HEARTBEAT_TTL)
+                beaten = now
             if now - checked >= 0.5:
                 mark_finished_batches(client)
                 checked = now
             if now - renewed >= LOCK_TTL / 10:
                 renew_locks(client, scripts)
                 renewed = now
+            messages = scripts.take_items(keys=[ITEMS, PROCESSING], args=[batch_size])
+            if not messages:
+                waited = client.blmove(ITEMS, PROCESSING, 1, "RIGHT", "LEFT")
+                messages = [waited] if waited else []
+            if messages:
+                writer.write(messages)
     finally:
         scripts.if_held(keys=[STORE], args=[holder, 0])

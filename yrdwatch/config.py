@@ -19,7 +19,7 @@ backend = "sqlite"           # LSH bands in SQLite; "memory": rebuilt at start; 
 redis_url = "redis://127.0.0.1:6379/0"
 
 [cluster]                    # several machines: workers and one store share this Redis (docs/cluster.md);
-redis_url = "redis://10.0.0.5:6379/0"   # or $YRDWATCH_REDIS_URL. Then [dedup] defaults to "redis" here too
+redis_url = "redis://10.0.0.5:6379/0"   # or $YRDWATCH_REDIS_URL; without it, one machine and no Redis
 
 [digest]
 datasette_url = "http://127.0.0.1:8001"   # digests link each project to its row there
@@ -119,8 +119,7 @@ def load_config(path: str | Path | None = None) -> Config:
     if not path.exists():
         if explicit:
             raise ConfigError(f"{path}: no such configuration file")
-        cluster = _cluster_url(None, None)
-        return Config(cluster_url=cluster, dedup_backend="redis", redis_url=cluster) if cluster else Config()
+        return Config(cluster_url=_cluster_url(None, None))
     raw = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(raw)
@@ -149,10 +148,10 @@ def load_config(path: str | Path | None = None) -> Config:
     if not 0 < threshold <= 1:
         raise fail("dedup", "threshold", f"{threshold} is not between 0 and 1")
     cluster = _cluster_url(data.get("cluster", {}).get("redis_url"), fail)
-    backend = dedup.get("backend", "redis" if cluster else "sqlite")  # a cluster shares one dedup index
+    backend = dedup.get("backend", "sqlite")
     if backend not in BACKENDS:
         raise fail("dedup", "backend", f"{backend!r} is not one of {', '.join(BACKENDS)}")
-    redis_url = dedup.get("redis_url", cluster or Config.redis_url)
+    redis_url = dedup.get("redis_url", Config.redis_url)
     if urlsplit(redis_url).scheme != "redis":
         raise fail("dedup", "redis_url", f"{redis_url!r} is not a redis:// URL")
     crawl = data.get("crawl", {})
