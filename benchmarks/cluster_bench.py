@@ -12,7 +12,9 @@ Redis round trips are counted by the server (``total_reads_processed``: one per 
 pipeline a client sends; the benchmark's own INFO calls taken off) over the whole crawl, workers,
 store and coordinator together; their cost is that count times a round trip measured here with
 PING, set against the seconds per page of the single-process crawl. The store's items/s is what
-it wrote per second of its own busy time (its heartbeat reports both). Needs redis-server.
+it wrote per second of its own busy time (its heartbeat reports both). Last, the store's
+near-duplicate decision is timed alone on SQLite bands (its default) and on datasketch's Redis
+storage (``[dedup] backend = "redis"``). Needs redis-server.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -33,6 +36,9 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from crawler.pipelines import redis_connection  # noqa: E402
+from db.bands import SQLiteBandIndex  # noqa: E402
+from extract.dedup import DEFAULT_THRESHOLD, Deduplicator, datasketch_index, signature_from_bytes  # noqa: E402
 from sample_sites.generated import GeneratedSiteServer, generated_seeds  # noqa: E402
 
 
@@ -90,6 +96,25 @@ def cluster_crawl(workers: int, seeds: Path, work: Path, env: dict, client) -> d
             "store_items_per_s": store["articles"] / store["busy_s"] if store["busy_s"] else 0.0}
 
 
+def dedup_index_costs(single_db: Path, client, url: str, articles: int = 300) -> dict:
+    """Redis round trips and ms per article of the store's near-duplicate decision (check, then
+    add) on the crawled signatures: SQLite bands (the default) vs datasketch's Redis storage."""
+    sigs = [(key, signature_from_bytes(blob)) for key, blob in
+            sqlite3.connect(single_db).execute("select url, signature from articles limit ?", [articles])]
+    costs = {}
+    for name, index in (("sqlite bands", SQLiteBandIndex(sqlite3.connect(":memory:"), DEFAULT_THRESHOLD)),
+                        ("datasketch redis", datasketch_index(DEFAULT_THRESHOLD, redis=redis_connection(url)))):
+        client.flushall()
+        dedup = Deduplicator(index=index)
+        before, started = reads(client), time.perf_counter()
+        for key, sig in sigs:
+            dedup.check(sig, exclude=key)
+            dedup.add(key, sig)
+        costs[name] = {"ms": (time.perf_counter() - started) * 1000 / len(sigs),
+                       "round_trips": (reads(client) - before - 1) / len(sigs)}
+    return costs
+
+
 def ping_seconds(client, times: int = 2000) -> float:
     started = time.perf_counter()
     for _ in range(times):
@@ -134,12 +159,14 @@ def main() -> None:
                   f"({single['pages']} pages in {single['seconds']:.1f} s)", flush=True)
             results = {}
             for workers in range(1, args.workers + 1):
-                results[workers] = result = cluster_crawl(workers, seeds, work, {**env, "YRDWATCH_REDIS_URL": url}, client)
-                print(f"{workers} worker{'s' if workers > 1 else ' '}       {result['pages'] / result['seconds']:7.2f} pages/s "
-                      f"({result['pages']} pages in {result['seconds']:.1f} s), {result['round_trips'] / result['pages']:.1f} "
-                      f"Redis round trips per page, store {result['store_items_per_s']:.0f} items/s of its busy time",
-                      flush=True)
+                result = cluster_crawl(workers, seeds, work, {**env, "YRDWATCH_REDIS_URL": url}, client)
+                results[workers] = result
+                label = f"{workers} worker{'s' if workers > 1 else ''}"
+                print(f"{label:15} {result['pages'] / result['seconds']:7.2f} pages/s ({result['pages']} pages in "
+                      f"{result['seconds']:.1f} s), {result['round_trips'] / result['pages']:.1f} Redis round trips per "
+                      f"page, store {result['store_items_per_s']:.0f} items/s of its busy time", flush=True)
             rtt = ping_seconds(client)
+            dedup = dedup_index_costs(work / "single.db", client, url)
         finally:
             site.shutdown()
             server.terminate()
@@ -151,11 +178,15 @@ def main() -> None:
     for workers, result in results.items():
         trips = result["round_trips"] / result["pages"]
         print(f"{workers} worker(s): {trips:.1f} round trips/page ≈ {trips * rtt * 1000:.2f} ms/page = "
-              f"{trips * rtt / per_page_single:.1%} of a single-process page ({per_page_single * 1000:.0f} ms)  [goal ≤ 5%]")
+              f"{trips * rtt / per_page_single:.1%} of a single-process page ({per_page_single * 1000:.0f} ms)"
+              "  [goal ≤ 5%]")
     if args.workers >= 2:
         speedup = (results[2]["pages"] / results[2]["seconds"]) / (one["pages"] / one["seconds"])
         print(f"2 workers / 1 worker: {speedup:.2f}×  [goal ≥ 1.7× while the site, not the CPU, sets the pace]")
     print(f"1 worker / single process: {(one['pages'] / one['seconds']) / (single['pages'] / single['seconds']):.2f}×")
+    print("\nThe store's near-duplicate decision (check, then add), per article:")
+    for name, cost in dedup.items():
+        print(f"  {name:17} {cost['ms']:6.2f} ms, {cost['round_trips']:6.1f} Redis round trips")
 
 
 if __name__ == "__main__":

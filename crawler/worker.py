@@ -41,7 +41,7 @@ from crawler.cluster import (BATCHES, BEAT_EVERY, HEARTBEAT_TTL, ITEMS, QUEUE, S
                              Scripts, article_message, batch_key, connect, error_message, give_back,
                              give_back_dead_workers, inflight_key, seen_message, source_from_json, worker_key)
 from crawler.signals import crawl_error, crawl_skipped
-from crawler.spiders import NewsSpider, _schemeless, is_gone, url_key
+from crawler.spiders import NewsSpider, schemeless, is_gone, url_key
 from crawler.sources import Source
 from extract.dedup import signature, signature_to_bytes
 
@@ -221,8 +221,9 @@ class ClusterSpider(RedisSpider, NewsSpider):
         if not canonicals:
             return set()
         now = datetime.now(timezone.utc)
-        rows = self.server.hmget(SEEN, [_schemeless(c) for c in canonicals])
-        return {c for c, raw in zip(canonicals, rows) if raw and ((seen := json.loads(raw)).get("stored") or is_gone(seen, now))}
+        rows = self.server.hmget(SEEN, [schemeless(c) for c in canonicals])
+        seen = {c: json.loads(raw) for c, raw in zip(canonicals, rows) if raw}
+        return {c for c, row in seen.items() if row.get("stored") or is_gone(row, now)}
 
     def first_request(self, key: str, meta: dict) -> bool:
         return self.server.sadd(batch_key(meta["batch"], "requested"), key) == 1

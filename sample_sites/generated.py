@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -99,6 +100,6 @@ def generated_seeds(base_url: str, directory: str | Path) -> Path:
     target = Path(directory) / "generated.toml"
     target.write_text(
         '[[sources]]\nname = "generated-suzhou"\noutlet = "苏州市人民政府"\nregion = "江苏省苏州市"\nkind = "sitemap"\n'
-        f'start_urls = ["{base_url}/suzhou/sitemap.xml"]\nallowed_domains = ["{base_url.split("//")[1].split(":")[0]}"]\n'
+        f'start_urls = ["{base_url}/suzhou/sitemap.xml"]\nallowed_domains = ["{urlsplit(base_url).hostname}"]\n'
         "article_url_pattern = '/suzhou/szyw/\\d{6}/t\\d{8}_\\d+\\.shtml$'\ndownload_delay = 0\n", encoding="utf-8")
     return target

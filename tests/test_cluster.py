@@ -193,7 +193,9 @@ def test_kill_9_of_a_worker_and_of_the_store_loses_nothing_and_doubles_nothing(c
     crawl = start("crawl", "--cluster", "--seeds", seeds, "--json")
 
     def holding_worker():  # a worker with requests in flight, once the store has written a few articles
-        stored = sqlite3.connect(cluster_db).execute("select count(*) from articles").fetchone()[0] if cluster_db.exists() else 0
+        if not cluster_db.exists():
+            return None
+        stored = sqlite3.connect(cluster_db).execute("select count(*) from articles").fetchone()[0]
         for beat in live_workers(client):
             held = client.zrange(f"yrdwatch:inflight:{beat['worker']}", 0, -1)
             if stored >= 3 and held:

@@ -475,12 +475,22 @@ def serve(obj, host, port, settings):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8765, show_default=True, help="The sample sources expect 8765.")
 @click.option("--verbose", is_flag=True, help="Log every request.")
-def sample_sites(host, port, verbose):
+@click.option("--generated", type=click.IntRange(min=1), metavar="N",
+              help="Serve a generated site of N article pages instead (benchmarks, cluster trials).")
+@click.option("--delay", default=0.1, show_default=True, help="With --generated: seconds every answer waits first.")
+def sample_sites(host, port, verbose, generated, delay):
     """Serve the bundled offline sample news sites until interrupted (Ctrl-C)."""
+    from sample_sites.generated import GeneratedSiteServer, generated_seeds
     from sample_sites.server import SampleSitesServer
 
-    server = SampleSitesServer(host, port, verbose=verbose)
-    click.echo(f"Sample sites on {server.base_url}/ (robots.txt, /liangxi/, /suzhou/, /yrdnews/); Ctrl-C stops.")
+    if generated:
+        server = GeneratedSiteServer(host, port, pages=generated, delay=delay)
+        seeds = generated_seeds(server.base_url, tempfile.mkdtemp(prefix="yrdwatch-generated-"))
+        click.echo(f"Generated site on {server.base_url}/: {generated} articles, each answer {delay:g} s late; "
+                   f"crawl it with --seeds {seeds}. Ctrl-C stops.")
+    else:
+        server = SampleSitesServer(host, port, verbose=verbose)
+        click.echo(f"Sample sites on {server.base_url}/ (robots.txt, /liangxi/, /suzhou/, /yrdnews/); Ctrl-C stops.")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -46,10 +46,10 @@ def _header(response, name: str) -> str | None:
 
 def url_key(url: str) -> str:
     """What makes two URLs one page: canonical form with the http/https difference folded."""
-    return _schemeless(canonical_url(url))
+    return schemeless(canonical_url(url))
 
 
-def _schemeless(canonical: str) -> str:
+def schemeless(canonical: str) -> str:
     return canonical.split("://", 1)[-1]
 
 
@@ -144,7 +144,7 @@ class NewsSpider(scrapy.Spider):
         """A request for a fresh article link, or None when it was asked for in this crawl
         already or is off-site."""
         context = context_of(response.meta)
-        if not self.first_request(_schemeless(canonical), context):
+        if not self.first_request(schemeless(canonical), context):
             self.crawler.stats.inc_value("yrdwatch/known_articles")
             return None
         if not host_in_domains(url, self.source_for(context).allowed_domains):
@@ -275,7 +275,7 @@ class SourceSpider(NewsSpider):
     def known(self, canonicals: list[str]) -> set[str]:
         """Stored already (asked of the database: an index lookup per link, not a set of every
         URL held in memory), or gone lately."""
-        return {c for c in canonicals if _schemeless(c) in self.gone or self.store.is_stored(c)}
+        return {c for c in canonicals if schemeless(c) in self.gone or self.store.is_stored(c)}
 
     def first_request(self, key: str, meta: dict) -> bool:
         if key in self.requested:
