@@ -20,6 +20,8 @@ UNPLACED = "未注明城市"
 UNCLASSIFIED = "其他行业"
 CURRENCY_NAMES = {"USD": "美元", "EUR": "欧元", "JPY": "日元", "HKD": "港元", "GBP": "英镑"}
 SAFE_SCHEMES = ("http://", "https://", "file://")
+# Two sums within 1 % of each other are the same figure, rounded (约260亿 = 200亿 + 60亿).
+_SAME_SUM = 0.01
 
 
 def candidates(conn, subscription: str, since: str) -> list[dict]:
@@ -113,12 +115,34 @@ def new_projects(conn, subscription, since: str, datasette_url: str, db_path) ->
     for item in chosen:
         wanted = [i for i in item["industries"] if i in subscription.industries]
         item["industry"] = (wanted or item["industries"] or [UNCLASSIFIED])[0]
+    mark_batch_totals(chosen)
     return [item for city in arrange(chosen) for group in city["industries"] for item in group["items"]]
 
 
 def yuan(item: dict) -> int:
     """The project's amount in yuan, 0 when undisclosed or stated in a foreign currency only."""
     return 0 if item["currency"] else (item["investment_cny"] or 0)
+
+
+def mark_batch_totals(items: list[dict]) -> None:
+    """Set ``sums_others`` on a project whose amount is the sum of the other amounts its story
+    lists (an umbrella "示范区项目" of 260亿 beside its parts of 200亿 and 60亿): it stays in the
+    digest, but counting it in the totals would count that money twice."""
+    by_story = defaultdict(list)
+    for item in items:
+        if yuan(item):
+            by_story[item["article_url"]].append(item)
+    for story in by_story.values():
+        for item in story:
+            others = sum(yuan(i) for i in story if i is not item)
+            item["sums_others"] = len(story) >= 3 and abs(others - yuan(item)) <= _SAME_SUM * yuan(item)
+            if item["sums_others"]:
+                item["amount"] += "（同批所列项目之和）"
+
+
+def counted(item: dict) -> int:
+    """What the project adds to the totals: its yuan amount, unless it is the sum of others listed."""
+    return 0 if item.get("sums_others") else yuan(item)
 
 
 def arrange(items: list[dict]) -> list[dict]:
@@ -131,7 +155,7 @@ def arrange(items: list[dict]) -> list[dict]:
     for city, groups in cities.items():
         industries = [{"industry": name, "items": sorted(group, key=lambda i: (-yuan(i), i["investment_cny"] is None,
                                                                               i["first_seen"], i["name"])),
-                       "total": sum(map(yuan, group))} for name, group in groups.items()]
+                       "total": sum(map(counted, group))} for name, group in groups.items()]
         industries.sort(key=lambda g: (-g["total"], -len(g["items"]), g["industry"]))
         arranged.append({"city": city, "industries": industries, "total": sum(g["total"] for g in industries),
                          "count": sum(len(g["items"]) for g in industries)})
@@ -141,8 +165,9 @@ def arrange(items: list[dict]) -> list[dict]:
 
 def totals(items: list[dict]) -> dict:
     disclosed = [i for i in items if yuan(i)]
-    return {"projects": len(items), "investment_cny": sum(map(yuan, items)), "disclosed": len(disclosed),
-            "investment": money(sum(map(yuan, items)), None, None) if disclosed else "未披露"}
+    total = sum(map(counted, items))
+    return {"projects": len(items), "investment_cny": total, "disclosed": len(disclosed),
+            "investment": money(total, None, None) if disclosed else "未披露"}
 
 
 def money(cny: int | None, qualifier: str | None, currency: str | None) -> str:

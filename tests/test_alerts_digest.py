@@ -377,3 +377,23 @@ PLANTED = """<!DOCTYPE html><html><head><meta charset="utf-8">
 <p>近年来，梁溪区持续优化营商环境，聚焦高端装备、智能制造等重点产业，加大招商引资力度，一批优质项目相继落地。</p>
 </div></body></html>
 """
+
+
+def test_a_project_summing_the_others_of_its_story_is_listed_but_counted_once():
+    from alerts.query import arrange, mark_batch_totals, totals
+
+    def item(name, yi, story="s1"):
+        return {"name": name, "investment_cny": yi * 100_000_000 if yi else None, "currency": None,
+                "amount": f"{yi}亿元", "article_url": story, "city": "苏州市", "province": "江苏省",
+                "industry": "智能制造", "first_seen": "2024-01-01"}
+
+    items = [item("示范区项目", 260), item("绿地项目", 200), item("中车项目", 60), item("另一篇的项目", 30, "s2"),
+             item("未披露项目", None)]
+    mark_batch_totals(items)
+    assert [i["name"] for i in items if i.get("sums_others")] == ["示范区项目"]
+    assert "同批所列项目之和" in items[0]["amount"]
+    assert totals(items)["investment_cny"] == 290 * 100_000_000
+    assert arrange(items)[0]["total"] == 290 * 100_000_000
+    pair = [item("甲", 50), item("乙", 50)]  # two equal amounts are two projects, not a sum
+    mark_batch_totals(pair)
+    assert totals(pair)["investment_cny"] == 100 * 100_000_000
