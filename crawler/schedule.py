@@ -161,9 +161,11 @@ def source_status(store, source: Source) -> dict:
     }
 
 
-def crontab_lines(sources: list[Source], db_path: str, log_path: str, cluster: bool = False) -> list[str]:
-    """System-cron equivalents of the schedule, one ``yrdwatch crawl --source`` line per source
-    (``crawl --cluster`` with ``cluster``)."""
+def crontab_lines(sources: list[Source], db_path: str, log_path: str, cluster: bool = False,
+                  config=None) -> list[str]:
+    """System-cron equivalents of the schedule: one ``yrdwatch crawl --source`` line per source
+    (``crawl --cluster`` with ``cluster``), then one ``yrdwatch digest --subscription`` line per
+    subscription of ``config``, at Asia/Shanghai time."""
     exe = shlex.join([sys.executable, "-m", "yrdwatch"])
     db, log_file = shlex.quote(str(Path(db_path).resolve())), shlex.quote(str(Path(log_path).resolve()))
     lines = ["# yrdwatch crawls, each at its source's own time zone: CRON_TZ is honoured by cronie and",
@@ -177,4 +179,11 @@ def crontab_lines(sources: list[Source], db_path: str, log_path: str, cluster: b
         seeds = shlex.quote(str(Path(s.seeds_file).resolve()))
         command = "crawl --cluster" if cluster else "crawl"
         lines.append(f"{s.schedule} {exe} --db {db} {command} --seeds {seeds} --source {s.name} >> {log_file} 2>&1")
+    if config is not None and config.subscriptions:
+        settings = f" --config {shlex.quote(str(Path(config.path).resolve()))}" if config.path else ""
+        lines += ["# Digests: each run first resends the deliveries that failed before (under cron, at the",
+                  "# subscription's next run; `yrdwatch schedule` retries every few minutes).",
+                  "CRON_TZ=Asia/Shanghai"]
+        lines += [f"{sub.schedule} {exe} --db {db}{settings} digest --subscription {shlex.quote(sub.name)}"
+                  f" >> {log_file} 2>&1" for sub in config.subscriptions]
     return lines

@@ -8,9 +8,12 @@ import subprocess
 import sys
 import time
 
+from click.testing import CliRunner
+
 from crawler.schedule import period_seconds, yield_warning
 from crawler.sources import load_sources
 from db.store import Store
+from yrdwatch.cli import cli
 
 from conftest import ROOT
 
@@ -80,6 +83,21 @@ def test_status_and_crontab(run_cli, sample_seeds, sample_server):
     lines = run_cli("crontab", "--seeds", sample_seeds).stdout.splitlines()
     assert "CRON_TZ=Asia/Shanghai" in lines
     assert any(line.startswith("30 7 * * * ") and "--source sample-yrdnews" in line for line in lines)
+    assert not any(" digest " in line for line in lines)  # no subscription configured, no digest line
+
+
+def test_crontab_sends_each_subscription_on_its_schedule(tmp_path, sample_seeds, db_path):
+    config = tmp_path / "yrdwatch.toml"
+    out = tmp_path / "out"
+    config.write_text('[[subscriptions]]\nname = "wuxi"\ncities = ["无锡"]\nschedule = "30 7 * * 1-5"\n'
+                      f'channels = ["file://{out}"]\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "--config", str(config), "crontab", "--seeds", sample_seeds])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    digest = [line for line in lines if " digest " in line]
+    assert len(digest) == 1 and digest[0].startswith("30 7 * * 1-5 ")
+    assert f"--config {config}" in digest[0] and "digest --subscription wuxi" in digest[0]
+    assert lines[lines.index(digest[0]) - 1] == "CRON_TZ=Asia/Shanghai"
 
 
 def test_misfire_grace_is_the_period():

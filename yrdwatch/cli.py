@@ -330,11 +330,12 @@ def schedule(obj, seeds_files, names, log_path, jitter, every, cluster):
 @click.option("--cluster", is_flag=True, help="Lines that run `crawl --cluster` (the cluster's workers crawl).")
 @click.pass_obj
 def crontab(obj, seeds_files, log_path, cluster):
-    """Print crontab lines that crawl each source on its schedule (for system cron instead of
-    `yrdwatch schedule`; both take the same per-source lock, so they never crawl one source twice)."""
+    """Print crontab lines that crawl each source on its schedule and send each subscription's
+    digest on its own (for system cron instead of `yrdwatch schedule`; both take the same
+    per-source lock, so they never crawl one source twice)."""
     from crawler.schedule import crontab_lines
 
-    for line in crontab_lines(_load(seeds_files), obj["db"], log_path, cluster):
+    for line in crontab_lines(_load(seeds_files), obj["db"], log_path, cluster, obj["config"]):
         click.echo(line)
 
 
