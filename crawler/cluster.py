@@ -323,28 +323,30 @@ def wait_for_runs(client: redis.Redis, db_path: str | Path, batch: str, expected
                   poll: float = 0.5) -> list[dict]:
     """Wait until the store has recorded every run of ``batch`` as ended; the run rows, with their
     errors, as a local crawl returns them. ``warn(text)`` hears once about a missing store or worker."""
-    warned, started = set(), time.monotonic()
-    while True:
-        if Path(db_path).exists():
-            store = Store(db_path)
-            try:
-                runs = store.runs_in_batch(batch)
-                if len(runs) == expected and all(run["status"] != "running" for run in runs):
-                    for run in runs:
-                        run["error_details"] = store.errors_of_run(run["id"])
-                    return runs
-            finally:
-                store.close()
-        if time.monotonic() - started > 3 * HEARTBEAT_TTL:
-            state = cluster_state(client)
-            if not state["store"] and "store" not in warned:
-                warned.add("store")
-                warn(f"No store is running: the crawl's items wait in Redis ({state['items_waiting']} so far) "
-                     "until `yrdwatch store` runs.")
-            if not state["workers"] and state["queued"] + state["in_flight"] and "workers" not in warned:
-                warned.add("workers")
-                warn(f"No worker is running: {state['queued']} requests wait in Redis until `yrdwatch worker` runs.")
-        time.sleep(poll)
+    warned, store, look_at = set(), None, time.monotonic() + 3 * HEARTBEAT_TTL
+    try:
+        while True:
+            if store is None and Path(db_path).exists():  # the store makes it; this process only reads
+                store = Store(db_path)
+            runs = store.runs_in_batch(batch) if store else []
+            if len(runs) == expected and all(run["status"] != "running" for run in runs):
+                for run in runs:
+                    run["error_details"] = store.errors_of_run(run["id"])
+                return runs
+            if time.monotonic() > look_at:
+                look_at += 10
+                state = cluster_state(client)
+                if not state["store"] and "store" not in warned:
+                    warned.add("store")
+                    warn(f"No store is running: the crawl's items wait in Redis ({state['items_waiting']} so far) "
+                         "until `yrdwatch store` runs.")
+                if not state["workers"] and state["queued"] + state["in_flight"] and "workers" not in warned:
+                    warned.add("workers")
+                    warn(f"No worker is running: {state['queued']} requests wait in Redis until `yrdwatch worker` runs.")
+            time.sleep(poll)
+    finally:
+        if store:
+            store.close()
 
 
 def run_cluster_crawl(redis_url: str, db_path: str | Path, sources: list[Source], *, wait: bool = True,

@@ -42,8 +42,8 @@ class StoreWriter:
     let go from the processing list only after it committed: a store killed before the commit
     leaves nothing written, one killed after it writes them again, which changes nothing."""
 
-    def __init__(self, client, db_path: str, threshold: float, index: str):
-        self.client = client
+    def __init__(self, client, scripts: Scripts, db_path: str, threshold: float, index: str):
+        self.client, self.scripts = client, scripts
         self.store = shared_store(db_path)
         self.dedup = DedupPipeline(db_path, threshold, index)
         shared_index(db_path, threshold, index)  # made now: making it (DDL) would end a transaction
@@ -147,9 +147,8 @@ class StoreWriter:
                     self.store.finish_run(run["id"], "finished", counters[run["source"]])
                     log.info("%s: finished (batch %s)", run["source"], batch)
         holder = self.client.get(batch_key(batch, "holder"))
-        scripts = Scripts(self.client)
         for name in self.client.hkeys(batch_key(batch, "sources")):
-            scripts.if_held(keys=[lock_key(name.decode())], args=[holder, 0])
+            self.scripts.if_held(keys=[lock_key(name.decode())], args=[holder, 0])
         with self.client.pipeline() as pipe:
             pipe.delete(*(batch_key(batch, part) for part in BATCH_PARTS))
             pipe.srem(BATCHES, batch)
@@ -202,7 +201,7 @@ def run_store(redis_url: str, db_path: str, threshold: float, index: str, batch_
     stopping = []
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda signum, frame: stopping.append(signum))
-    writer = StoreWriter(client, db_path, threshold, index)
+    writer = StoreWriter(client, scripts, db_path, threshold, index)
     leftovers = client.lrange(PROCESSING, 0, -1)
     if leftovers:  # taken by a store that died before writing them all: written again, oldest first
         log.info("writing %d messages a stopped store had taken", len(leftovers))

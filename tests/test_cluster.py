@@ -188,8 +188,11 @@ def test_kill_9_of_a_worker_and_of_the_store_loses_nothing_and_doubles_nothing(c
     start, run, client, cluster_db = cluster
     seeds = slow_seeds(sample_server, tmp_path, delay=0.3)
     store = start("store")
-    workers = [start("worker", "--concurrency", "3") for _ in range(2)]
+    for _ in range(2):
+        start("worker", "--concurrency", "3")
     wait_until(lambda: len(live_workers(client)) == 2)
+    second = run("store")
+    assert second.returncode == 1 and "another store is running (" in second.stderr, second.stderr[-2000:]
     crawl = start("crawl", "--cluster", "--seeds", seeds, "--json")
 
     def holding_worker():  # a worker with requests in flight, once the store has written a few articles
