@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from sample_sites import seeds_for
 from sample_sites.server import SampleSitesServer
+from sample_sites.site import FAULTS
 from yrdwatch.cli import cli
 
 from conftest import ROOT
@@ -233,7 +234,8 @@ def test_kill_9_of_a_worker_and_of_the_store_loses_nothing_and_doubles_nothing(c
     assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
     assert db.execute("select count(*), count(distinct url) from articles").fetchone() == (len(expected),) * 2
     assert {url for (url,) in db.execute("select url from articles")} == expected  # nothing lost
-    assert in_flight_urls <= expected | {sample_server.base_url + "/liangxi/art/2023/9/1/art_1234_404.html"}
+    faults = {sample_server.base_url + FAULTS[name] for name in ("missing", "truncated", "robots")}
+    assert in_flight_urls <= expected | faults
     assert db.execute("select count(*) from fetch_errors").fetchone()[0] == 2  # no error recorded twice
     assert sum(r["new_articles"] for r in runs.values()) == len(expected)
     # Only the pages in flight on the killed worker (and the one answering 500 once) were fetched twice.
