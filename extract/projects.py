@@ -306,8 +306,7 @@ def _occurrences(body: str, name: Name):
 
 def _stated_before(body: str, start: int, invested: list[Amount]) -> Amount | None:
     """The figure of "总投资32亿元的Y项目" for the Y that starts at ``start``."""
-    return next((a for a in invested if a.kind == "total" and 0 <= start - a.end <= 1
-                 and body[a.end:start] == "的"), None)
+    return next((a for a in invested if a.kind == "total" and body[a.end:start] == "的"), None)
 
 
 def _stated_in_sentence(body: str, pos: int, name: Name, names: list[Name],
