@@ -13,13 +13,16 @@ and every miss; ``tests/test_sample_expectations.py`` holds some of the rates as
 from __future__ import annotations
 
 import argparse
-import re
 import unicodedata
+import sys
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
+from pathlib import Path
 
 from extract.article import article_from_bytes
 from sample_sites.site import SampleSites
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/ is no package
+from labelled_score import same_name  # noqa: E402  the labelled set's test for two spellings of one project
 
 # The fields compared, in the order they are printed; `is_announcement` is the article's own.
 FIELDS = ("is_announcement", "event_type", "event_date", "province", "city", "district", "park",
@@ -50,14 +53,6 @@ def matches(key: str, got, want) -> bool:
     if key == "total_investment_cny" and got is not None and want is not None:
         return abs(got - want) <= 0.01 * max(abs(want), 1)
     return got == want
-
-
-def same_name(a: str, b: str) -> bool:
-    """The shared scorer's test for two spellings of one project."""
-    a, b = (re.sub(r"[\s\"'“”‘’·,，。:：;；、\-—()（）的]", "", x) for x in (a, b))
-    short, long_ = sorted((a, b), key=len)
-    return bool(short) and (short in long_ and len(short) / len(long_) >= 0.6
-                            or SequenceMatcher(None, a, b).ratio() >= 0.8)
 
 
 def compare(base: str = "http://127.0.0.1:8765") -> dict[str, Tally]:
