@@ -114,11 +114,13 @@ redis.call('ZREM', KEYS[1], taken[1])
 redis.call('ZADD', KEYS[2], taken[2], taken[1])
 return taken[1]
 """
-TAKE_START = """
--- KEYS[1] start URLs, KEYS[2] this worker's in-flight start list; ARGV[1] how many
+# A worker's start URLs to its in-flight start list (LEFT, RIGHT), the store's messages to its
+# processing list (RIGHT, LEFT).
+TAKE_SOME = """
+-- KEYS[1] list taken from, KEYS[2] list moved to; ARGV[1] how many, ARGV[2] and ARGV[3] LMOVE's ends
 local taken = {}
 for i = 1, tonumber(ARGV[1]) do
-  local entry = redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT')
+  local entry = redis.call('LMOVE', KEYS[1], KEYS[2], ARGV[2], ARGV[3])
   if not entry then break end
   taken[#taken + 1] = entry
 end
@@ -164,16 +166,6 @@ while redis.call('LMOVE', KEYS[4], KEYS[5], 'RIGHT', 'LEFT') do moved = moved + 
 redis.call('SREM', KEYS[6], ARGV[1])
 return moved
 """
-TAKE_ITEMS = """
--- KEYS[1] items, KEYS[2] processing; ARGV[1] how many
-local taken = {}
-for i = 1, tonumber(ARGV[1]) do
-  local message = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
-  if not message then break end
-  taken[#taken + 1] = message
-end
-return taken
-"""
 IF_HELD = """
 -- KEYS[1] lock; ARGV[1] holder, ARGV[2] seconds to keep it (0: release)
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -186,7 +178,7 @@ class Scripts:
     """The Lua steps above, registered with one client (redis-py sends them by SHA)."""
 
     def __init__(self, client: redis.Redis):
-        for name in ("TAKE_REQUEST", "TAKE_START", "PUSH", "FINISH", "GIVE_BACK", "TAKE_ITEMS", "IF_HELD"):
+        for name in ("TAKE_REQUEST", "TAKE_SOME", "PUSH", "FINISH", "GIVE_BACK", "IF_HELD"):
             setattr(self, name.lower(), client.register_script(globals()[name]))
 
 

@@ -146,9 +146,7 @@ class StoreWriter:
                 if run["status"] == "running":
                     self.store.finish_run(run["id"], "finished", counters[run["source"]])
                     log.info("%s: finished (batch %s)", run["source"], batch)
-        holder = self.client.get(batch_key(batch, "holder"))
-        for name in self.client.hkeys(batch_key(batch, "sources")):
-            self.scripts.if_held(keys=[lock_key(name.decode())], args=[holder, 0])
+        hold_locks(self.client, self.scripts, batch, 0)
         with self.client.pipeline() as pipe:
             pipe.delete(*(batch_key(batch, part) for part in BATCH_PARTS))
             pipe.srem(BATCHES, batch)
@@ -167,13 +165,17 @@ def mark_finished_batches(client) -> None:
                 pipe.execute()
 
 
+def hold_locks(client, scripts: Scripts, batch: str, seconds: int) -> None:
+    """Keep the locks of the batch's sources ``seconds`` longer (0: release them), where it holds them."""
+    holder = client.get(batch_key(batch, "holder"))
+    for name in client.hkeys(batch_key(batch, "sources")):
+        scripts.if_held(keys=[lock_key(name.decode())], args=[holder, seconds])
+
+
 def renew_locks(client, scripts: Scripts) -> None:
     """The sources of open batches stay locked while their crawl goes on."""
     for raw in client.smembers(BATCHES):
-        batch = raw.decode()
-        holder = client.get(batch_key(batch, "holder"))
-        for name in client.hkeys(batch_key(batch, "sources")):
-            scripts.if_held(keys=[lock_key(name.decode())], args=[holder, LOCK_TTL])
+        hold_locks(client, scripts, raw.decode(), LOCK_TTL)
 
 
 def claim_store(client) -> str:
@@ -223,7 +225,7 @@ def run_store(redis_url: str, db_path: str, threshold: float, index: str, batch_
             if now - renewed >= LOCK_TTL / 10:
                 renew_locks(client, scripts)
                 renewed = now
-            messages = scripts.take_items(keys=[ITEMS, PROCESSING], args=[batch_size])
+            messages = scripts.take_some(keys=[ITEMS, PROCESSING], args=[batch_size, "RIGHT", "LEFT"])
             if not messages:
                 waited = client.blmove(ITEMS, PROCESSING, 1, "RIGHT", "LEFT")
                 messages = [waited] if waited else []

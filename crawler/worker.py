@@ -70,7 +70,8 @@ class WorkerLink:
         return "request", entry
 
     def take_start(self, count: int) -> list[bytes]:
-        entries = self.scripts.take_start(keys=[START_URLS, inflight_key(self.worker, "start")], args=[count])
+        entries = self.scripts.take_some(keys=[START_URLS, inflight_key(self.worker, "start")],
+                                          args=[count, "LEFT", "RIGHT"])
         self.taken.update(("start", entry) for entry in entries)
         return entries
 

@@ -91,12 +91,18 @@ class NewsSpider(scrapy.Spider):
         first_meta = {"listing_page": 1} if source.kind == "listing" else {}
         return self.head_request(url, HEAD_PARSERS[source.kind], context, **first_meta)
 
+    def offsite(self, url: str, context: dict) -> bool:
+        """Whether ``url`` is outside its source's ``allowed_domains`` (then recorded as skipped)."""
+        if host_in_domains(url, self.source_for(context).allowed_domains):
+            return False
+        self.crawler.signals.send_catch_log(crawl_skipped, url=url, reason="offsite: outside allowed_domains",
+                                            meta=context)
+        return True
+
     def head_request(self, url: str, parser: str, context: dict, **meta):
         """A listing/feed/sitemap request, conditional on the last answer's validators while the
         last full fetch is recent; a 304 reaches ``_head_received`` instead of the error path."""
-        if not host_in_domains(url, self.source_for(context).allowed_domains):
-            self.crawler.signals.send_catch_log(crawl_skipped, url=url, reason="offsite: outside allowed_domains",
-                                                meta=context)
+        if self.offsite(url, context):
             return None
         headers = {}
         seen = self.head_validators(url)
@@ -147,9 +153,7 @@ class NewsSpider(scrapy.Spider):
         if not self.first_request(schemeless(canonical), context):
             self.crawler.stats.inc_value("yrdwatch/known_articles")
             return None
-        if not host_in_domains(url, self.source_for(context).allowed_domains):
-            self.crawler.signals.send_catch_log(crawl_skipped, url=url, reason="offsite: outside allowed_domains",
-                                                meta=context)
+        if self.offsite(url, context):
             return None
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
                               dont_filter=self.article_dont_filter, meta={"article": True, **context})
