@@ -14,7 +14,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from alerts import outbox
-from alerts.chart import investment_chart
 from alerts.deliver import FORMATS, DeliveryError, send, write_files
 from alerts.query import money, new_projects
 from alerts.render import atom_feed, context, html_digest, local_time, markdown_digest
@@ -58,6 +57,8 @@ def chosen_subscriptions(config, names) -> list:
 
 def render_digest(subscription, items: list[dict], since: str, created_at: str, digest_id: int | None) -> dict:
     """The digest in every format, as the ``digests`` table holds it."""
+    from alerts.chart import investment_chart  # matplotlib: only when a digest is drawn, not for `status`
+
     ctx = context(subscription, items, since, created_at, digest_id)
     return {"id": digest_id, "subscription": subscription.name, "created_at": created_at, "since": since,
             "projects": len(items), "investment_cny": ctx["totals"]["investment_cny"], "subject": ctx["subject"],

@@ -18,11 +18,6 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
-
-from extract.announce import EVENT_WORDS
-from extract.industries import INDUSTRY_LABELS
-from extract.money import parse_amount
 from extract.normalize import to_simplified
 
 TIMEZONE = "Asia/Shanghai"
@@ -30,7 +25,6 @@ DEFAULT_SCHEDULE = "0 8 * * *"
 PLACE_KEYS = ("provinces", "cities", "districts", "parks")
 LIST_KEYS = (*PLACE_KEYS, "industries", "event_types", "keywords")
 KNOWN_KEYS = ("name", *LIST_KEYS, "min_investment", "include_undisclosed", "schedule", "channels")
-EVENT_TYPES = tuple(dict.fromkeys(kind for kind, _ in EVENT_WORDS))
 # What each channel scheme receives: e-mail gets the HTML digest (plain-text part and inline chart),
 # chat bots and webhooks the Markdown, file:// every format written to a folder.
 SCHEMES = {"mailto": "email", "mailtos": "email", "dingtalk": "chat", "wecombot": "chat", "feishu": "chat",
@@ -123,7 +117,9 @@ def configured(config) -> tuple[Subscription, ...]:
     return config.subscriptions or (DEFAULT_SUBSCRIPTION,)
 
 
-def cron_trigger(schedule: str) -> CronTrigger:
+def cron_trigger(schedule: str):
+    from apscheduler.triggers.cron import CronTrigger
+
     return CronTrigger.from_crontab(schedule, timezone=ZoneInfo(TIMEZONE))
 
 
@@ -131,6 +127,13 @@ def parse_subscriptions(entries, fail, base_dir: Path) -> tuple[Subscription, ..
     """Check the ``[[subscriptions]]`` tables; ``fail(index, key, message)`` makes the error to raise."""
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise fail(0, None, "must be [[subscriptions]] tables")
+    if not entries:
+        return ()
+    # The vocabularies load the extractors (cn2an, jionlp): every command reads the config, most have none.
+    from extract.announce import EVENT_WORDS
+    from extract.industries import INDUSTRY_LABELS
+
+    event_types = tuple(dict.fromkeys(kind for kind, _ in EVENT_WORDS))
     subscriptions, names = [], set()
     for index, entry in enumerate(entries):
         where = partial(fail, index)
@@ -144,7 +147,7 @@ def parse_subscriptions(entries, fail, base_dir: Path) -> tuple[Subscription, ..
             raise where("name", f"{name!r} is used by another subscription")
         names.add(name)
         values = {key: _strings(entry, key, where) for key in LIST_KEYS if key in entry}
-        for key, vocabulary in (("industries", tuple(INDUSTRY_LABELS)), ("event_types", EVENT_TYPES)):
+        for key, vocabulary in (("industries", tuple(INDUSTRY_LABELS)), ("event_types", event_types)):
             unknown = [v for v in values.get(key, ()) if v not in vocabulary]
             if unknown:
                 raise where(key, f"{unknown[0]!r} is not one of {', '.join(vocabulary)}")
@@ -175,6 +178,8 @@ def _strings(entry: dict, key: str, where) -> tuple[str, ...]:
 
 
 def _min_investment(value, where) -> int | None:
+    from extract.money import parse_amount
+
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:

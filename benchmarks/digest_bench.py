@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import alerts.chart  # noqa: E402,F401  matplotlib loaded before timing (alerts.digest loads it on first use)
 from alerts.digest import make_digest  # noqa: E402
 from alerts.outbox import utc_now  # noqa: E402
 from alerts.query import new_projects  # noqa: E402

@@ -40,11 +40,16 @@ def next_run(source: Source, after: datetime | None = None) -> datetime | None:
     return trigger_for(source).get_next_fire_time(None, after)
 
 
+def first_and_period(trigger: CronTrigger, now: datetime) -> tuple[datetime | None, int]:
+    """The trigger's next fire time after ``now`` and the gap to the one after (its misfire grace time)."""
+    first = trigger.get_next_fire_time(None, now)
+    second = trigger.get_next_fire_time(first, first + timedelta(seconds=1)) if first else None
+    return first, int((second - first).total_seconds()) if first and second else 3600
+
+
 def period_seconds(source: Source) -> int:
     """The gap between two consecutive runs of the source's schedule (its misfire grace time)."""
-    first = next_run(source)
-    second = trigger_for(source).get_next_fire_time(first, first + timedelta(seconds=1))
-    return int((second - first).total_seconds()) if first and second else 3600
+    return first_and_period(trigger_for(source), datetime.now(ZoneInfo(source.timezone)))[1]
 
 
 def build_scheduler(db_path: str, sources: list[Source], settings: dict, log_path: str | None,
@@ -95,8 +100,7 @@ def add_digest_jobs(scheduler: BlockingScheduler, db_path: str, config, every: f
             trigger, grace, when = IntervalTrigger(seconds=every), every, f"every {every:g} s"
         else:
             trigger = cron_trigger(subscription.schedule)
-            first = trigger.get_next_fire_time(None, now)
-            grace = (trigger.get_next_fire_time(first, first + timedelta(seconds=1)) - first).total_seconds()
+            first, grace = first_and_period(trigger, now)
             when = f"next {first:%Y-%m-%d %H:%M %Z} ({subscription.schedule})"
         scheduler.add_job(digest_job, trigger, args=[db_path, config, [subscription]], id=f"digest:{subscription.name}",
                           name=f"digest:{subscription.name}", max_instances=1, coalesce=True,

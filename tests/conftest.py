@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -44,6 +48,23 @@ def run_cli(db_path):
         return runner.invoke(cli, ["--db", str(db_path), *map(str, args)], catch_exceptions=False)
 
     return run
+
+
+def run_until_sigterm(args, done, timeout: float) -> tuple[int, str, str]:
+    """Run ``python -m yrdwatch ARGS`` until ``done()`` (or ``timeout`` seconds), then SIGTERM it;
+    returns its exit code, stdout and stderr."""
+    proc = subprocess.Popen([sys.executable, "-m", "yrdwatch", *map(str, args)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + timeout
+        while time.time() < deadline and not done():
+            time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return proc.returncode, out, err
 
 
 def shared_path(*parts) -> Path:

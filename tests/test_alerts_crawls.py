@@ -1,11 +1,7 @@
 """Digests across crawls, as users run them: a reprint crawled later makes no new project, a new
 story does; the scheduler sends digests on its own; `yrdwatch demo` writes a sample digest."""
 import dataclasses
-import signal
 import socket
-import subprocess
-import sys
-import time
 from datetime import datetime
 
 from click.testing import CliRunner
@@ -13,7 +9,7 @@ from click.testing import CliRunner
 from sample_sites.site import Story
 from yrdwatch.cli import cli
 
-from conftest import ROOT
+from conftest import run_until_sigterm
 
 NEW_STORY = Story(
     id="yrd-2024-0619-nanxun-signing", outlet="yrdnews", title="南浔经济开发区签约高性能复合材料生产基地项目",
@@ -64,19 +60,9 @@ def test_a_reprint_crawled_later_is_no_new_project_and_a_new_story_is(sample_ser
 def test_the_scheduler_sends_digests_on_its_own(sample_server, sample_seeds, db_path, tmp_path):
     folder = tmp_path / "digests"
     config = files_config(tmp_path, folder)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "yrdwatch", "--db", str(db_path), "--config", str(config), "schedule", "--seeds",
-         str(sample_seeds), "--source", "sample-suzhou", "--every", "2", "--log", str(tmp_path / "s.log")],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.time() + 90
-        while time.time() < deadline and not list(folder.glob("*.html")):
-            time.sleep(0.5)
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    _, _, err = run_until_sigterm(
+        ["--db", db_path, "--config", config, "schedule", "--seeds", sample_seeds, "--source", "sample-suzhou",
+         "--every", "2", "--log", tmp_path / "s.log"], done=lambda: list(folder.glob("*.html")), timeout=90)
     assert "digest everything: every 2 s" in err
     digests = list(folder.glob("everything-*.html"))
     assert digests and (folder / "everything.atom").exists(), err[-2000:]

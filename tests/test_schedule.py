@@ -1,12 +1,10 @@
 """Scheduling: the long-running scheduler, the per-source lock shared with cron, status and crontab."""
 import json
 import os
-import signal
 import socket
 import sqlite3
 import subprocess
 import sys
-import time
 
 from click.testing import CliRunner
 
@@ -15,7 +13,7 @@ from crawler.sources import load_sources
 from db.store import Store
 from yrdwatch.cli import cli
 
-from conftest import ROOT
+from conftest import ROOT, run_until_sigterm
 
 
 def finished_runs(db_path):
@@ -29,23 +27,14 @@ def finished_runs(db_path):
 
 
 def test_scheduler_runs_sources_and_stops_cleanly_on_sigterm(sample_server, sample_seeds, db_path, tmp_path):
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "yrdwatch", "--db", str(db_path), "schedule", "--seeds", str(sample_seeds),
-         "--source", "sample-suzhou", "--source", "sample-yrdnews", "--every", "2", "--log", str(tmp_path / "s.log")],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            runs = finished_runs(db_path)
-            if {"sample-suzhou", "sample-yrdnews"} <= {source for source, _ in runs} and len(runs) >= 3:
-                break
-            time.sleep(0.5)
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, err[-2000:]
+    def done():
+        runs = finished_runs(db_path)
+        return {"sample-suzhou", "sample-yrdnews"} <= {source for source, _ in runs} and len(runs) >= 3
+
+    returncode, _, err = run_until_sigterm(
+        ["--db", db_path, "schedule", "--seeds", sample_seeds, "--source", "sample-suzhou", "--source",
+         "sample-yrdnews", "--every", "2", "--log", tmp_path / "s.log"], done=done, timeout=120)
+    assert returncode == 0, err[-2000:]
     runs = finished_runs(db_path)
     assert {"sample-suzhou", "sample-yrdnews"} <= {source for source, _ in runs}
     # A crawl caught by SIGTERM closes its spiders ("shutdown"), or exits before they open.
