@@ -25,11 +25,12 @@ import io
 import json
 import logging
 from functools import lru_cache
-from typing import Callable, Iterable
-
-import jieba
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from extract.normalize import analysis_text
+
+if TYPE_CHECKING:
+    import jieba
 
 # The searchable tables: index table and the key column it keeps beside the words.
 INDEXES = {"articles": ("articles_fts", "url"), "projects": ("projects_fts", "id")}
@@ -60,6 +61,8 @@ def _place_names() -> set[str]:
 @lru_cache(maxsize=1)
 def tokenizer() -> jieba.Tokenizer:
     """A jieba instance of our own with the gazetteer's place names (loading takes ~1 s)."""
+    import jieba  # here, not at the top: every CLI command imports db.store, few of them cut words
+
     jieba.setLogLevel(logging.WARNING)
     own = jieba.Tokenizer()
     own.initialize()
@@ -77,9 +80,14 @@ def index_words(text: str) -> str:
     """The words indexed for ``text``: each jieba word and the dictionary words inside it, each
     once: a query needs its words anywhere in the row, not their order or number, and the
     index is a quarter smaller than with the whole word sequence."""
+    return _words_of_analysed(analysis_text(text))
+
+
+def _words_of_analysed(text: str) -> str:
+    """:func:`index_words` of a text already in its analysis form."""
     cut = tokenizer()
     words = {}
-    for word in cut.cut(analysis_text(text)):
+    for word in cut.cut(text):
         if not _is_word(word):
             continue
         words[word] = None
@@ -120,17 +128,25 @@ def _project_text(conn, rowid: int) -> str:
 TEXT_OF: dict[str, Callable] = {"articles": _article_text, "projects": _project_text}
 
 
-def _index_rows(conn, table: str, rowids: Iterable[int]) -> None:
+def _write(conn, table: str, rowid: int, key_value, words: str) -> None:
     fts, key = INDEXES[table]
+    conn.execute(f"insert or replace into {fts} (rowid, {key}, words) values (?, ?, ?)", [rowid, key_value, words])
+
+
+def _index_rows(conn, table: str, rowids: Iterable[int]) -> None:
+    key = INDEXES[table][1]
     for rowid in rowids:
         (key_value,) = conn.execute(f"select {key} from {table} where rowid = ?", [rowid]).fetchone()
-        conn.execute(f"insert or replace into {fts} (rowid, {key}, words) values (?, ?, ?)",
-                     [rowid, key_value, index_words(TEXT_OF[table](conn, rowid))])
+        _write(conn, table, rowid, key_value, index_words(TEXT_OF[table](conn, rowid)))
 
 
-def index_article(conn, url: str) -> None:
-    """(Re-)index one stored article; the caller's transaction covers it."""
-    _index_rows(conn, "articles", [r[0] for r in conn.execute("select rowid from articles where url = ?", [url])])
+def index_article(conn, url: str, title: str | None, analysed_text: str) -> None:
+    """(Re-)index one stored article from what its writer holds: the title and the analysis text
+    of the article text (``Article.analysis_text``), so that the row is not read back and its
+    text not converted again. Indexes the same words as :func:`sync`; the caller's transaction
+    covers it."""
+    (rowid,) = conn.execute("select rowid from articles where url = ?", [url]).fetchone()
+    _write(conn, "articles", rowid, url, _words_of_analysed(f"{analysis_text(title or '')}\n{analysed_text}"))
 
 
 def index_projects(conn, ids: Iterable[str]) -> None:

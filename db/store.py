@@ -260,7 +260,7 @@ class Store:
                     pk="url",
                 )
             self._replace_announcements(url, page.outlet, article.announcements, stamp)
-            search.index_article(self.db.conn, url)
+            search.index_article(self.db.conn, url, page.title, article.analysis_text)
         return "updated" if old else "new"
 
     def _replace_announcements(self, url: str, outlet: str | None, announcements: list[Announcement], stamp: str) -> None:

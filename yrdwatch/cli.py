@@ -142,6 +142,11 @@ def reprocess(obj, source):
     click.echo(", ".join(f"{value} {key}" for key, value in outcome.items()) or "no stored pages")
 
 
+def _seeds_option(help_start: str):
+    return click.option("--seeds", "seeds_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                        help=f"{help_start} [default: {DEFAULT_SEEDS.relative_to(SEEDS_DIR.parent)}].")
+
+
 def _load(seeds_files) -> list:
     try:
         return [s for path in (seeds_files or [DEFAULT_SEEDS]) for s in load_sources(path)]
@@ -149,9 +154,16 @@ def _load(seeds_files) -> list:
         raise click.ClickException(str(err)) from None
 
 
+def _chosen(seeds_files, names) -> list:
+    """The sources to crawl: the named ones, else every enabled one."""
+    try:
+        return select(_load(seeds_files), names)
+    except SourceError as err:
+        raise click.ClickException(str(err)) from None
+
+
 @cli.command()
-@click.option("--seeds", "seeds_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help=f"Source list(s) to read [default: {DEFAULT_SEEDS.relative_to(SEEDS_DIR.parent)}].")
+@_seeds_option("Source list(s) to read")
 def sources(seeds_files):
     """List and validate the sources of seeds files (errors name file, line and key)."""
     from tabulate import tabulate
@@ -183,8 +195,7 @@ def _crawl_and_report(obj, sources_, as_json, log_path, cluster=False):
 
 @cli.command()
 @click.option("--source", "names", multiple=True, help="Crawl only this source (repeatable).")
-@click.option("--seeds", "seeds_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help=f"Source list(s) to read [default: {DEFAULT_SEEDS.relative_to(SEEDS_DIR.parent)}].")
+@_seeds_option("Source list(s) to read")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per source run instead of the table.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append Scrapy's log to this file.")
 @click.option("--cluster", is_flag=True,
@@ -201,10 +212,7 @@ def crawl(obj, names, seeds_files, as_json, log_path, cluster):
     the results are written by `yrdwatch store` (run it beside the database); the command waits
     for the store to record the runs and prints them the same way. See docs/cluster.md.
     """
-    try:
-        chosen = select(_load(seeds_files), names)
-    except SourceError as err:
-        raise click.ClickException(str(err)) from None
+    chosen = _chosen(seeds_files, names)
     runs = _crawl_and_report(obj, chosen, as_json, log_path, cluster)
     refused = [e for r in runs for e in r["error_details"] if "refused" in e["reason"].lower()]
     if any(e["url"].startswith(DEFAULT_BASE) for e in refused):
@@ -280,8 +288,7 @@ def store_command(obj, batch_size):
 
 
 @cli.command()
-@click.option("--seeds", "seeds_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help=f"Source list(s) to schedule [default: {DEFAULT_SEEDS.relative_to(SEEDS_DIR.parent)}].")
+@_seeds_option("Source list(s) to schedule")
 @click.option("--source", "names", multiple=True, help="Schedule only this source (repeatable).")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append the crawls' Scrapy logs to this file.")
 @click.option("--jitter", default=120, show_default=True, help="Random delay (seconds) added to each start.")
@@ -308,10 +315,7 @@ def schedule(obj, seeds_files, names, log_path, jitter, every, cluster):
 
     from crawler.schedule import add_digest_jobs, build_scheduler, next_run, run_scheduler
 
-    try:
-        chosen = select(_load(seeds_files), names)
-    except SourceError as err:
-        raise click.ClickException(str(err)) from None
+    chosen = _chosen(seeds_files, names)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     scheduler = build_scheduler(obj["db"], chosen, obj["config"].crawl_settings(), log_path, every=every, jitter=jitter,
                                 cluster_url=_cluster_url(obj) if cluster else None)
@@ -324,8 +328,7 @@ def schedule(obj, seeds_files, names, log_path, jitter, every, cluster):
 
 
 @cli.command()
-@click.option("--seeds", "seeds_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help=f"Source list(s) [default: {DEFAULT_SEEDS.relative_to(SEEDS_DIR.parent)}].")
+@_seeds_option("Source list(s)")
 @click.option("--log", "log_path", default="yrdwatch-cron.log", show_default=True, help="Log file for the cron jobs.")
 @click.option("--cluster", is_flag=True, help="Lines that run `crawl --cluster` (the cluster's workers crawl).")
 @click.pass_obj
@@ -340,8 +343,7 @@ def crontab(obj, seeds_files, log_path, cluster):
 
 
 @cli.command()
-@click.option("--seeds", "seeds_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help=f"Source list(s) [default: {DEFAULT_SEEDS.relative_to(SEEDS_DIR.parent)}].")
+@_seeds_option("Source list(s)")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per source.")
 @click.pass_obj
 def status(obj, seeds_files, as_json):
