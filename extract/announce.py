@@ -206,8 +206,8 @@ def find_event_mentions(body: str, sentences: list[tuple[int, int]], ref: DatePa
         continues = re.match(r"\s*(?:其中|另外|此外)", sentence) is not None
         statistical = _is_statistical(sentence, ceremony) or (continues and statistical)
         ceremony = ceremony or bool(_CEREMONY.search(sentence))
-        if statistical:
-            continue
+        if statistical or not _EVENT.search(body, s_start, s_end):
+            continue  # most sentences have no event word: not worth cutting into clauses
         # Every clause with an event word bounds what the clause before it owns, even when it
         # reports no fact: the output after "预计明年投产" is no part of the signing before it.
         clauses = _clauses(body, s_start, s_end)

@@ -6,6 +6,7 @@ Simplified with OpenCC (``t2s``), full-width forms folded with NFKC.
 """
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from functools import lru_cache
@@ -54,22 +55,24 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+# A page's text is converted for its script, then again for analysis: the second time is a lookup.
+@lru_cache(maxsize=64)
 def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def _cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+    return _CJK.match(ch) is not None
 
 
 def detect_script(text: str) -> str:
     """``traditional`` when a noticeable share of the Chinese characters change under t2s."""
-    simplified = to_simplified(text)
-    cjk = changed = 0
-    for a, b in zip(text, simplified):
-        if _cjk(a):
-            cjk += 1
-            changed += a != b
+    cjk = len(_CJK.findall(text))
+    # t2s maps character for character, so the changed positions are the converted characters.
+    changed = sum(map(operator.ne, text, to_simplified(text)))
     # Simplified text still has a few characters OpenCC maps (variants such as 於/着), so a
     # single changed character is not enough; real Traditional text changes 10–30 % of them.
     return "traditional" if cjk and changed >= 3 and changed / cjk >= 0.03 else "simplified"

@@ -64,14 +64,18 @@ def find_outlet(text: str) -> str | None:
 
 
 def _visible_text(tree) -> str:
-    for bad in tree.xpath("//script|//style|//noscript"):
-        bad.drop_tree()
-    return "\n".join(t.strip() for t in tree.itertext() if t.strip())
+    lxml.etree.strip_elements(tree, "script", "style", "noscript", with_tail=False)
+    return "\n".join(filter(None, map(str.strip, tree.itertext())))
 
 
 def _meta_date(tree) -> str | None:
-    for name in _DATE_META:
-        for content in tree.xpath(f'//meta[@name="{name}" or @property="{name}"]/@content'):
+    contents: dict[str, list[str]] = {}
+    for meta in tree.iter("meta"):
+        if (content := meta.get("content")) is not None:
+            for key in {meta.get("name"), meta.get("property")} - {None}:
+                contents.setdefault(key, []).append(content)
+    for name in _DATE_META:  # in the order of _DATE_META, as the pages' own order varies
+        for content in contents.get(name, ()):
             if iso := parse_date(content):
                 return iso
     return None
