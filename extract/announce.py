@@ -19,6 +19,7 @@ from extract.dates import DateParts, date_in_text, long_before, reference_date
 from extract.money import Amount, find_amounts, find_counts
 from extract.parties import find_parties
 from extract.places import find_mentions, find_parks, is_abbreviation, resolve_place
+from extract.tables import tables_as_sentences
 from extract.projects import (PUBLIC_VENUES, Name, find_created_names, find_project_names, merge_names,
                               project_investments)
 
@@ -92,7 +93,7 @@ class Event:
 def announcements_from_text(text: str, title: str | None = None,
                             published_at: str | None = None) -> list[Announcement]:
     """The project announcements ``text`` reports, headline event first; [] when there are none."""
-    body = _body(text, title)
+    body = _body(tables_as_sentences(text), title)
     sentences = split_sentences(body)
     ref = reference_date(published_at, body)
     mentions = find_event_mentions(body, sentences, ref)
@@ -171,7 +172,7 @@ def _body(text: str, title: str | None) -> str:
     part of this one. (Tail lists were cut by the page reader, ``extract.boilerplate``.)"""
     lines = [ln.strip() for ln in text.splitlines()]
     lines = [ln for i, ln in enumerate(lines)
-             if ln and ln[0] not in "-·•*●◆▪>" and (i == 0 or re.search(r"[。!?]", ln))]
+             if ln and ln[0] not in "-·•*●◆▪>" and (i == 0 or re.search(r"[。!?;]", ln))]
     if title and title.strip() and not (lines and title.strip() in lines[0]):
         lines.insert(0, title.strip())
     return "\n".join(lines)

@@ -10,8 +10,10 @@ reads those against the page's own date (``reference_date``), which supplies the
 from __future__ import annotations
 
 import re
+import time
 from datetime import date, datetime, timedelta
 
+from extract.jio import jionlp
 from extract.money import parse_number
 
 _DATE = re.compile(
@@ -60,7 +62,9 @@ def find_labelled_date(text: str) -> str | None:
 _YEAR = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
 _TEXT_DATE = re.compile(r"(?:((?:19|20)\d{2})年)?(\d{1,2})月(?:(\d{1,2})[日号])?")
 _DAY_ONLY = re.compile(r"(?<![\d月.-])(\d{1,2})日")  # "26日上午": a day of the page's month
-_RECENT = re.compile(r"日前|近日|近期|今天|今日|昨天|昨日")
+_RECENT = re.compile(r"日前|近日|近期")
+# A day named relative to the page's: "昨天", "前天", "上周五", "周三上午". Plans ("下周") are no report.
+_RELATIVE_DAY = re.compile(r"今天|今日|昨天|昨日|前天|(?<!下)(?:上上|上|本|这)?(?:周|星期|礼拜)[一二三四五六日天]")
 # "临港与常熟缘起于6年前,2017年…": the page's own year, when the page does not carry a date.
 _YEARS_AGO = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,2})年前[,]?\s*((?:19|20)\d{2})年")
 
@@ -110,13 +114,22 @@ def date_in_text(text: str, ref: DateParts) -> tuple[bool, str | None, bool]:
         d = int(only_day.group(1))
         y, mo = (year, month) if d <= day else (year - (month == 1), (month - 2) % 12 + 1)
         return True, f"{y:04d}-{mo:02d}-{d:02d}", True
+    relative = _RELATIVE_DAY.search(text)
+    if relative:
+        return True, _relative_day(relative.group(0), ref), True
     recent = _RECENT.search(text)
     if not recent:
         return False, None, False
-    exact = recent.group(0) in ("今天", "今日", "昨天", "昨日")
-    if not (year and month):
-        return True, None, exact
-    if day and exact:
-        back = 1 if recent.group(0).startswith("昨") else 0
-        return True, (date(year, month, day) - timedelta(days=back)).isoformat(), True
-    return True, f"{year:04d}-{month:02d}", False
+    return True, f"{year:04d}-{month:02d}" if year and month else None, False
+
+
+def _relative_day(words: str, ref: DateParts) -> str | None:
+    """The date "昨天" or "上周五" means on a page of ``ref``, read by jionlp's time parser. A weekday
+    without 上 that would fall after the page's date ("周五,……签约" on a Monday) is the last one."""
+    year, month, day = ref
+    if not (year and month and day):
+        return f"{year:04d}-{month:02d}" if year and month else None
+    base = date(year, month, day)
+    parsed = jionlp.parse_time(words, time_base=time.mktime(base.timetuple()))
+    when = date.fromisoformat(parsed["time"][0][:10])
+    return (when - timedelta(days=7) if when > base else when).isoformat()

@@ -166,8 +166,10 @@ def _apply_stated_rates(text: str, amounts: list[Amount]) -> list[Amount]:
     for i, amount in enumerate(amounts):
         nxt = amounts[i + 1] if i + 1 < len(amounts) else None
         if (amount.currency and nxt and nxt.currency is None and nxt.start - amount.end < 12
-                and _STATED_RATE.match(text[amount.end:nxt.start])):
+                and (rate := _STATED_RATE.match(text[amount.end:nxt.start]))):
             nxt.kind = amount.kind
+            if rate.group(0).lstrip(" (,").startswith("约"):  # "约合人民币10.7亿元": about that much
+                nxt.qualifier = nxt.qualifier or "约"
             continue
         kept.append(amount)
     return kept

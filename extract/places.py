@@ -7,8 +7,6 @@ city and county are then chosen top-down so that they are always consistent with
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,10 +14,7 @@ from functools import lru_cache
 
 import jieba
 
-# jionlp and its jiojio dependency print banners on import; standard output belongs to the CLI's
-# JSON lines, so they are swallowed.
-with contextlib.redirect_stdout(io.StringIO()):
-    import jionlp
+from extract.jio import jionlp
 
 
 @dataclass(frozen=True)

@@ -47,22 +47,33 @@ _NOT_A_PROJECT = re.compile(PUBLIC_VENUES + r"|仪式|大会|会议|活动|签�
 # What stands around a name in an event clause: "X项目日前在上海签约", "随着X于6月21日开园".
 _TRAILING = re.compile(r"(?:正式|顺利|成功|隆重|集中|举行|举办|进行|完成|实现|宣布|已经|已|了|全面|战略|合作|"
                        r"共同|同步|现场|并|即|也|均|都|又|再|首次|当日|当天|日前|近日|今天|今日|昨天|昨日|"
-                       r"[上下]午|建成|在[^、,]{1,20}|于[^、,]{1,20})$")
+                       r"[上下]午|建成|在[^、,]{1,20}|于[^、,]{1,20}|(?<=项目|工程)由[^、,]{1,20})$")
+# How an item of an enumeration starts: "1." "2、" "(3)" "(一)" "二、" "三是".
+ENUMERATOR = r"(?:\d{1,2}[.、)]|\(\d{1,2}\)|\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}[、是])"
 # A dateline ("本报讯(记者 X)", "新华社南京8月7日电") is not part of the first sentence's subject.
-_LEADING = re.compile(r"^(?:[^,。]{0,30}?(?:报讯|网讯|社讯|台讯|日讯|日电)\s*(?:\([^()]*\))?|"
+_LEADING = re.compile(r"^(?:[^,。]{0,30}?(?:报讯|网讯|社讯|台讯|日讯|日电)\s*(?:\([^()]*\))?|" + ENUMERATOR + "|"
                       r"随着|其中|此外|同时|据悉|另外|目前|近期|此次|本次|这次|又有|还有|共有|另有|"
                       r"当天|日前|近日|今天|今日|"
                       r"\d{4}年|\d{1,2}月\d{1,2}日|[上下]午|今年|由|让|使|和|以及|及|与[^、]{1,10}合作的|"
                       r"位于[^、]{1,20}的|(?:总投资|计划投资|投资)[^、的]{1,16}的)")
 _LIST_CUE = re.compile(r"其中有|其中包括|具体包括|包括|分别是|分别为|主要有|例如|比如|诸如")
+# "科技创新平台项目2个,总投资7.5亿元,分别为A和B": projects listed in a sentence of their own.
+_PROJECTS_LISTED = re.compile(r"(?:项目|工程)[^。;\n]{0,30}?(?:分别为|分别是|具体包括|包括|主要有)")
 _CREATED = re.compile(r"(?:设立|组建|成立|注册|新设)([^,;。、:]{2,30}(?:有限公司|股份公司|公司|基金|研究院|总部))")
 # "奇瑞新能源汽车零部件产业园项目总投资50亿元": a project introduced by its own investment.
 _STATED = re.compile(r"(?:^|[,;。:\n])(?:其中|此外|另外|同时)?,?([^,;。:\n]{3,40}?项目)(?:计划)?(?:总投资|投资总额|投资)"
                      r"(?:额)?(?:约|超过|超|达|近|逾)?\d"
-                     r"|(?:计划)?总投资(?:约|超过|超|达|近|逾)?[\d.]+[亿万]?[^,;。:的]{0,3}的([^,;。:\n]{3,40}?项目)")
-# "一是储能电池模组项目,总投资12亿元,……;二是……": projects enumerated one per clause. Meetings enumerate
-# tasks the same way ("一是加快推进重大项目"), hence the directive words.
-_ORDINAL = re.compile(r"(?:^|[。;\n:])\s*[一二三四五六七八九十]是([^,;。:\n]{3,40}?(?:项目|工程))(?=,)")
+                     r"|(?:计划)?总投资(?:约|超过|超|达|近|逾)?(?:[\d.]+|[一二三四五六七八九十百千两]+)[亿万]?[^,;。:的]{0,3}的"
+                     r"([^,;。:\n]{3,40}?项目)")
+# "一是储能电池模组项目,总投资12亿元,……;二是……", "1. 年产5GWh钠离子电池项目,由……投资建设,计划总投资22亿元;":
+# projects enumerated one per clause or line. Meetings enumerate tasks the same way ("一是加快推进重大项目"),
+# hence the directive words.
+_ORDINAL = re.compile(rf"(?:^|[。;\n:])\s*{ENUMERATOR}\s*([^,;。:\n]{{3,40}}?(?:项目|工程))(?=[,;。:\n]|$)")
+# "高性能碳纤维复合材料项目,计划总投资15.5亿元": a sentence about one project, which it opens.
+_LEADS_WITH_INVESTMENT = re.compile(
+    rf"(?:^|[。;\n])\s*{ENUMERATOR}?\s*([^,;。:\n]{{3,40}}?(?:项目|工程)),"
+    r"(?=[^。;\n]*?(?:总投资|投资总额|计划投资|投资额|投资)(?:额)?(?:约|超过|超|达|近|逾|为)?"
+    r"(?:[\d.]+|[一二三四五六七八九十百千两]+)\s*[亿万])")
 _DIRECTIVE = re.compile(r"要|加快|推进|抓好|做好|强化|加强|确保|全力|持续|深化|提升")
 _BUILT = re.compile(r"(?:打造|建设|新建|共建|兴建|投建)([^,;。:]{4,60})")
 _AND = re.compile(r"以及|和|及|与")
@@ -130,7 +141,7 @@ def is_project_name(name: str, in_list: bool) -> bool:
         return False
     if name.count("“") != name.count("”"):
         return False  # cut out of a longer quotation
-    if re.search(r"\d+(?:\.\d+)?\s*(?:[亿万]?元|%|年|月|日|公里|平方米|亩)|最|[\d一二三四五六七八九十百]+[个家项批]", name):
+    if re.search(r"\d+(?:\.\d+)?\s*(?:[亿万]?元|%|年|月|日|公里|平方米|亩)|最|[\d一二三四五六七八九十百两数几]+[个家项批]", name):
         return False  # money, a date, a count or a superlative: a description ("年产70万吨" may stay)
     if _CLAUSE_WORDS.search(name) or _NOT_A_PROJECT.search(name) or is_generic_name(name):
         return False
@@ -162,18 +173,22 @@ def find_project_names(body: str, span: tuple[int, int], clause: tuple[int, int]
         items = _split_list(re.sub(r"\d+个$", "", after))
         names += _names(body, trigger[1], items, "event", len(items) > 1)
     for cue in _LIST_CUE.finditer(body, span[0], span[1]):
-        # "分别为:A,总投资5亿元;B,总投资3.2亿元。": one item per semicolon, each leading its clauses.
-        stop = body.find("。", cue.end())
-        entries = body[cue.end():len(body) if stop < 0 else stop]
-        if entries.startswith(":") and ";" in entries:
-            items = [_strip(entry.split(",")[0]) for entry in entries[1:].split(";")]
-            names += _names(body, cue.end(), items, "list", True)
-            continue
-        chunks = body[cue.end():span[1]].split(",")
-        for i, chunk in enumerate(chunks):
-            if i and not re.match(r"和|以及|及|还有", chunk):
-                break
-            names += _names(body, cue.end(), _split_list(chunk), "list", True)
+        names += _listed(body, cue.end(), span[1], "list", True)
+    return names
+
+
+def _listed(body: str, start: int, end: int, source: str, in_list: bool) -> list[Name]:
+    """The names listed after a cue ("分别为", "包括") at ``start``, up to ``end``."""
+    # "分别为:A,总投资5亿元;B,总投资3.2亿元。": one item per semicolon, each leading its clauses.
+    stop = body.find("。", start)
+    entries = body[start:len(body) if stop < 0 else stop]
+    if entries.startswith(":") and ";" in entries:
+        return _names(body, start, [_strip(entry.split(",")[0]) for entry in entries[1:].split(";")], source, in_list)
+    names = []
+    for i, chunk in enumerate(body[start:end].split(",")):
+        if i and not re.match(r"和|以及|及|还有", chunk):
+            break
+        names += _names(body, start, _split_list(chunk), source, in_list)
     return names
 
 
@@ -219,6 +234,13 @@ def find_created_names(body: str) -> list[Name]:
     for m in _ORDINAL.finditer(body):
         name = _strip(m.group(1))
         if is_project_name(name, False) and not _DIRECTIVE.search(name):
+            names.append(_name(name, m.start(1), "created"))
+    for m in _PROJECTS_LISTED.finditer(body):
+        end = min((i for i in (body.find(c, m.end()) for c in "。;\n") if i >= 0), default=len(body))
+        names += _listed(body, m.end(), end, "created", False)
+    for m in _LEADS_WITH_INVESTMENT.finditer(body):
+        name = _strip(m.group(1))
+        if is_project_name(name, False):
             names.append(_name(name, m.start(1), "created"))
     for m in _STATED.finditer(body):
         group = 1 if m.group(1) else 2
@@ -309,6 +331,9 @@ def _stated_before(body: str, start: int, invested: list[Amount]) -> Amount | No
     return next((a for a in invested if a.kind == "total" and body[a.end:start] == "的"), None)
 
 
+_OPENS = re.compile(rf"\s*{ENUMERATOR}?\s*")
+
+
 def _stated_in_sentence(body: str, pos: int, name: Name, names: list[Name],
                         invested: list[Amount]) -> Amount | None:
     start = max(body.rfind(c, 0, pos) for c in "。;\n") + 1
@@ -320,5 +345,6 @@ def _stated_in_sentence(body: str, pos: int, name: Name, names: list[Name],
         return None
     clause_start = max(start, max(body.rfind(c, 0, pos) for c in ",:") + 1)
     reach = [m.start() for m in re.finditer(r"[,:]", body[pos:end])]
-    reach_end = pos + reach[1] if len(reach) > 1 else end
+    # A figure in the clause of the name or the next; anywhere in a sentence the name opens.
+    reach_end = pos + reach[1] if len(reach) > 1 and not _OPENS.fullmatch(body, start, pos) else end
     return next((a for a in invested if clause_start <= a.start < reach_end), None)
