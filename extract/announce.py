@@ -49,10 +49,13 @@ _SUBORDINATE = re.compile(r"^(?:后|以后|之后|以来|前|之前|时|期间|�
 # where the article has described no ceremony up to that sentence.
 _STATISTICS = re.compile(r"今年以来|年以来|今年前|前[一二三]季度|同比|环比|去年同期|截至|截止|完成投资|累计完成|"
                          r"累计(?:引进|吸引|招引|落户|集聚)|"
-                         r"增长\d|下降\d|"
+                         r"增长\d|下降\d|(?:开工|投产|竣工|签约|履约|资金到位)率|"
                          r"给予|予以|奖励|补贴|扶持|若干政策|若干措施|实施办法|实施细则")
 _PERIOD_TOTALS = re.compile(r"上半年|下半年|季度|1-\d{1,2}月|\d{1,2}-\d{1,2}月|全年|亿元以上|"
                             r"新(?:开工|签约|投产|竣工|落户)|全(?:市|省|区|县|国)[^,;。]{0,4}(?:累计|共|新)")
+# "……集中开工仪式。据了解,这些项目共计15个,总投资127.5亿元": a sentence that goes on about the
+# projects of the one before.
+_REFERS_BACK = re.compile(r"这些项目|上述项目|以上项目|(?:此次|本次|这次|当天|当日)[^,。;]{0,8}项目")
 _CEREMONY = re.compile(r"仪式|现场|集中(?:签约|开工|投产|竣工)|举行|举办|活动上|大会上")
 # Public services, consumer venues and people (家庭医生签约, 人才落户) are not the investment
 # projects this crawler follows.
@@ -117,6 +120,7 @@ def announcements_from_text(text: str, title: str | None = None,
             names = [n for n in names if n.start >= headline]
         projects = merge_names(names)
         spans = [body[m.span[0]:m.span[1]] for m in event.mentions]
+        count = max(event.counts) if event.counts else None
         announcements.append(Announcement(
             event_type=event.event_type,
             # Events reported alongside the headline without a date of their own ("活动上,10个项目
@@ -128,9 +132,9 @@ def announcements_from_text(text: str, title: str | None = None,
             total_investment_cny=total.value if total else None,
             investment_qualifier=total.qualifier if total else None,
             currency=total.currency if total else None,
-            project_count=max(event.counts) if event.counts else None,
+            project_count=count,
             projects=[Project(n.text, a.value if a else None, a.currency if a else None)
-                      for n, a in project_investments(body, projects, amounts, total)],
+                      for n, a in project_investments(body, projects, amounts, total, count)],
             industries=find_industries(body, "".join(spans)),
             parties=list(dict.fromkeys(find_parties(spans, body) + [n.owner for n in projects if n.owner]))
             if i == 0 else [],
@@ -200,12 +204,15 @@ def _clauses(body: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def find_event_mentions(body: str, sentences: list[tuple[int, int]], ref: DateParts) -> list[Mention]:
-    """Every clause that reports an event as a fact, with the clauses it owns."""
-    mentions, statistical, ceremony = [], False, False
+    """Every clause that reports an event as a fact, with the clauses it owns (and the sentence
+    after it when that one only tells more about "这些项目")."""
+    mentions, statistical, ceremony, flags = [], False, False, []
     for s_index, (s_start, s_end) in enumerate(sentences):
         sentence = body[s_start:s_end]
-        continues = re.match(r"\s*(?:其中|另外|此外)", sentence) is not None
+        # "其中……", or the next part of a sentence cut at ";": the same report goes on.
+        continues = re.match(r"\s*(?:其中|另外|此外)", sentence) is not None or body[s_start - 1:s_start] == ";"
         statistical = _is_statistical(sentence, ceremony) or (continues and statistical)
+        flags.append(statistical)
         ceremony = ceremony or bool(_CEREMONY.search(sentence))
         if statistical or not _EVENT.search(body, s_start, s_end):
             continue  # most sentences have no event word: not worth cutting into clauses
@@ -220,6 +227,12 @@ def find_event_mentions(body: str, sentences: list[tuple[int, int]], ref: DatePa
             if fact:
                 mentions.append(Mention(event_type, s_index, trigger, trigger_end,
                                         (span_start, span_end), clause))
+    told = {m.sentence for m in mentions}
+    for m in mentions:
+        after = m.sentence + 1
+        if (m.span[1] == sentences[m.sentence][1] and after < len(sentences) and after not in told
+                and not flags[after] and _REFERS_BACK.search(body, sentences[after][0], sentences[after][0] + 20)):
+            m.span = (m.span[0], sentences[after][1])
     return mentions
 
 

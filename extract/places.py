@@ -128,6 +128,8 @@ _ORG_AFTER = re.compile(r"^[\w()]{0,8}?(?:集团|公司|控股|银行|大学|学
 _ELSEWHERE_BEFORE = re.compile(r"(?:来自|毗邻|紧邻|邻近|对接|承接|辐射|从)$")
 _GOV_AFTER = re.compile(r"^(?:市|区|县|省)?(?:人民政府|政府|管委会|区委|市委|县委|执委会)")
 _FEATURE = frozenset("湾湖岛港路街")
+# "政法委书记徐闻仲": after an official's title comes a person's name, whatever place it spells.
+_PERSON_TITLE = re.compile(r"(?:书记|市长|县长|区长|镇长|省长|主任|局长|部长|厅长|主席|董事长|总经理|总裁|处长|记者|通讯员)$")
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -144,7 +146,8 @@ def find_mentions(text: str) -> list[Mention]:
             # "通州湾", "金山湖": a short county name glued to a water or street word names that
             # feature, not the county.
             bare = name in county_aliases
-            if divs and not (bare and (text[end:end + 1] in _FEATURE or _inside_words(text, i, end))):
+            if divs and not (bare and (text[end:end + 1] in _FEATURE or _inside_words(text, i, end))) \
+                    and not _PERSON_TITLE.search(text, max(0, i - 4), i):
                 mentions.append(Mention(i, end, name, divs, _weight(text, i, end, bare), bare))
                 i = end
                 break
@@ -224,7 +227,7 @@ def _winner(mentions: list[Mention], key, dominant: bool = False, floor: float =
 _PARK_SUFFIXES = ("高新技术产业开发区", "经济技术开发区", "自由贸易试验区", "综合保税区", "经济开发区",
                   "工业园区", "产业园区", "高新区", "经开区", "开发区", "保税区", "自贸区", "新片区",
                   "科技城", "科学城", "产业园", "科技园", "科创园", "软件园", "创新园", "工业园",
-                  "物流园", "示范区", "新城", "工业区",
+                  "物流园", "示范区", "示范园", "集中区", "港区", "新城", "工业区",
                   # "X谷" parks take a one-character theme: 中国声谷, 张江药谷, 科创绿谷.
                   "绿谷", "智谷", "光谷", "药谷", "声谷", "视谷", "美谷", "芯谷", "云谷")
 PARK = re.compile(r"[\u4e00-\u9fff·()]{1,18}?(?:" + "|".join(_PARK_SUFFIXES) + ")")

@@ -47,24 +47,25 @@ _NOT_A_PROJECT = re.compile(PUBLIC_VENUES + r"|仪式|大会|会议|活动|签�
 # What stands around a name in an event clause: "X项目日前在上海签约", "随着X于6月21日开园".
 _TRAILING = re.compile(r"(?:正式|顺利|成功|隆重|集中|举行|举办|进行|完成|实现|宣布|已经|已|了|全面|战略|合作|"
                        r"共同|同步|现场|并|即|也|均|都|又|再|首次|当日|当天|日前|近日|今天|今日|昨天|昨日|"
-                       r"[上下]午|建成|在[^、,]{1,20}|于[^、,]{1,20}|(?<=项目|工程)由[^、,]{1,20})$")
+                       r"[上下]午|建成|落地|落户|在[^、,]{1,20}|于[^、,]{1,20}|(?<=项目|工程)由[^、,]{1,20})$")
 # How an item of an enumeration starts: "1." "2、" "(3)" "(一)" "二、" "三是".
 ENUMERATOR = r"(?:\d{1,2}[.、)]|\(\d{1,2}\)|\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}[、是])"
 # A dateline ("本报讯(记者 X)", "新华社南京8月7日电") is not part of the first sentence's subject.
 _LEADING = re.compile(r"^(?:[^,。]{0,30}?(?:报讯|网讯|社讯|台讯|日讯|日电)\s*(?:\([^()]*\))?|" + ENUMERATOR + "|"
+                      r".*暨|.*(?:项目|工程)[—\-]+|标志着|"
                       r"随着|其中|此外|同时|据悉|另外|目前|近期|此次|本次|这次|又有|还有|共有|另有|"
                       r"当天|日前|近日|今天|今日|"
                       r"\d{4}年|\d{1,2}月\d{1,2}日|[上下]午|今年|由|让|使|和|以及|及|与[^、]{1,10}合作的|"
                       r"位于[^、]{1,20}的|(?:总投资|计划投资|投资)[^、的]{1,16}的)")
-_LIST_CUE = re.compile(r"其中有|其中包括|具体包括|包括|分别是|分别为|主要有|例如|比如|诸如")
+_LIST_CUE = re.compile(r"其中有|其中包括|具体包括|包括|分别是|分别为|主要有|例如|比如|诸如|的还有")
 # "科技创新平台项目2个,总投资7.5亿元,分别为A和B": projects listed in a sentence of their own.
 _PROJECTS_LISTED = re.compile(r"(?:项目|工程)[^。;\n]{0,30}?(?:分别为|分别是|具体包括|包括|主要有)")
 _CREATED = re.compile(r"(?:设立|组建|成立|注册|新设)([^,;。、:]{2,30}(?:有限公司|股份公司|公司|基金|研究院|总部))")
-# "奇瑞新能源汽车零部件产业园项目总投资50亿元": a project introduced by its own investment.
+# "奇瑞新能源汽车零部件产业园项目总投资50亿元", "投资10亿元的X项目": a project introduced by its own investment.
 _STATED = re.compile(r"(?:^|[,;。:\n])(?:其中|此外|另外|同时)?,?([^,;。:\n]{3,40}?项目)(?:计划)?(?:总投资|投资总额|投资)"
                      r"(?:额)?(?:约|超过|超|达|近|逾)?\d"
-                     r"|(?:计划)?总投资(?:约|超过|超|达|近|逾)?(?:[\d.]+|[一二三四五六七八九十百千两]+)[亿万]?[^,;。:的]{0,3}的"
-                     r"([^,;。:\n]{3,40}?项目)")
+                     r"|(?:计划)?(?:总)?投资(?:约|超过|超|达|近|逾)?(?:[\d.]+|[一二三四五六七八九十百千两]+)[亿万]?[^,;。:的]{0,3}的"
+                     r"([^,;。:\n、]{2,40}?(?:项目|(?=、|等)))")
 # "一是储能电池模组项目,总投资12亿元,……;二是……", "1. 年产5GWh钠离子电池项目,由……投资建设,计划总投资22亿元;":
 # projects enumerated one per clause or line. Meetings enumerate tasks the same way ("一是加快推进重大项目"),
 # hence the directive words.
@@ -134,6 +135,13 @@ def _split_list(text: str) -> list[str]:
     return items if len(items) == 1 or closed or 2 * named > len(items) else []
 
 
+# Names of a batch ("扩大有效投资重大项目", "2023奉贤新城项目", "集中开工的项目") or of a zone projects go
+# to ("通州湾示范区", "江阴临港新城"): no single project is called so.
+_OUTPUT = re.compile(r"年产(?:能)?[\d.]+\s*[万亿千百]?\s*(?:平方米|吨|台|套|件|片|辆|颗|只|个|条|张|GWh|MWh|GW|MW)?")
+_BATCH_OR_ZONE = re.compile(r"(?:重大|重点)(?:产业|建设|工业|制造业|招商)?项目$|的项目$|^(?:19|20)\d{2}(?!\d)|"
+                            r"(?:开发区|示范区|新区|集中区|新城|试验区|片区)$")
+
+
 def is_project_name(name: str, in_list: bool) -> bool:
     """Whether ``name`` can be a project: a list item may be any short proper name ("华为软件开发云"),
     a lone name must end like a project or facility."""
@@ -141,9 +149,12 @@ def is_project_name(name: str, in_list: bool) -> bool:
         return False
     if name.count("“") != name.count("”"):
         return False  # cut out of a longer quotation
-    if re.search(r"\d+(?:\.\d+)?\s*(?:[亿万]?元|%|年|月|日|公里|平方米|亩)|最|[\d一二三四五六七八九十百两数几]+[个家项批]", name):
-        return False  # money, a date, a count or a superlative: a description ("年产70万吨" may stay)
-    if _CLAUSE_WORDS.search(name) or _NOT_A_PROJECT.search(name) or is_generic_name(name):
+    # Money, a date, a count or a superlative make a description; an output ("年产7000平方米") may stay.
+    if re.search(r"\d+(?:\.\d+)?\s*(?:[亿万]?元|%|年|月|日|公里|平方米|亩)|最|[\d一二三四五六七八九十百两数几]+[个家项批]",
+                 _OUTPUT.sub("", name)):
+        return False
+    if _CLAUSE_WORDS.search(name) or _NOT_A_PROJECT.search(name) or _BATCH_OR_ZONE.search(name) \
+            or is_generic_name(name):
         return False
     return in_list or bool(_NAME_END.search(name))
 
@@ -245,7 +256,8 @@ def find_created_names(body: str) -> list[Name]:
     for m in _STATED.finditer(body):
         group = 1 if m.group(1) else 2
         name = _strip(m.group(group))
-        if is_project_name(name, False):
+        # "总投资20亿元的金通储能、总投资10亿元的瑞翔……项目": an item of a list needs no name ending.
+        if is_project_name(name, group == 2 and body.startswith(("、", "等"), m.end())):
             names.append(_name(name, m.start(group), "created"))
     for m in _BUILT.finditer(body):
         for item in _split_list(m.group(1)):
@@ -297,12 +309,12 @@ def merge_names(names: list[Name]) -> list[Name]:
     return sorted(kept, key=lambda n: n.start)
 
 
-def project_investments(body: str, names: list[Name], amounts: list[Amount],
-                        total: Amount | None) -> list[tuple[Name, Amount | None]]:
+def project_investments(body: str, names: list[Name], amounts: list[Amount], total: Amount | None,
+                        count: int | None = None) -> list[tuple[Name, Amount | None]]:
     """Each project with the investment stated for it alone: "总投资X亿元的Y项目", or a figure in the
     clause of its mention or the next clause, in a sentence where no other project is named (a list
     names them all; a later "其中,Y项目总投资X亿元", naming no other, then gives Y's); the headline
-    total for a lone headline project."""
+    total for a lone headline project, unless the event counts more projects than that one."""
     invested = [a for a in amounts if a.kind in ("total", "investment")]
     event_names = [n for n in names if n.source == "event"]
     result = []
@@ -310,7 +322,7 @@ def project_investments(body: str, names: list[Name], amounts: list[Amount],
         own = _stated_before(body, name.start, invested) or next(
             (a for pos in _occurrences(body, name) if (a := _stated_in_sentence(body, pos, name, names, invested))),
             None)
-        if own is None and total and len(event_names) == 1 and name is event_names[0]:
+        if own is None and total and len(event_names) == 1 and name is event_names[0] and not (count and count > 1):
             own = total
         result.append((name, own))
     return result
@@ -327,8 +339,8 @@ def _occurrences(body: str, name: Name):
 
 
 def _stated_before(body: str, start: int, invested: list[Amount]) -> Amount | None:
-    """The figure of "总投资32亿元的Y项目" for the Y that starts at ``start``."""
-    return next((a for a in invested if a.kind == "total" and body[a.end:start] == "的"), None)
+    """The figure of "总投资32亿元的Y项目" or "投资10亿元的Y项目" for the Y that starts at ``start``."""
+    return next((a for a in invested if body[a.end:start] == "的"), None)
 
 
 _OPENS = re.compile(rf"\s*{ENUMERATOR}?\s*")

@@ -186,6 +186,57 @@ def test_a_stage_of_the_works_is_no_completion():
                    published_at="2023-09-01") == []
 
 
+def test_project_table_rows_are_projects_with_the_header_unit():
+    text = ("11月2日，某高新区四季度重大项目集中开工，此次集中开工项目4个，总投资30.5亿元。\n"
+            "| 序号 | 项目名称 | 建设单位 | 总投资(亿元) |\n|---|---|---|---|\n"
+            "| 1 | 年产10万吨负极材料项目 | 某新材料有限公司 | 18 |\n"
+            "| 2 | 精密结构件项目 | 某精密制造有限公司 | 12.5 |\n"
+            "项目全部达产后，预计新增年销售收入80亿元。")
+    anns = extract(text, published_at="2023-11-03")
+    assert [(p.name, p.investment_cny) for p in anns[0].projects] == [
+        ("年产10万吨负极材料项目", 1_800_000_000), ("精密结构件项目", 1_250_000_000)]
+    assert anns[0].total_investment_cny == 3_050_000_000 and anns[0].project_count == 4
+
+
+def test_numbered_lines_and_a_list_in_a_sentence_of_its_own():
+    text = ("3月4日，某经开区一季度重大项目集中签约，共签约项目6个，总投资约40亿元。本次签约的部分项目如下：\n"
+            "1. 年产3GWh储能电池项目，由某储能科技有限公司投资建设，计划总投资12亿元；\n"
+            "2. 碳纤维复合材料项目，计划总投资6.5亿元，达产后年产值约20亿元。\n"
+            "(二)研发平台项目2个，总投资3亿元，分别为某智能装备研究院项目和某新材料中试基地项目。")
+    anns = extract(text, published_at="2024-03-05")
+    assert [(p.name, p.investment_cny) for p in anns[0].projects] == [
+        ("年产3GWh储能电池项目", 1_200_000_000), ("碳纤维复合材料项目", 650_000_000),
+        ("某智能装备研究院项目", None), ("某新材料中试基地项目", None)]
+
+
+def test_each_listed_project_keeps_the_investment_written_before_it():
+    text = ("30日，某开发区秋季重大项目集中开工，20个项目总投资达到160亿元。其中，总投资20亿元的金甲储能、"
+            "投资10亿元的乙锂电池正极材料项目，规模体量大；总投资6亿元的丙电子、总投资4.5亿元的丁医药经营等项目"
+            "前景广阔。同时开工的还有戊智能装备项目、己精密模具项目等。")
+    anns = extract(text, published_at="2023-10-31")
+    assert [(p.name, p.investment_cny) for p in anns[0].projects] == [
+        ("金甲储能", 2_000_000_000), ("乙锂电池正极材料项目", 1_000_000_000), ("丙电子", 600_000_000),
+        ("丁医药经营", 450_000_000), ("戊智能装备项目", None), ("己精密模具项目", None)]
+
+
+def test_sentence_about_these_projects_gives_the_ceremonys_count_and_total():
+    anns = extract("6月8日上午，某市某区举行第二季度招商引资项目集中开工仪式。据了解，这些项目共计15个，"
+                   "总投资127.5亿元，10亿元以上项目2个。", published_at="2022-06-09")
+    assert (anns[0].project_count, anns[0].total_investment_cny, names(anns)) == (15, 12_750_000_000, [])
+
+
+def test_batch_names_and_zones_are_no_projects_and_a_batch_total_is_no_projects():
+    anns = extract("5月8日，2019某某菜花旅游节重大项目集中开工仪式在通州湾示范区举行，此次开工项目12个，"
+                   "总投资46.1亿元，其中某某纺织产业园项目集中开工。", published_at="2019-05-09")
+    assert [(p.name, p.investment_cny) for p in anns[0].projects] == [("某某纺织产业园项目", None)]
+
+
+def test_last_friday_and_an_officials_name_that_spells_a_county():
+    anns = extract("上周五，泰兴经济开发区与某电子有限公司签约，总投资5亿元的某电子元件项目落户泰兴。"
+                   "政法委书记徐闻仲出席签约仪式。", published_at="2024-05-13")
+    assert (anns[0].event_date, anns[0].city, anns[0].district) == ("2024-05-10", "泰州市", "泰兴市")
+
+
 @pytest.mark.parametrize("text", [
     # economic statistics
     "今年1-6月，长三角三省一市实现地区生产总值14.6万亿元，同比增长5.8%。其中，江苏新开工亿元以上项目"
@@ -211,6 +262,9 @@ def test_a_stage_of_the_works_is_no_completion():
     "最高给予1亿元奖励；对项目开工建设给予用地保障。",
     # plans, not events
     "记者从南京市江北新区获悉，总投资100亿元的某芯片厂扩产项目近日获批，预计明年一季度开工建设。",
+    # a progress report: a rate, and a statistic that goes on after ";"
+    "截至10月底，全省647个重大项目中已有48个项目开工建设，开工率达32.4%。",
+    "截至目前，新增签约项目共14个，协议总投资52亿元；12个签约落地类项目中6个已落地。",
     # a past event mentioned in passing, and a stray headline line from a link list
     "苏州工业园区一家企业负责人表示，公司去年投产的新生产线运行良好，今年营收有望突破10亿元。\n"
     "浙江宁波：总投资50亿元的新材料项目开工",
