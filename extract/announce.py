@@ -27,8 +27,9 @@ from extract.projects import (PUBLIC_VENUES, Name, find_created_names, find_proj
 # Inside one clause a specific event outranks 落户/落地 ("签约落地", "落户并签约").
 EVENT_WORDS: tuple[tuple[str, str], ...] = (
     ("签约", r"签约|(?:签订|签署|签下)[^,;。]{0,24}?(?:协议|合同|备忘录|意向书)"),
-    # The lookarounds keep out words that merely contain an event word: 展开工作, 拉动工业, 开业务.
-    ("开工", r"(?<![展打])开工(?![作资具])|奠基(?![人者石])|(?<![拉推带驱发启调变劳流运])动工(?![业作具资程])|"
+    # The lookarounds keep out words that merely contain an event word: 展开工作, 拉动工业, 开业务;
+    # "开竣工" is a start and a completion.
+    ("开工", r"(?<![展打])开(?:工(?![作资具])|(?=竣工))|奠基(?![人者石])|(?<![拉推带驱发启调变劳流运])动工(?![业作具资程])|"
              r"(?<!展)开建(?!设)|破土"),
     ("投产", r"投产|试生产|(?<![测尝考])试产(?![品业])|投入生产|投运"),
     ("竣工", r"竣工|完工|落成|建成投用"),

@@ -319,7 +319,7 @@ def project_investments(body: str, names: list[Name], amounts: list[Amount], tot
     event_names = [n for n in names if n.source == "event"]
     result = []
     for name in names:
-        own = _stated_before(body, name.start, invested) or next(
+        own = _stated_before(body, name, invested) or next(
             (a for pos in _occurrences(body, name) if (a := _stated_in_sentence(body, pos, name, names, invested))),
             None)
         if own is None and total and len(event_names) == 1 and name is event_names[0] and not (count and count > 1):
@@ -338,9 +338,15 @@ def _occurrences(body: str, name: Name):
         pos = body.find(name.text, pos + len(name.text))
 
 
-def _stated_before(body: str, start: int, invested: list[Amount]) -> Amount | None:
-    """The figure of "总投资32亿元的Y项目" or "投资10亿元的Y项目" for the Y that starts at ``start``."""
-    return next((a for a in invested if body[a.end:start] == "的"), None)
+def _stated_before(body: str, name: Name, invested: list[Amount]) -> Amount | None:
+    """The figure of "总投资32亿元的Y项目" or "投资10亿元的Y项目" for ``name``, unless the figure is for a
+    batch that the name only opens ("投资136.6亿元的A、B等21个产业项目")."""
+    if _OPENS_A_BATCH.match(body, name.start + len(name.text)):
+        return None
+    return next((a for a in invested if body[a.end:name.start] == "的"), None)
+
+
+_OPENS_A_BATCH = re.compile(r"、[^,;。]*?等\s*(?:\d+|[二三四五六七八九十两]+[十百]?)\s*[个项家批]")
 
 
 _OPENS = re.compile(rf"\s*{ENUMERATOR}?\s*")

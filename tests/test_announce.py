@@ -237,6 +237,13 @@ def test_last_friday_and_an_officials_name_that_spells_a_county():
     assert (anns[0].event_date, anns[0].city, anns[0].district) == ("2024-05-10", "泰州市", "泰兴市")
 
 
+def test_a_figure_before_a_counted_batch_is_the_batchs_and_kaijungong_is_a_start_first():
+    anns = extract("5月8日，某市重大项目集中开竣工活动举行，投资136.6亿元的宏达新材、晶盛二期等21个产业项目"
+                   "集中开工。", published_at="2023-05-09", title="某市举行重大项目集中开竣工活动")
+    assert anns[0].event_type == "开工"
+    assert [(p.name, p.investment_cny) for p in anns[0].projects if p.name == "宏达新材"] == [("宏达新材", None)]
+
+
 @pytest.mark.parametrize("text", [
     # economic statistics
     "今年1-6月，长三角三省一市实现地区生产总值14.6万亿元，同比增长5.8%。其中，江苏新开工亿元以上项目"
