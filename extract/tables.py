@@ -71,7 +71,7 @@ def tables_as_sentences(text: str) -> str:
                 out.append(_sentence(header, row))
                 continue
             header = None
-        header = _header(_cells(line)) if line.strip() else None
+        header = _header(_cells(line)) if "名称" in line or "项目" in line else None
         if header is None:
             out.append(line)
     return "\n".join(out)
