@@ -299,3 +299,9 @@ def test_seed_headline(label_path):
             assert getattr(head, key) == gold[key], key
     if gold["published_at"] and gold.get("event_date"):
         assert head.event_date.startswith(gold["event_date"])
+
+
+def test_works_started_is_a_groundbreaking():
+    anns = extract("日前，巢湖经开区智能制造产业园三期项目建设正式启动，项目总投资12亿元。", published_at="2022-04-20")
+    assert (anns[0].event_type, anns[0].event_date, anns[0].total_investment_cny) == ("开工", "2022-04", 1_200_000_000)
+    assert extract("会议要求，要确保项目建设早日启动。", published_at="2022-04-20") == []
