@@ -18,7 +18,7 @@ from extract.models import Announcement, Project
 from extract.dates import DateParts, date_in_text, long_before, reference_date
 from extract.money import Amount, find_amounts, find_counts
 from extract.parties import find_parties
-from extract.places import find_mentions, find_parks, is_abbreviation, resolve_place
+from extract.places import find_mentions, find_parks, is_abbreviation, is_zone, resolve_place
 from extract.tables import tables_as_sentences
 from extract.projects import (PUBLIC_VENUES, Name, find_created_names, find_project_names, merge_names,
                               project_investments)
@@ -341,20 +341,26 @@ def _sentence_of(body: str, sentences, pos: int) -> str:
 
 
 def _park(body: str, group: list[Mention], projects: list[Name], event_type: str) -> str | None:
-    """The park the project is in: what opened (开园), else the park the text best supports."""
+    """The park the project is in: what opened (开园), else the park the text best supports that
+    is not itself one of the event's projects."""
     if event_type == "开园" and projects and re.search(r"[园城谷港区湾]$|小镇$", projects[0].text):
         return projects[0].text
     scores: dict[str, float] = {}
     for start, end, name in find_parks(body):
         if re.match(r"(?:[一二三四五六七八九十\d]+期|\([^()]{1,6}\))?项目|位于|建设", body[end:end + 8]):
             continue  # part of a project's name ("X产业园二期项目"), or a subject located elsewhere
-        weight = 3.0 if re.search(r"(?:位于|落户|落地|入驻|坐落于|在)\S{0,2}$", body[max(0, start - 5):start]) else 1.0
+        if any(name in p.text for p in projects):
+            continue  # the project itself ("总投资30亿元的苏大天宫科技园")
+        weight = 3.0 if re.search(r"(?:位于|落户|落地|入驻|坐落于|坐落在|地处|在)\S{0,2}$", body[max(0, start - 5):start]) else 1.0
         if any(m.span[0] <= start < m.span[1] for m in group):
             weight *= 2
+        if not is_zone(name):
+            weight *= 0.5  # an 产业园 or 科技城 is as often a project or a developer's estate as a park
         scores[name] = scores.get(name, 0) + weight
     # "江宁开发区" and "江宁经济技术开发区" are one park: their weight goes to the fullest spelling.
     for short in sorted(scores, key=len):
         full = [name for name in scores if is_abbreviation(short, name)]
         if full:
             scores[max(full, key=len)] += scores.pop(short)
-    return max(scores, key=scores.get) if scores else None
+    best = max(scores, key=scores.get) if scores else None
+    return best if best and scores[best] >= 1 else None

@@ -230,12 +230,22 @@ _PARK_SUFFIXES = ("高新技术产业开发区", "经济技术开发区", "自�
                   "物流园", "示范区", "示范园", "集中区", "港区", "新城", "工业区",
                   # "X谷" parks take a one-character theme: 中国声谷, 张江药谷, 科创绿谷.
                   "绿谷", "智谷", "光谷", "药谷", "声谷", "视谷", "美谷", "芯谷", "云谷")
+# The suffixes of zones a government sets up (as opposed to an estate a developer names 产业园).
+_ZONE_SUFFIXES = ("高新技术产业开发区", "经济技术开发区", "自由贸易试验区", "综合保税区", "经济开发区", "工业园区",
+                  "产业园区", "高新区", "经开区", "开发区", "保税区", "自贸区", "新片区", "示范区", "集中区", "港区",
+                  "工业区", "新城")
+
+
+def is_zone(park: str) -> bool:
+    return park.endswith(_ZONE_SUFFIXES)
+
+
 PARK = re.compile(r"[\u4e00-\u9fff·()]{1,18}?(?:" + "|".join(_PARK_SUFFIXES) + ")")
 _PARK_SUFFIX = re.compile("|".join(_PARK_SUFFIXES))
 # Where a park name starts: after a verb or preposition that introduces it.
 _PARK_LEFT_EDGE = re.compile(
     r".*(?:位于|落户|落地|入驻|进驻|地处|坐落|签约|举行|依托|推动|建设|修建|兴建|新建|打造|引导|联合|加快|支持|以及|"
-    r"还有|包括|成为|围绕|聚焦|可达|近期|日前|近日|目前|今年|去年|实现|形成|作为|通过|进入|"
+    r"还有|包括|成为|围绕|聚焦|可达|近期|日前|近日|目前|今年|去年|实现|形成|作为|通过|进入|其中|银行|共建|"
     r"[在于与和及、的是为将了对把等到至向从由以让年])")
 _GENERIC_PARK_START = re.compile(r"^(?:各类|各|该|此|这|一|多|首|本|全|周边|相关|重点|特色|标杆|其他|产业|"
                                  r"园区|合作|先行|新)")
@@ -293,7 +303,7 @@ def find_parks(text: str) -> list[tuple[int, int, str]]:
         raw = m.group(0)
         suffix = next(s for s in _PARK_SUFFIXES if raw.endswith(s))
         edge = _PARK_LEFT_EDGE.match(raw[:-len(suffix)])
-        name = strip_address((raw[edge.end():] if edge else raw).lstrip("()·"))
+        name = strip_address(re.sub(r"^(?:国家级|省级|市级)", "", (raw[edge.end():] if edge else raw).lstrip("()·")))
         # "全市…园区", "新建产业园" are kinds of parks; "全椒经济开发区", "新沂…" start with a place.
         if len(name) - len(suffix) < 2 or (_GENERIC_PARK_START.match(name) and not _starts_with_place(name)):
             continue

@@ -305,3 +305,11 @@ def test_works_started_is_a_groundbreaking():
     anns = extract("日前，巢湖经开区智能制造产业园三期项目建设正式启动，项目总投资12亿元。", published_at="2022-04-20")
     assert (anns[0].event_type, anns[0].event_date, anns[0].total_investment_cny) == ("开工", "2022-04", 1_200_000_000)
     assert extract("会议要求，要确保项目建设早日启动。", published_at="2022-04-20") == []
+
+
+def test_the_project_is_not_its_own_park_and_a_zone_drops_its_rank():
+    anns = extract("3月2日，总投资30亿元的苏大天宫科技园项目在滁州开工。", published_at="2023-03-03")
+    assert anns[0].park is None
+    anns = extract("5月6日，浙能智慧能源科技产业园项目在国家级长兴经济技术开发区开工，总投资50亿元。",
+                   published_at="2023-05-07")
+    assert anns[0].park == "长兴经济技术开发区"
