@@ -107,6 +107,8 @@ def _strip(name: str) -> str:
 # "“A、B”三个项目").
 _LIST_TAIL = re.compile(r"(?:等|(?<![\d.])(?=\d+(?:个|家|项|批))|(?<![一二三四五六七八九十两])(?=[一二三四五六七八九十两]+个))"
                         r"[^、]*$")
+# "A、B等项目10个", "A等10个项目": a list closed by a count of projects; even one item is then a name.
+_COUNTED_LIST = re.compile(r"等(?:项目\s*(?:\d+|[一二三四五六七八九十两]+)\s*个|\s*(?:\d+|[一二三四五六七八九十两]+)\s*个[^、]{0,6}项目)$")
 _SECTORS = re.compile(r"等(?:领域|行业|产业|方向|板块|门类)")
 
 
@@ -174,15 +176,17 @@ def find_project_names(body: str, span: tuple[int, int], clause: tuple[int, int]
         # "A与B签约" names the signers; in a signing only "X项目签约" / "A、B等N个项目" are projects.
         joined = any(clean_party(before[:m.start()]) for m in re.finditer(r"与|同|跟|和", before))
         if not joined and (event_type != "签约" or all(i.endswith("项目") for i in items) or "等" in before):
-            names += _names(body, clause[0], items, "event", len(items) > 1)
+            names += _names(body, clause[0], items, "event", len(items) > 1 or bool(_COUNTED_LIST.search(before)))
     after = re.sub(r"^(?:了|的)", "", body[trigger[1]:clause[1]])
     # Only signings and unveilings name projects after the event word ("共签约A、B等4个项目",
     # "揭牌“A、B”三个项目"); after 落户/落地 comes the site, after 开工/投产 a new clause, after
     # "签约入驻" the place the signers move into.
-    if (after and event_type in ("签约", "揭牌") and not _LIST_CUE.search(after)
+    # Any event word may lead a list that ends in a count of projects ("集中开工A、B等项目10个").
+    counted = bool(_COUNTED_LIST.search(after))
+    if (after and (event_type in ("签约", "揭牌") or counted) and not _LIST_CUE.search(after)
             and not re.match(r"仪式|大会|活动|会|现场|当日|当天|入驻|进驻|入园|落户|落地", after)):
         items = _split_list(re.sub(r"\d+个$", "", after))
-        names += _names(body, trigger[1], items, "event", len(items) > 1)
+        names += _names(body, trigger[1], items, "event", len(items) > 1 or counted)
     for cue in _LIST_CUE.finditer(body, span[0], span[1]):
         names += _listed(body, cue.end(), span[1], "list", True)
     return names

@@ -313,3 +313,12 @@ def test_the_project_is_not_its_own_park_and_a_zone_drops_its_rank():
     anns = extract("5月6日，浙能智慧能源科技产业园项目在国家级长兴经济技术开发区开工，总投资50亿元。",
                    published_at="2023-05-07")
     assert anns[0].park == "长兴经济技术开发区"
+
+
+def test_lists_closed_by_a_count_of_projects_after_any_event_word():
+    anns = extract("5月20日，某区集中开工江松科技光伏自动化设备二期、三联生物医药等项目10个，总投资45亿元；"
+                   "集中竣工深南电路W2、格林美等项目8个。", published_at="2023-05-21")
+    assert [(a.event_type, [p.name for p in a.projects], a.project_count) for a in anns] == [
+        ("开工", ["江松科技光伏自动化设备二期", "三联生物医药"], 10), ("竣工", ["深南电路W2", "格林美"], 8)]
+    anns = extract("3月8日，洁云健康生活用品等10个项目集中签约。", published_at="2023-03-09")
+    assert names(anns) == ["洁云健康生活用品"]
