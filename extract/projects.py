@@ -177,13 +177,16 @@ def find_project_names(body: str, span: tuple[int, int], clause: tuple[int, int]
         joined = any(clean_party(before[:m.start()]) for m in re.finditer(r"与|同|跟|和", before))
         if not joined and (event_type != "签约" or all(i.endswith("项目") for i in items) or "等" in before):
             names += _names(body, clause[0], items, "event", len(items) > 1 or bool(_COUNTED_LIST.search(before)))
-    after = re.sub(r"^(?:了|的)", "", body[trigger[1]:clause[1]])
-    # Only signings and unveilings name projects after the event word ("共签约A、B等4个项目",
-    # "揭牌“A、B”三个项目"); after 落户/落地 comes the site, after 开工/投产 a new clause, after
-    # "签约入驻" the place the signers move into.
-    # Any event word may lead a list that ends in a count of projects ("集中开工A、B等项目10个").
+    after = body[trigger[1]:clause[1]]
+    # Signings and unveilings name projects after the event word ("共签约A、B等4个项目", "揭牌“A、B”
+    # 三个项目"); after 落户/落地 comes the site, after 开工/投产 a new clause, after "签约入驻" the place
+    # the signers move into. But any event word may lead a list that ends in a count of projects
+    # ("集中开工A、B等项目10个"), or the projects it qualifies ("昨天开工的A项目和B项目").
+    # ("已经投产的X项目" describes a project by its past; it reports no event.)
+    qualified = re.match(r"(?:建设)?的", after) is not None and not re.search(r"已经?$", body[clause[0]:trigger[0]])
+    after = re.sub(r"^(?:了|(?:建设)?的)", "", after)
     counted = bool(_COUNTED_LIST.search(after))
-    if (after and (event_type in ("签约", "揭牌") or counted) and not _LIST_CUE.search(after)
+    if (after and (event_type in ("签约", "揭牌") or counted or qualified) and not _LIST_CUE.search(after)
             and not re.match(r"仪式|大会|活动|会|现场|当日|当天|入驻|进驻|入园|落户|落地", after)):
         items = _split_list(re.sub(r"\d+个$", "", after))
         names += _names(body, trigger[1], items, "event", len(items) > 1 or counted)

@@ -324,3 +324,9 @@ def test_lists_closed_by_a_count_of_projects_after_any_event_word():
         ("开工", ["江松科技光伏自动化设备二期", "三联生物医药"], 10), ("竣工", ["深南电路W2", "格林美"], 8)]
     anns = extract("3月8日，洁云健康生活用品等10个项目集中签约。", published_at="2023-03-09")
     assert names(anns) == ["洁云健康生活用品"]
+
+
+def test_projects_qualified_by_the_event_word():
+    anns = extract("昨天开工的贝得康IVD全产业链科技园项目和运佳黄浦生物医药项目，总投资10亿元。", published_at="2023-05-21")
+    assert names(anns) == ["贝得康IVD全产业链科技园项目", "运佳黄浦生物医药项目"]
+    assert extract("在舟山，已经投产的某石化新增140万吨乙烯项目，当年新增产值超200亿元。", published_at="2023-05-21") == []
