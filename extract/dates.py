@@ -5,7 +5,9 @@ CMS templates print above the body (``发布时间：2023-06-21 09:19``, ``2023�
 ``来源：上观区情 2018.7.5``), so those are read here first; htmldate is the fallback in ``page``.
 
 Inside the running text an event is dated "8月7日", "2023年6月", "26日上午" or "日前/近日": ``date_in_text``
-reads those against the page's own date (``reference_date``), which supplies the missing year or month.
+reads those against the page's own date (``reference_date``), which supplies the missing year or month;
+on a page without a date, a year the event's own name carries in that same text does ("3月9日,举行2021年
+第一季度……开工仪式"), never a year read from another sentence.
 """
 from __future__ import annotations
 
@@ -16,8 +18,9 @@ from datetime import date, datetime, timedelta
 from extract.jio import jionlp
 from extract.money import parse_number
 
+# A day is never followed by 月: "2021年1-12月" is a range of months, not 12 January.
 _DATE = re.compile(
-    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?"
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d|\s*月)\s*日?"
     r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
 )
 # Labels that introduce the page's own date in Chinese templates; a bare 时间/日期 is accepted
@@ -49,6 +52,21 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+# How page headers write a date in pieces or day first, rewritten before ``parse_date`` reads them: a widget
+# that prints the year, then "11/05", then the time on lines of their own; a template that prints
+# "05.11.2021  08:30" (Chinese pages never put the month first, so a whole line of that shape is day first).
+_SPLIT_DATE = re.compile(
+    r"^\s*((?:19|20)\d{2})\s*\n\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*$(?:\s*\n\s*(\d{1,2}:\d{2}(?::\d{2})?)\s*$)?", re.M)
+_DAY_FIRST = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})(\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$", re.M)
+
+
+def parse_header_date(text: str) -> str | None:
+    """The first complete date in a page's header lines, also when written in pieces or day first."""
+    text = _SPLIT_DATE.sub(lambda m: f"{m[1]}-{m[2]}-{m[3]} {m[4] or ''}", text or "")
+    text = _DAY_FIRST.sub(lambda m: f"{m[3]}-{m[2]}-{m[1]}{m[4] or ''}", text)
+    return parse_date(text)
+
+
 def find_labelled_date(text: str) -> str | None:
     """A date right after a 发布时间/发布日期/时间/日期 label (within a few characters)."""
     for label in _LABEL.finditer(text or ""):
@@ -65,8 +83,47 @@ _DAY_ONLY = re.compile(r"(?<![\d月.-])(\d{1,2})日")  # "26日上午": a day of
 _RECENT = re.compile(r"日前|近日|近期")
 # A day named relative to the page's: "昨天", "前天", "上周五", "周三上午". Plans ("下周") are no report.
 _RELATIVE_DAY = re.compile(r"今天|今日|昨天|昨日|前天|(?<!下)(?:上上|上|本|这)?(?:周|星期|礼拜)[一二三四五六日天]")
+# A date after a plan word is a schedule ("计划于2027年6月竣工", "将于6月底投产"), not the day of the event.
+_SCHEDULED = re.compile(r"(?:计划|预计|预期|力争|争取|有望|目标|将|拟)(?:于|在|到)?\s*$")
+# "2023年的首个工作日,……项目集中开工": January of that year (the day itself needs a calendar).
+_FIRST_WORKDAY = re.compile(r"((?:19|20)\d{2})年(?:的)?(?:首个|第一个)工作日")
 # "临港与常熟缘起于6年前,2017年…": the page's own year, when the page does not carry a date.
 _YEARS_AGO = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,2})年前[,]?\s*((?:19|20)\d{2})年")
+
+
+# The year an event's own name carries, for pages that print no date: "举行2021年第一季度……集中开工仪式",
+# "举行2020某某新城项目集中签约仪式", "2018中国•某某葡萄节重点项目集中开工仪式". The year must
+# lead into a ceremony or a signing/groundbreaking within its clause (no comma between), and must not
+# be a plan ("计划2025年建成"), a count or an amount ("投资2019万元", "第2020号"): a year guessed from
+# an unrelated number is worse than none.
+_NAMED_YEAR = re.compile(
+    r"(?<![\d.\-/第约近超逾达共计资值号])((?:19|20)\d{2})(?:年(?![\d底末初中内前后以度])|(?=[\u4e00-\u9fff“\"「《(（]))"
+    r"(?![万亿千百十元个项家吨亩米台套辆人名余多件户次块只条座栋间张平公克度瓦伏号期届级倍分秒天周年])"
+    r"[^,，;；。！？!?]{0,40}?(?:仪式|典礼|大会|活动|推进会|洽谈会|博览会|交易会|峰会|论坛|旅游节|文化节|节|签约|开工|开幕)"
+)
+_PLAN_BEFORE = re.compile(r"(?:计划|预计|力争|争取|将于|将在|拟于|拟|将|到|至|截至|截止|于|在)\s*$")
+
+
+def named_year(text: str) -> int | None:
+    """The year an event's name in ``text`` carries ("举行2020某某新城项目集中签约仪式"), else None."""
+    for m in _NAMED_YEAR.finditer(text):
+        year = int(m.group(1))
+        if 1990 <= year <= date.today().year + 1 and not _PLAN_BEFORE.search(text, max(0, m.start() - 4), m.start()):
+            return year
+    return None
+
+
+_NAMED_MONTH = re.compile(r"((?:19|20)\d{2})年([一二三四五六七八九十]{1,2}|\d{1,2})月份?")
+
+
+def _named_month(text: str) -> tuple[int, int] | None:
+    """(year, month) of an event's name that gives both ("2022年三月份重点项目开工")."""
+    year = named_year(text)
+    for m in _NAMED_MONTH.finditer(text):
+        month = int(parse_number(m.group(2)) or 0)
+        if int(m.group(1)) == year and 1 <= month <= 12:
+            return year, month
+    return None
 
 
 DateParts = tuple[int | None, int | None, int | None]  # (year, month, day) of the page
@@ -100,16 +157,26 @@ def date_in_text(text: str, ref: DateParts) -> tuple[bool, str | None, bool]:
     """(whether ``text`` dates the event, the date as YYYY-MM-DD / YYYY-MM when the year is known,
     whether the text gives the date itself rather than "日前/近日")."""
     year, month, day = ref
-    m = _TEXT_DATE.search(text)
+    m = next((m for m in _TEXT_DATE.finditer(text) if not _SCHEDULED.search(text, max(0, m.start() - 4), m.start())),
+             None)
     if m:
-        y = int(m.group(1)) if m.group(1) else year
+        # A page without a date: the year of the event's own name in the same text, if any.
+        y = int(m.group(1)) if m.group(1) else (year or named_year(text))
         mo = int(m.group(2))
         if y and not m.group(1) and month and mo > month:
             y -= 1  # "12月28日" on a page of January is last year's
         if not y or not 1 <= mo <= 12:
             return True, None, True
         return True, f"{y:04d}-{mo:02d}-{int(m.group(3)):02d}" if m.group(3) else f"{y:04d}-{mo:02d}", True
+    if first_day := _FIRST_WORKDAY.search(text):
+        return True, f"{int(first_day.group(1)):04d}-01", True
     only_day = _DAY_ONLY.search(text)
+    if only_day and not year and (named := _named_month(text)):
+        # "12日上午,……2022年三月份重点项目开工" on a page without a date: the day of the named month.
+        try:
+            return True, date(*named, int(only_day.group(1))).isoformat(), True
+        except ValueError:
+            pass
     if only_day and year and month and day and 1 <= int(only_day.group(1)) <= 31:
         d = int(only_day.group(1))
         y, mo = (year, month) if d <= day else (year - (month == 1), (month - 2) % 12 + 1)
