@@ -38,8 +38,8 @@ TAIL_MARKERS = (
 _HEADING = re.compile(
     r"^\s*[【\[“\"「(（]?\s*(?:" + "|".join(re.escape(m) for m in TAIL_MARKERS) + r")\s*[】\]]?"
 )
-# Picture captions that are not text: "(资料图)", "(资料图片仅供参考)", "图片来源：…".
-_CAPTION = re.compile(r"^\s*[(（]?\s*(?:资料图|图片来源|图源|视频来源)[^。]{0,20}[)）]?\s*$")
+# Picture captions that are not text: "(资料图)", "(相关资料图)", "(资料图片仅供参考)", "图片来源：…".
+_CAPTION = re.compile(r"^\s*[(（]?\s*(?:相关)?(?:资料图|图片来源|图源|视频来源)[^。]{0,20}[)）]?\s*$")
 _SENTENCE_END = re.compile(r"[。！？!?]\s*$")
 # A real heading line is short: the marker, maybe a colon and a name ("责任编辑：张三"); after a
 # colon it may carry one headline ("上一篇：…"), never a sentence.
@@ -69,6 +69,57 @@ _EMPTY_ROW = re.compile(r"^[\s|:\-]*$")
 _PAGE_ITEM = r"(?:第\s*\d+\s*页|共\s*\d+\s*页|上一页|下一页|首页|尾页|末页|\d{1,3})"
 _PAGER = re.compile(r"^[\W_]*" + _PAGE_ITEM + r"(?:[\W_]*" + _PAGE_ITEM + r")*[\W_]*$")
 _CELL_EDGES = " \t|"
+
+
+# Lines of page furniture that may stand anywhere in the text (checked on Simplified text, so that
+# Traditional pages match too), each pattern narrow enough that a paragraph using the same words,
+# which has a sentence end or runs longer, is kept:
+_DEBRIS = re.compile(
+    "|".join((
+        # view counters: "人气: 1024", "浏览次数 512", "阅读量：3万+", "点击数：", "访问量 12"
+        r"^.{0,40}?(?:人气|浏览(?:次数|量|数)?|阅读(?:量|数|次数)|点击(?:数|量|率)|访问量)\s*(?:[:：]\s*[\d,.万+]*|[\d,.万+]+)\s*次?\s*$",
+        # font-size controls: "字号变大| 字号变小", "小字号", "字号:大 中 小", "【字体：大 中 小】"
+        r"^[\W_]*(?:[大中小]字号|字[号体]\s*(?:[:：]\s*)?(?:变大|变小|放大|缩小|默认|[大中小](?:[\W_]*[大中小])*))[\W_字号变大小放缩默认]*$",
+        # app promotion: "下载某某新闻APP客户端,随时随地看新闻!" (a short line, no full stop: "打开手机APP即可办理。" is text)
+        r"^[\W_]*(?:下载|打开|安装)[^。]{0,16}(?:客户端|APP|app|App)[^。]{0,24}$",
+        # subscription promotion: "……【关注】某某订阅,……私信回复【项目】……", "长按识别二维码关注" (not
+        # "关注公众号", which a story may tell its readers to do)
+        r"私信回复|【关注】|点击(?:上方|下方)蓝字|长按识别二维码",
+        # breadcrumbs: "某某网>>某某频道>>经济", "某某网 > 即时新闻 > 地方", "首页 > 新闻中心 > 正文"
+        r"^[^\d。，,；;！？!?]{0,30}?(?:位置\s*[:：])?[^\d>»›＞。，,；;]{1,14}(?:\s*(?:>>|[>»›＞])\s*[^\d>»›＞。，,；;]{1,14}){1,6}\s*(?:>>|[>»›＞])?\s*$",
+        # a repeat of the original headline: "原标题:《……》"
+        r"^[\W_]*原标题\s*[:：][^。]{0,100}$",
+        # photo-file debris of CMS captions: "……_fororder_图片1_副本", "IMG_2034.jpg"
+        r"_fororder_|_副本\s*$|\.(?:jpe?g|png|gif|webp)\s*$",
+        # picture captions: "项目效果图", "园区鸟瞰图"
+        r"^[^。，,；;！？!?]{0,16}(?:效果图|示意图|鸟瞰图|规划图|航拍图|现场图)\s*[)）]?$",
+        # photo credits: "签约仪式 摄影 某某某", "(某某日报记者 某某 摄)", "摄影：张三"
+        # (the credit opens the line or follows a space: "影视拍摄基地开工" is a subheading)
+        r"^(?:[^。，,；;！？!?]{0,20}\s)?(?:摄影|摄)\s*[:：/]?\s*[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,2}\s*$",
+        r"^[(（][^。，,；;()（）]{0,24}(?:摄影?|供图)[)）]$",
+        # e-paper furniture: the masthead "某某日报 数字报纸", the page line "00003版:要闻", and the index
+        # line "某某日报 要闻 00003 <headline> 2021-03-10 12345678 2 2021年03月10日 星期三"
+        r"^[\u4e00-\u9fff]{2,10}[报刊]\s*(?:数字报纸?|数字报刊|电子版|电子报)\s*$",
+        r"^(?:第\s*)?\d{1,5}\s*版\s*[:：]\s*[\u4e00-\u9fff]{1,10}\s*$",
+        r"^[\u4e00-\u9fff]{2,10}[报刊]\s+[\u4e00-\u9fff]{1,8}\s+\d{1,5}\s+.{1,80}?(?:19|20)\d{2}-\d{1,2}-\d{1,2}\s+\d{4,}",
+        # a bare dateline with the weekday: "2021年03月10日 星期三"
+        r"^(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*(?:星期|周)[一二三四五六日天]\s*$",
+        # a row of page tools only: "【打印】【关闭】", "收藏", "分享", "打印本页 关闭窗口"
+        r"^(?:[\W_]*(?:打印|关闭|收藏|分享|转发|点赞|纠错|保存|复制链接|本页|窗口|此文|本文|返回|顶部))+[\W_]*$",
+        # an industry site's own blurb closing its copies: "某某网是某某行业主流、权威的传播媒体。"
+        r"^[\u4e00-\u9fff]{2,12}网是[^。]{0,30}(?:媒体|网站|门户|平台)",
+    ))
+)
+_MAX_DEBRIS_LEN = 120
+# A credit label left glued to the end of the last paragraph: "……(某某 某某)责任编辑:".
+_GLUED_CREDIT = re.compile(r"(?<=[。！？!?)）])\s*(?:责任编辑|编辑|责编)\s*[:：]\s*[\w·]{0,10}\s*$")
+
+
+def is_debris_line(line: str) -> bool:
+    """A line of page furniture that may stand anywhere: a picture caption, counter, font tool, app or
+    subscription promotion, breadcrumb, 原标题 line, photo file or credit, e-paper masthead or index line."""
+    simple = to_simplified(line.strip(_CELL_EDGES + "\u3000"))
+    return 0 < len(simple) <= _MAX_DEBRIS_LEN and bool(_CAPTION.match(simple) or _DEBRIS.search(simple))
 
 
 def _is_pager(line: str) -> bool:
@@ -150,7 +201,9 @@ def is_meta_line(line: str) -> bool:
     if not (date := _DATE_TIME.search(simple)):
         return False
     rest = _URL.sub("", simple[:date.start()] + simple[date.end():])
-    rest = re.sub(r"[\W_]+", "", _META_ANY.sub("", rest))
+    # Latin words and numbers beside a date are ids, user names and counters ("家居 2021-03-10 abc123
+    # 4567"): each counts as one character of what the line says besides the date.
+    rest = re.sub(r"[A-Za-z0-9]+", "x", re.sub(r"[\W_]+", "", _META_ANY.sub("", rest)))
     return bool(_META_ANY.search(simple)) or len(rest) <= _MAX_META_REST
 
 
@@ -167,13 +220,34 @@ def _is_page_tool(line: str) -> bool:
         _PAGE_TOOL.search(simple) or _BREADCRUMB.search(simple))
 
 
+# A site menu printed as a list above the article: three or more short bulleted items in a row.
+_MENU_ITEM = re.compile(r"^\s*[-·•*●◆▪]\s*[^:：。，,]{1,20}$")
+_MIN_MENU_ITEMS = 3
+
+
+def _menu_lines(lines: list[str]) -> set[int]:
+    """Indexes of the lines in runs of at least three bulleted short items (blank lines between allowed)."""
+    found: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate(lines + [""]):
+        if _MENU_ITEM.match(line):
+            run.append(i)
+        elif line.strip() or i == len(lines):
+            if len(run) >= _MIN_MENU_ITEMS:
+                found.update(run)
+            run = []
+    return found
+
+
 def strip_header_furniture(text: str, title: str | None = None) -> str:
-    """Drop metadata lines (and a repeat of the headline) above the first sentence of the article."""
+    """Drop metadata lines, site menus (and a repeat of the headline) above the first sentence of the article."""
     kept: list[str] = []
     in_header = True
-    for line in (text or "").splitlines():
+    lines = (text or "").splitlines()
+    menu = _menu_lines(lines)
+    for i, line in enumerate(lines):
         if in_header:
-            if _is_title_copy(line, title) or is_meta_line(line) or _is_page_tool(line):
+            if _is_title_copy(line, title) or is_meta_line(line) or _is_page_tool(line) or i in menu:
                 continue
             if is_sentence(line) or len(line.strip()) > _MAX_META_LEN:
                 in_header = False
@@ -182,18 +256,22 @@ def strip_header_furniture(text: str, title: str | None = None) -> str:
 
 
 def cut_boilerplate(text: str) -> str:
-    """Drop caption, empty-row and pager lines, and everything from the first tail heading or
-    footer line (or a trailing headline list) on."""
-    lines = [ln for ln in (text or "").splitlines()
-             if not _CAPTION.match(ln) and not (ln and _EMPTY_ROW.match(ln)) and not _is_pager(ln)]
+    """Drop caption, furniture (``is_debris_line``), empty-row and pager lines, and everything from the
+    first tail heading or footer line (or a trailing headline list) on."""
+    lines = [_GLUED_CREDIT.sub("", ln) for ln in (text or "").splitlines()
+             if not (ln and _EMPTY_ROW.match(ln)) and not _is_pager(ln)]
     kept: list[str] = []
     for line in lines:
         if is_tail_heading(line) or is_footer_line(line):
             if sum(len(k) for k in kept) >= _MIN_BODY_BEFORE_CUT:
                 break
             continue  # a marker before the body is navigation: drop the line, keep reading
-        kept.append(line)
+        if not is_debris_line(line):  # after the tail check: "【打印】【关闭】" still ends the article
+            kept.append(line)
     # A run of three or more bare bulleted headlines at the very end is a link list without a heading.
+    # Blank lines count as items too ("" is in any string): a tail of short non-sentence lines spaced
+    # by blank lines ("记者:某某", "来源:某某新闻", "快乐分享") goes as well, which is how plain-text
+    # crawls lose the credits and share words they carry under the story.
     end = len(kept)
     while end > 0 and (not kept[end - 1].strip() or _is_list_item(kept[end - 1])):
         end -= 1

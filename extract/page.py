@@ -14,8 +14,9 @@ from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 from trafilatura.utils import load_html
 from htmldate import find_date
 
-from extract.boilerplate import cut_boilerplate, is_tail_heading
-from extract.dates import find_labelled_date, parse_date
+from extract.boilerplate import (cut_boilerplate, is_debris_line, is_footer_line, is_meta_line, is_sentence,
+                                 is_tail_heading, strip_header_furniture)
+from extract.dates import find_labelled_date, parse_date, parse_header_date
 from extract.decode import decode_html, looks_binary
 from extract.maintext import main_text
 from extract.models import Page
@@ -32,9 +33,28 @@ _OUTLET = re.compile(
 )
 # Credit line closing many reports: "(江苏广电无锡中心站/路明杰 编辑/赵梦琰)".
 _CREDIT = re.compile(r"^[(（](?P<name>[^/／()（）]{2,20}?)[/／].{0,40}(?:编辑|记者|通讯员).{0,20}[)）]$")
-_ORG_END = re.compile(r"(?:报|网|台|站|社|中心|日报|晚报|新闻|融媒体|客户端|政府|办公室|委员会|管委会|局|区情|号|刊|杂志)$")
+_ORG_END = re.compile(r"(?:报|网|台|站|社|中心|日报|晚报|新闻|融媒体|客户端|政府|办公室|委员会|管委会|局|区情|号|刊|杂志|公司)$")
 # "2020-08-12 09:19:35 经济参考报": an outlet printed right after the date, with no label.
 _DATED_OUTLET = re.compile(r"\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s+(?P<name>[\u4e00-\u9fff]{2,20})")
+# "发表日期:2021-03-10 14:20:20  某某钢铁": after a labelled date, a name closing the line is the outlet
+# whatever it ends in (the label makes the line metadata, not a sentence of the story).
+_LABELLED_DATED_OUTLET = re.compile(
+    r"(?:时间|日期)\s*[:：]\s*\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?(?:[ \t]+\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"[ \t\u3000]+(?P<name>[\u4e00-\u9fff]{2,12})[ \t\u3000]*$", re.M)  # on the date's own line
+# A dateline or credit at the start of a paragraph that names the publisher: "某某网讯:", "【某某商报网讯】",
+# "某某晚报讯", "中新社某地3月9日电", "新华社某地3月9日电", "据某某晨报消息", "据某某日报报道". "本报讯",
+# "本网讯", "本报某县3月9日电" name nobody. A 电 needs the date before it or a break after it, so
+# that "平台电商……" is no dateline.
+_NEWS_ORG = r"[\u4e00-\u9fff]{1,10}?(?:网|报|社|台|在线|新闻|客户端)"
+_DATELINE = re.compile(
+    r"^[\s【\[(（]*(?P<name>" + _NEWS_ORG + r")[】\])）]?\s*"
+    r"(?:讯(?=[\s:：(（【\[】\]]|$)|[\u4e00-\u9fff]{0,8}?\d{1,2}月\d{1,2}日电|电(?=[\s(（:：]))"
+    r"|^\s*据(?P<cited>" + _NEWS_ORG + r")(?:消息|报道)", re.M)
+# A dateline opens the story; further down, "据某某社消息，……" cites another outlet in the story's text.
+_DATELINE_REACH = 300
+_NOBODY = re.compile(r"^本(?:报|网|台|刊|社)$")
+# An e-paper's masthead line: "某某日报 数字报纸", "某某晚报 电子版".
+_MASTHEAD = re.compile(r"^\s*(?P<name>[\u4e00-\u9fff]{2,10}[报刊])\s*(?:数字报纸?|数字报刊|电子版|电子报)\s*$", re.M)
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — |——|--|-{2,})\s*")
 # Meta tags in which Chinese CMSs (TRS, 大汉, 博达, …) and OpenGraph put the publication time.
 _DATE_META = ("PubDate", "pubdate", "publishdate", "PublishDate", "article:published_time", "og:release_date",
@@ -44,7 +64,10 @@ _MAX_TITLE_LEN = 60
 
 def _clean_name(name: str) -> str:
     name = re.sub(r"\d{4}[-./年].*$", "", name)  # a date glued to the outlet ("上观区情2018.7.5")
-    name = re.sub(r"(?:作者|编辑|记者|责任编辑|发布时间|时间|日期|浏览|点击).*$", "", name)
+    # a label glued to the name ("某某建设管理有限公司发表时间:2021-03-10"); the longer labels
+    # first, since the leftmost match wins ("发表时间" before "时间")
+    name = re.sub(r"(?:作者|编辑|记者|责任编辑|发表(?:时间|日期|于)|发布(?:时间|日期|于)|更新(?:时间|日期)"
+                  r"|时间|日期|浏览|点击).*$", "", name)
     return to_simplified(name.strip(" ·-—_"))
 
 
@@ -57,6 +80,14 @@ def find_outlet(text: str) -> str | None:
     for m in _DATED_OUTLET.finditer(simple):
         if _ORG_END.search(m["name"]):
             return m["name"]
+    if (m := _LABELLED_DATED_OUTLET.search(simple)) and (name := _clean_name(m["name"])) \
+            and not re.search(r"分享|打印|收藏|字号|字体|关闭|评论|阅读|人气", name):
+        return name
+    for m in _DATELINE.finditer(simple, 0, _DATELINE_REACH):
+        if not _NOBODY.match(name := m["name"] or m["cited"]):
+            return name
+    if m := _MASTHEAD.search(simple):
+        return m["name"]
     for line in reversed(simple.splitlines()[-5:]):
         if (m := _CREDIT.match(line.strip())) and _ORG_END.search(m["name"].strip()):
             return m["name"].strip()
@@ -160,25 +191,72 @@ def _header_area(visible: str, title: str | None) -> str:
 
 
 def _is_title_line(line: str) -> bool:
+    """A headline: short, no sentence end (an exclamation, "……一起来看!", still heads a story), not a
+    label, tail heading or caption line."""
     line = line.strip()
     return (
         0 < len(line) <= _MAX_TITLE_LEN
-        and not re.search(r"[。！？!?;；]$", line)
+        and not re.search(r"[。？?;；]$", line)
         and not re.match(r"^(?:发布时间|发布日期|来源|时间|日期)", to_simplified(line))
         and not is_tail_heading(line)
+        and not is_debris_line(line)
     )
 
 
+# How far a plain-text page's header may run (a site menu may fill a dozen lines above the story).
+_MAX_HEADER_LINES = 40
+
+
+def _is_story_line(line: str) -> bool:
+    """A line of the running text: a sentence or a long line that is no metadata or furniture."""
+    stripped = line.strip()
+    return bool(stripped) and not is_debris_line(stripped) and not is_meta_line(stripped) and (
+        is_sentence(stripped) or len(stripped) > 80)
+
+
+def _header_and_footer(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The lines above the story's first line, and those below its last, Simplified. The story ends
+    where a tail heading (相关新闻, 发表评论, 责任编辑：…) or the legal footer starts; what follows
+    that is other pages' and readers' matter (comment timestamps are no page date). The line that
+    ends it stays in the footer ("责任编辑：张三 发布时间：2023-06-21")."""
+    simple = [to_simplified(ln) for ln in lines]
+    story = [i for i, ln in enumerate(simple) if _is_story_line(ln)]
+    if not story:
+        return simple[:_MAX_HEADER_LINES], []
+    end = next((i for i in range(story[0] + 1, len(simple))
+                if is_tail_heading(simple[i]) or is_footer_line(simple[i])), len(simple))
+    last = max(i for i in story if i < end)
+    return simple[:min(story[0], _MAX_HEADER_LINES)], simple[last + 1:end + 1]
+
+
+def _footer_date(footer: list[str]) -> str | None:
+    """An unlabelled date in the last lines under the story (an e-paper's "2021年03月10日 星期三"),
+    from the bottom up; a bulleted line is a link to another page, a sentence is text, not a date line."""
+    for line in reversed(footer):
+        stripped = line.strip()
+        if stripped and stripped[0] not in "-·•*●◆▪>" and not is_sentence(stripped) and (found := parse_date(stripped)):
+            return found
+    return None
+
+
+def _text_date(header: list[str], footer: list[str]) -> str | None:
+    """The page's date on a plain-text page: a labelled one (发布时间/日期/时间:) in the header or the
+    footer, then an unlabelled one in the header, then in the footer; never a date of the story's text,
+    which dates the events it reports."""
+    head, foot = "\n".join(header), "\n".join(footer)
+    return find_labelled_date(head) or find_labelled_date(foot) or parse_header_date(head) or _footer_date(footer)
+
+
 def read_text(text: str) -> Page:
-    """Read a plain-text article as crawled: optional title line and date/来源 line, then the body."""
+    """Read a plain-text article as crawled: optional title line, header lines (menus, date, 来源),
+    the body, and footer lines (credits, e-paper index line, copyright)."""
     text = strip_pinyin_ruby(text.replace("\r\n", "\n"))
-    lines = [ln for ln in text.split("\n")]
+    lines = text.split("\n")
     first = next((ln for ln in lines if ln.strip()), "")
     title = first.strip() if _is_title_line(first) and parse_date(first) is None else None
-    head = "\n".join(lines[:4])
-    published_at = find_labelled_date(to_simplified(head)) or parse_date(head)
     body_lines = lines[lines.index(first) + 1:] if title else lines
-    body = cut_boilerplate("\n".join(body_lines))
+    header, footer = _header_and_footer(body_lines)
+    body = strip_header_furniture(cut_boilerplate("\n".join(body_lines)), title)
     # A leading metadata line (发布时间…/来源…) is page furniture, not body text.
     body_head, _, body_rest = body.partition("\n")
     if len(body_head) <= 80 and (find_labelled_date(to_simplified(body_head)) or _OUTLET.search(to_simplified(body_head))):
@@ -187,8 +265,8 @@ def read_text(text: str) -> Page:
         raise PageError("no text")
     return Page(
         title=title,
-        published_at=published_at,
-        outlet=find_outlet(head) or find_outlet(body),
+        published_at=_text_date(header, footer),
+        outlet=find_outlet("\n".join(header)) or find_outlet("\n".join(footer)) or find_outlet(body),
         text=body,
         script=detect_script(body),
         mojibake=find_mojibake(body),
