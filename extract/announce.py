@@ -39,7 +39,7 @@ EVENT_WORDS: tuple[tuple[str, str], ...] = (
 )
 _EVENT = re.compile("|".join(f"(?P<e{i}>{p})" for i, (_, p) in enumerate(EVENT_WORDS)))
 # Words before the event word that make it a plan, a wish or a negation rather than a fact.
-_NOT_YET = re.compile(r"将|预计|计划|拟|有望|力争|争取|准备|筹备|推进(?!会|大会)|推动|加快|确保|年内|年底前|下一步|未来|"
+_NOT_YET = re.compile(r"将|预计|计划(?!总?投资)|拟|有望|力争|争取|准备|筹备|推进(?!会|大会)|推动|加快|确保|年内|年底前|下一步|未来|"
                       r"希望|期待|力促|谋划|预期|可望|能否|是否|如何|需要|有待|(?:未|不|没有|暂缓)(?:正式|全面)?$")
 # Right after the event word: a time clause ("投产后", "揭牌以来", "投产20年来") or a noun ("开工率").
 _SUBORDINATE = re.compile(r"^(?:后|以后|之后|以来|前|之前|时|期间|率|条件|手续|许可|证|人|方|者|权|作家|艺人|"
@@ -51,9 +51,12 @@ _SUBORDINATE = re.compile(r"^(?:后|以后|之后|以来|前|之前|时|期间|�
 _STATISTICS = re.compile(r"今年以来|年以来|今年前|前[一二三]季度|同比|环比|去年同期|截至|截止|完成投资|累计完成|"
                          r"累计(?:引进|吸引|招引|落户|集聚)|"
                          r"增长\d|下降\d|(?:开工|投产|竣工|签约|履约|资金到位)率|"
+                         # a span of months, a whole year, "新增": no ceremony is named so
+                         r"\d{1,2}\s*(?:-|—|–|~|到|至)\s*\d{1,2}月|全年|新增(?:开工|签约|投产|竣工|落户)|"
+                         r"今年(?:[一二三四]季度|上半年|前\d{1,2}个?月),|"
                          r"给予|予以|奖励|补贴|扶持|若干政策|若干措施|实施办法|实施细则")
-_PERIOD_TOTALS = re.compile(r"上半年|下半年|季度|\d{1,2}\s*(?:-|—|–|~|到|至)\s*\d{1,2}月|全年|亿元以上|"
-                            r"新增?(?:开工|签约|投产|竣工|落户)|全(?:市|省|区|县|国)[^,;。]{0,4}(?:累计|共|新)")
+_PERIOD_TOTALS = re.compile(r"上半年|下半年|季度|亿元以上|"
+                            r"新(?:开工|签约|投产|竣工|落户)|全(?:市|省|区|县|国)[^,;。]{0,4}(?:累计|共|新)")
 # "……集中开工仪式。据了解,这些项目共计15个,总投资127.5亿元": a sentence that goes on about the
 # projects of the one before.
 _REFERS_BACK = re.compile(r"这些项目|上述项目|以上项目|(?:此次|本次|这次|当天|当日)[^,。;]{0,8}项目")
@@ -205,8 +208,8 @@ def _clauses(body: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def find_event_mentions(body: str, sentences: list[tuple[int, int]], ref: DateParts) -> list[Mention]:
-    """Every clause that reports an event as a fact, with the clauses it owns (and the sentence
-    after it when that one only tells more about "这些项目")."""
+    """Every clause that reports an event as a fact, with the clauses it owns (and one of the two
+    sentences after it when that one goes on about "这些项目")."""
     mentions, statistical, ceremony, flags = [], False, False, []
     for s_index, (s_start, s_end) in enumerate(sentences):
         sentence = body[s_start:s_end]
@@ -230,10 +233,15 @@ def find_event_mentions(body: str, sentences: list[tuple[int, int]], ref: DatePa
                                         (span_start, span_end), clause))
     told = {m.sentence for m in mentions}
     for m in mentions:
-        after = m.sentence + 1
-        if (m.span[1] == sentences[m.sentence][1] and after < len(sentences) and after not in told
-                and not flags[after] and _REFERS_BACK.search(body, sentences[after][0], sentences[after][0] + 20)):
-            m.span = (m.span[0], sentences[after][1])
+        if m.span[1] != sentences[m.sentence][1]:
+            continue
+        # The next sentence or the one after (the first often names who attended).
+        for after in range(m.sentence + 1, min(m.sentence + 3, len(sentences))):
+            if after in told or flags[after]:
+                break
+            if _REFERS_BACK.search(body, sentences[after][0], sentences[after][0] + 20):
+                m.span = (m.span[0], sentences[after][1])
+                break
     return mentions
 
 

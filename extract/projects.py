@@ -125,7 +125,8 @@ def _split_list(text: str) -> list[str]:
     if text.startswith("“") and text.endswith("”"):
         text = text[1:-1]  # “A、B、C”三个项目
     items = []
-    for part in text.split("、"):
+    # "以及" only joins items ("A、B以及C等5个项目"); 和/及/与 also join the words of one name.
+    for part in [p for chunk in text.split("、") for p in chunk.split("以及")]:
         halves = [_strip(h) for h in _AND.split(part)]
         # "X总部及产业化项目": a half that is only a kind shares the other's head; one project.
         if len(halves) == 2 and all(_NAME_END.search(h) and not is_generic_name(h) for h in halves):

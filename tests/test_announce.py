@@ -330,3 +330,13 @@ def test_projects_qualified_by_the_event_word():
     anns = extract("昨天开工的贝得康IVD全产业链科技园项目和运佳黄浦生物医药项目，总投资10亿元。", published_at="2023-05-21")
     assert names(anns) == ["贝得康IVD全产业链科技园项目", "运佳黄浦生物医药项目"]
     assert extract("在舟山，已经投产的某石化新增140万吨乙烯项目，当年新增产值超200亿元。", published_at="2023-05-21") == []
+
+
+def test_planned_investment_is_a_figure_not_a_plan_and_yiji_joins_list_items():
+    anns = extract("日前，某公司计划投资8亿元的动力电芯项目等8个总投资59亿元的项目在某经济开发区集中签约。",
+                   published_at="2023-11-20")
+    assert anns and anns[0].event_type == "签约" and anns[0].total_investment_cny == 5_900_000_000
+    anns = extract("5月21日，某区重点项目集中开工。此次参加活动的项目分别为尼霍夫电线电缆设备、依漫生物灭菌以及宙斯生物"
+                   "检测试剂等3个项目，总投资合计3.87亿元。", published_at="2019-05-22")
+    assert names(anns) == ["尼霍夫电线电缆设备", "依漫生物灭菌", "宙斯生物检测试剂"]
+    assert anns[0].total_investment_cny == 387_000_000
