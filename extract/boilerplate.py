@@ -74,8 +74,7 @@ _CELL_EDGES = " \t|"
 # Lines of page furniture that may stand anywhere in the text (checked on Simplified text, so that
 # Traditional pages match too), each pattern narrow enough that a paragraph using the same words,
 # which has a sentence end or runs longer, is kept:
-_DEBRIS = re.compile(
-    "|".join((
+_DEBRIS_PATTERNS = (
         # view counters: "人气: 1024", "浏览次数 512", "阅读量：3万+", "点击数：", "访问量 12"
         r"^.{0,40}?(?:人气|浏览(?:次数|量|数)?|阅读(?:量|数|次数)|点击(?:数|量|率)|访问量)\s*(?:[:：]\s*[\d,.万+]*|[\d,.万+]+)\s*次?\s*$",
         # font-size controls: "字号变大| 字号变小", "小字号", "字号:大 中 小", "【字体：大 中 小】"
@@ -108,8 +107,11 @@ _DEBRIS = re.compile(
         r"^(?:[\W_]*(?:打印|关闭|收藏|分享|转发|点赞|纠错|保存|复制链接|本页|窗口|此文|本文|返回|顶部))+[\W_]*$",
         # an industry site's own blurb closing its copies: "某某网是某某行业主流、权威的传播媒体。"
         r"^[\u4e00-\u9fff]{2,12}网是[^。]{0,30}(?:媒体|网站|门户|平台)",
-    ))
 )
+# Tried once at the start of a line (match) and once through it (search), not every pattern at every
+# position: on a page of running text this check would otherwise cost more than the rest of the cleaning.
+_DEBRIS_LINE = re.compile("|".join(p[1:] for p in _DEBRIS_PATTERNS if p.startswith("^")))
+_DEBRIS_INSIDE = re.compile("|".join(p for p in _DEBRIS_PATTERNS if not p.startswith("^")))
 _MAX_DEBRIS_LEN = 120
 # A credit label left glued to the end of the last paragraph: "……(某某 某某)责任编辑:".
 _GLUED_CREDIT = re.compile(r"(?<=[。！？!?)）])\s*(?:责任编辑|编辑|责编)\s*[:：]\s*[\w·]{0,10}\s*$")
@@ -119,7 +121,8 @@ def is_debris_line(line: str) -> bool:
     """A line of page furniture that may stand anywhere: a picture caption, counter, font tool, app or
     subscription promotion, breadcrumb, 原标题 line, photo file or credit, e-paper masthead or index line."""
     simple = to_simplified(line.strip(_CELL_EDGES + "\u3000"))
-    return 0 < len(simple) <= _MAX_DEBRIS_LEN and bool(_CAPTION.match(simple) or _DEBRIS.search(simple))
+    return 0 < len(simple) <= _MAX_DEBRIS_LEN and bool(
+        _CAPTION.match(simple) or _DEBRIS_LINE.match(simple) or _DEBRIS_INSIDE.search(simple))
 
 
 def _is_pager(line: str) -> bool:
@@ -258,7 +261,7 @@ def strip_header_furniture(text: str, title: str | None = None) -> str:
 def cut_boilerplate(text: str) -> str:
     """Drop caption, furniture (``is_debris_line``), empty-row and pager lines, and everything from the
     first tail heading or footer line (or a trailing headline list) on."""
-    lines = [_GLUED_CREDIT.sub("", ln) for ln in (text or "").splitlines()
+    lines = [_GLUED_CREDIT.sub("", ln) if "编" in ln else ln for ln in (text or "").splitlines()
              if not (ln and _EMPTY_ROW.match(ln)) and not _is_pager(ln)]
     kept: list[str] = []
     for line in lines:
