@@ -101,9 +101,13 @@ def announcements_from_text(text: str, title: str | None = None,
                             published_at: str | None = None) -> list[Announcement]:
     """The project announcements ``text`` reports, headline event first; [] when there are none."""
     body = _body(tables_as_sentences(text), title)
+    if not _EVENT.search(body):
+        return []
     sentences = split_sentences(body)
     ref = reference_date(published_at, body)
     mentions = find_event_mentions(body, sentences, ref)
+    if not mentions:
+        return []  # most news reports no event: its money, names and places are not worth reading
     amounts = find_amounts(body)
     created = find_created_names(body)
     events = sorted(find_events(body, mentions, amounts, created), key=lambda e: _headline_rank(e, title))

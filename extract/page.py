@@ -169,7 +169,7 @@ def read_html(raw: bytes | str, url: str | None = None, content_type: str | None
     except (lxml.etree.ParserError, ValueError) as err:
         raise PageError(f"unparseable HTML: {err}") from err
     title = _pick_title(tree)
-    text, raw_body = main_text(html, tree, url=url, title=strip_pinyin_ruby(title) if title else None)
+    text, raw_body = main_text(tree, url=url, title=strip_pinyin_ruby(title) if title else None)
     if not text.strip():
         raise PageError("no main text found")
     visible = _visible_text(tree)
