@@ -2,10 +2,10 @@
 
     python benchmarks/extract_bench.py [--rounds 5]
 
-Both run in the same process on the same pages, after one warm-up round, alternating round by round: every article of the
-bundled sample sites as served, and the 59 real pages of ../shared/fixtures/real-html when that
-folder is present (both given the raw bytes, as a crawl would). The figure to quote is the ratio,
-which survives a noisy machine.
+Both run in the same process on the same pages, after one warm-up round, alternating page by
+page: every article of the bundled sample sites as served, and the 59 real pages of
+../shared/fixtures/real-html when that folder is present (both given the raw bytes, as a crawl
+would). The figure to quote is the ratio, which survives a noisy machine.
 """
 from __future__ import annotations
 
@@ -32,31 +32,42 @@ def real_pages() -> list[tuple[str, bytes, None]]:
     return [(p.as_uri(), p.read_bytes(), None) for p in sorted(REAL_PAGES.glob("*.html"))]
 
 
-def timed_ms(fn, docs) -> float:
-    """CPU milliseconds per page of this process: time spent waiting for a busy processor is not
-    the code's own."""
+def _cpu_ms(fn, doc) -> float:
     start = time.process_time()
-    fn(docs)
-    return (time.process_time() - start) * 1000 / len(docs)
+    fn(doc)
+    return (time.process_time() - start) * 1000
 
 
 def interleaved_ms(ours, base, docs, rounds: int) -> tuple[float, float, float]:
-    """Median ms/page of each and the median of the per-round ratios. The two alternate round by
-    round, so load from anything else on the machine falls on both alike."""
-    ours(docs), base(docs)  # warm-up: imports, OpenCC and jieba dictionaries
-    pairs = [(timed_ms(ours, docs), timed_ms(base, docs)) for _ in range(rounds)]
+    """Median ms/page of each and the median of the per-round ratios, in CPU time of this process
+    (time spent waiting for a busy processor is not the code's own). The two alternate page by
+    page, the first of each pair changing round by round, so a machine whose speed drifts during
+    the run slows both alike."""
+    for doc in docs:  # warm-up: imports, OpenCC and jieba dictionaries
+        ours(doc), base(doc)
+    pairs = []
+    for r in range(rounds):
+        mine = theirs = 0.0
+        for doc in docs:
+            if r % 2:
+                theirs += _cpu_ms(base, doc)
+                mine += _cpu_ms(ours, doc)
+            else:
+                mine += _cpu_ms(ours, doc)
+                theirs += _cpu_ms(base, doc)
+        pairs.append((mine / len(docs), theirs / len(docs)))
     return (statistics.median(o for o, _ in pairs), statistics.median(b for _, b in pairs),
             statistics.median(o / b for o, b in pairs))
 
 
-def yrdwatch_path(docs):
-    for url, body, content_type in docs:
-        article_from_bytes(body, url=url, content_type=content_type)
+def yrdwatch_path(doc):
+    url, body, content_type = doc
+    article_from_bytes(body, url=url, content_type=content_type)
 
 
-def trafilatura_baseline(docs):
-    for url, body, _ in docs:
-        trafilatura.extract(body, url=url)
+def trafilatura_baseline(doc):
+    url, body, _ = doc
+    trafilatura.extract(body, url=url)
 
 
 def main() -> None:
