@@ -243,7 +243,7 @@ def find_event_mentions(body: str, sentences: list[tuple[int, int]], ref: DatePa
         for after in range(m.sentence + 1, min(m.sentence + 3, len(sentences))):
             if after in told or flags[after]:
                 break
-            if _REFERS_BACK.search(body, sentences[after][0], sentences[after][0] + 20):
+            if _REFERS_BACK.search(body, sentences[after][0], sentences[after][0] + 40):
                 m.span = (m.span[0], sentences[after][1])
                 break
     return mentions
@@ -263,8 +263,14 @@ def _is_statistical(sentence: str, in_ceremony: bool = False) -> bool:
     if _STATISTICS.search(sentence):
         return True
     periods = [m for m in _PERIOD_TOTALS.finditer(sentence)
-               if not _SCHEDULE.search(sentence[:m.start()].rsplit(",", 1)[-1])]
+               if not _SCHEDULE.search(sentence[:m.start()].rsplit(",", 1)[-1])
+               # "二季度沭阳县24个重大产业项目开工": a quarter names the batch that the event is about
+               and not (m.group(0) in _BATCH_PERIODS and _BATCH_EVENT.search(sentence))]
     return bool(periods) and not in_ceremony and not _CEREMONY.search(sentence)
+
+
+_BATCH_PERIODS = ("季度", "上半年", "下半年")
+_BATCH_EVENT = re.compile(r"\d+个[^,;。]{0,12}项目(?:集中|正式|同时|同步)?(?:开工|签约|投产|竣工|揭牌|开园)")
 
 
 def _clause_event(body: str, start: int, end: int, sentence_start: int, ref: DateParts):
@@ -336,7 +342,8 @@ def _total(body, event: Event, amounts, sentences, mentions, headline: int) -> A
     own = told[0] if told else _first_total(event.money)
     if own and (own.kind == "total" or not _PHASE.search(body, max(0, own.start - 12), own.start)):
         return own
-    others = {m.sentence for m in mentions if m not in event.mentions}
+    # (A 落户/落地 beside a specific event is no event of its own: its sentence may state the total.)
+    others = {m.sentence for m in mentions if m not in event.mentions and m.event_type != "other"}
     free = [a for a in amounts if a.kind == "total"
             and not _is_statistical(_sentence_of(body, sentences, a.start))
             and _sentence_index(sentences, a.start) not in others]

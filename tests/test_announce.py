@@ -340,3 +340,14 @@ def test_planned_investment_is_a_figure_not_a_plan_and_yiji_joins_list_items():
                    "检测试剂等3个项目，总投资合计3.87亿元。", published_at="2019-05-22")
     assert names(anns) == ["尼霍夫电线电缆设备", "依漫生物灭菌", "宙斯生物检测试剂"]
     assert anns[0].total_investment_cny == 387_000_000
+
+
+def test_a_quarter_that_names_the_batch_and_a_total_told_beside_a_settling():
+    anns = extract("4月22日上午，二季度某县24个重大产业项目开工，计划投资170.5亿元。", published_at="2022-04-22",
+                   title="二季度某县24个重大产业项目开工")
+    assert (anns[0].event_type, anns[0].project_count, anns[0].total_investment_cny) == ("开工", 24, 17_050_000_000)
+    anns = extract("9月23日，某数字经济产业园项目开工仪式在某经济开发区举行。该项目落地某经济开发区，总用地面积107亩，"
+                   "总投资10亿元。", published_at="2022-09-24")
+    assert anns[0].total_investment_cny == 1_000_000_000
+    anns = extract("7月10日，中来衢州光伏产业园项目作为衢州分会场重大项目正式开工建设。", published_at="2017-07-11")
+    assert names(anns) == ["中来衢州光伏产业园项目"]
