@@ -189,7 +189,7 @@ def resolve_place(mentions: list[Mention]) -> tuple[str | None, str | None, str 
     city = _winner(inside, lambda d: d.city if d.province == province else None)
     if city is None:
         return province, None, None
-    district = _winner(inside, lambda d: d.county if d.city == city else None, floor=1.0)
+    district = _winner(inside, lambda d: d.county if d.city == city else None, dominant=True, floor=1.0)
     if district and any(d.zone and d.county == district for m in inside for d in m.divisions):
         spellings: dict[str, float] = defaultdict(float)
         for m in inside:

@@ -62,3 +62,9 @@ def test_park_abbreviations():
     assert is_abbreviation("松江经开区", "松江经济技术开发区")
     assert not is_abbreviation("江宁开发区", "江北开发区")
     assert not is_abbreviation("苏州工业园", "苏州工业园区")  # a different ending is another name
+
+
+def test_a_city_wide_batch_with_two_counties_named_alike_has_no_district():
+    from extract.places import find_mentions, resolve_place
+    text = "宿迁市重大项目集中开工，沭阳县开工24个项目，泗阳县开工20个项目，全市总投资300亿元。"
+    assert resolve_place(find_mentions(text)) == ("江苏省", "宿迁市", None)
