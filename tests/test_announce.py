@@ -269,6 +269,8 @@ def test_a_figure_before_a_counted_batch_is_the_batchs_and_kaijungong_is_a_start
     "最高给予1亿元奖励；对项目开工建设给予用地保障。",
     # plans, not events
     "记者从南京市江北新区获悉，总投资100亿元的某芯片厂扩产项目近日获批，预计明年一季度开工建设。",
+    # a tally of progress
+    "目前，已开工项目36个，已投产项目23个。",
     # a period's aggregate
     "1到10月，该县已新增签约过亿元项目113个，计划总投资541.05亿元。",
     # a progress report: a rate, and a statistic that goes on after ";"
