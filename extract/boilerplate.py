@@ -29,7 +29,7 @@ TAIL_MARKERS = (
     "分享让更多人看到", "分享至", "分享：", "一键分享", "扫一扫", "微信扫一扫", "扫描二维码", "点击右上角",
     "请使用浏览器分享", "热门评论", "最新评论", "最热评论", "网友评论", "我来说两句", "发表评论", "查看评论",
     "评论区", "页面功能", "打印本稿", "打印此文", "【打印】", "【关闭】", "【收藏】", "返回顶部", "返回首页",
-    "返回页首", "点击排行", "更多内容",
+    "返回页首", "点击排行", "更多内容", "新闻推荐", "标题导航", "今日推荐", "编辑推荐",
     # the production credits under an article ("编辑：王芳", "校对：李明 审核：张强"); with the colon only,
     # since "编辑"/"审核" alone may start a sentence of the article
     *(f"{role}{colon}" for role in ("编辑", "校对", "审核", "审校", "初审", "复审", "终审", "监制", "值班编辑")
@@ -54,7 +54,9 @@ _FOOTER = re.compile(
     re.I,
 )
 # A notice that starts with its label ("特别声明：以上内容为自媒体平台用户上传…。") may be a sentence.
-_NOTICE = re.compile(r"^[“\"「【\[(（]?\s*(?:特别声明|免责声明|版权声明|声明\s*[:：])")
+_NOTICE = re.compile(r"^[“\"「【\[(（]?\s*(?:特别声明|免责声明|版权声明|声明\s*[:：])"
+                     # the reprint notice of many sites: "凡本网注明“来源：XX”的所有作品，……"
+                     r"|^凡(?:本网|本站|注明|[^。]{0,60}(?:注明|稿件|作品|版权|转载))")
 # Weaker footer wording ("未经许可不得转载", "转载请联系…", "网站版权与免责声明："): trusted only on a
 # short line, since a report may say the same inside a paragraph.
 _FOOTER_SHORT = re.compile(
@@ -96,6 +98,14 @@ _DEBRIS_PATTERNS = (
         # (the credit opens the line or follows a space: "影视拍摄基地开工" is a subheading)
         r"^(?:[^。，,；;！？!?]{0,20}\s)?(?:摄影|摄)\s*[:：/]?\s*[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,2}\s*$",
         r"^[(（][^。，,；;()（）]{0,24}(?:摄影?|供图)[)）]$",
+        # credits after the name: "崔佳明 摄", "某某经开区供图", and caption labels "图说:", "图注:"
+        r"^[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,2}\s+摄影?\s*$",
+        r"^[\u4e00-\u9fff·]{2,12}供图\s*$",
+        r"^图(?:说|注|片说明)\s*[:：]",
+        # image placeholders left by markdown-style extraction: "![]()", "![图片](…)"
+        r"^(?:!\[[^\]]{0,30}\]\([^)]{0,300}\)[\s|]*)+$",
+        # a channel's own name as a line: "某某在线某某频道"
+        r"^[\u4e00-\u9fff]{2,12}频道\s*$",
         # e-paper furniture: the masthead "某某日报 数字报纸", the page line "00003版:要闻", and the index
         # line "某某日报 要闻 00003 <headline> 2021-03-10 12345678 2 2021年03月10日 星期三"
         r"^[\u4e00-\u9fff]{2,10}[报刊]\s*(?:数字报纸?|数字报刊|电子版|电子报)\s*$",
@@ -113,8 +123,11 @@ _DEBRIS_PATTERNS = (
 _DEBRIS_LINE = re.compile("|".join(p[1:] for p in _DEBRIS_PATTERNS if p.startswith("^")))
 _DEBRIS_INSIDE = re.compile("|".join(p for p in _DEBRIS_PATTERNS if not p.startswith("^")))
 _MAX_DEBRIS_LEN = 120
-# A credit label left glued to the end of the last paragraph: "……(某某 某某)责任编辑:".
-_GLUED_CREDIT = re.compile(r"(?<=[。！？!?)）])\s*(?:责任编辑|编辑|责编)\s*[:：]\s*[\w·]{0,10}\s*$")
+# A credit label left glued to the end of the last paragraph: "……(某某 某某)责任编辑:", and the
+# photo credit closing a caption, whose words may be the story's ("……签约仪式。新华社记者 某某 摄").
+_GLUED_CREDIT = re.compile(r"(?<=[。！？!?)）])\s*(?:责任编辑|编辑|责编)\s*[:：]\s*[\w·]{0,10}\s*$"
+                           r"|(?<=[。\s])\s*(?:[\u4e00-\u9fff]{0,10}记者\s*)?[\u4e00-\u9fff·]{2,12}\s*(?:摄影?|供图)"
+                           r"\s*(?:\(下同\))?\s*$")
 
 
 def is_debris_line(line: str) -> bool:
@@ -261,7 +274,8 @@ def strip_header_furniture(text: str, title: str | None = None) -> str:
 def cut_boilerplate(text: str) -> str:
     """Drop caption, furniture (``is_debris_line``), empty-row and pager lines, and everything from the
     first tail heading or footer line (or a trailing headline list) on."""
-    lines = [_GLUED_CREDIT.sub("", ln) if "编" in ln else ln for ln in (text or "").splitlines()
+    lines = [_GLUED_CREDIT.sub("", ln) if "编" in ln or "摄" in ln or "供图" in ln else ln
+             for ln in (text or "").splitlines()
              if not (ln and _EMPTY_ROW.match(ln)) and not _is_pager(ln)]
     kept: list[str] = []
     for line in lines:

@@ -110,6 +110,7 @@ def test_traditional_page_furniture():
     "(某某日报记者 某某 摄)", "点赞 转发 收藏", "收藏", "项目效果图",
     "某某网是某某行业主流、权威的传播媒体。某某网的新闻资讯被各大搜索引擎收录。",
     "99%的用户【关注】某某订阅,都成功了!私信回复【项目】掌握最新信息。",
+    "某某 摄", "某某经开区供图", "图说:某某研究院总部研发基地", "![]()", "![]() |", "某某在线某某频道",
 ])
 def test_furniture_lines(line):
     assert is_debris_line(line)
@@ -125,6 +126,7 @@ def test_furniture_lines(line):
     "据介绍，原标题中提到的三个项目均已开工。",
     "分享经济产业园开园",
     "温度>30度时暂停作业。",
+    "园区将建设影视拍摄基地",
 ])
 def test_paragraphs_that_mention_furniture_words_are_kept(line):
     assert not is_debris_line(line)
@@ -133,6 +135,15 @@ def test_paragraphs_that_mention_furniture_words_are_kept(line):
 
 def test_a_credit_label_glued_to_the_last_paragraph():
     assert cut_boilerplate(STORY + "(某某 某某)责任编辑:") == STORY + "(某某 某某)"
+
+
+def test_a_caption_keeps_its_words_but_not_its_photo_credit():
+    assert cut_boilerplate(STORY + "\n2月17日，某项目现场。新华社记者 某某 摄\n集中开工现场。某某经开区供图") == (
+        STORY + "\n2月17日，某项目现场。\n集中开工现场。")
+
+
+def test_a_reprint_notice_is_footer():
+    assert cut_boilerplate(STORY + "\n凡某某晨报、某某网记者署名文字、图片,版权均属于某某晨报所有。任何媒体不得转载。") == STORY
 
 
 def test_a_site_menu_above_the_story_is_dropped_but_a_list_in_it_is_kept():
