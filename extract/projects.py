@@ -54,7 +54,7 @@ ENUMERATOR = r"(?:\d{1,2}[.、)]|\(\d{1,2}\)|\([一二三四五六七八九十]{
 _LEADING = re.compile(r"^(?:[^,。]{0,30}?(?:报讯|网讯|社讯|台讯|日讯|日电)\s*(?:\([^()]*\))?|" + ENUMERATOR + "|"
                       r".*(?:会|式|活动|典礼|论坛|节)暨|.*(?:项目|工程)[—\-]+|标志着|"
                       r"随着|其中|此外|同时|据悉|另外|目前|近期|此次|本次|这次|又有|还有|共有|另有|"
-                      r"当天|日前|近日|今天|今日|"
+                      r"当天|日前|近日|今天|今日|如今|当前|"
                       r"\d{4}年|\d{1,2}月\d{1,2}日|[上下]午|今年|由|让|使|和|以及|及|与[^、]{1,10}合作的|"
                       r"位于[^、]{1,20}的|(?:总投资|计划投资|投资)[^、的]{1,16}的)")
 _LIST_CUE = re.compile(r"其中有|其中包括|具体包括|包括|分别是|分别为|主要有|例如|比如|诸如|的还有")
@@ -148,7 +148,7 @@ _BATCH_OR_ZONE = re.compile(r"(?:重大|重点)(?:产业|建设|工业|制造业
 def is_project_name(name: str, in_list: bool) -> bool:
     """Whether ``name`` can be a project: a list item may be any short proper name ("华为软件开发云"),
     a lone name must end like a project or facility."""
-    if not 3 <= len(name) <= 40 or name.endswith("的") or name[0] in "的和与及等,对给向为从把被并":
+    if not 3 <= len(name) <= 40 or name.endswith("的") or name[0] in "的和与及等,对给向为从把被并该此这":
         return False
     if name.count("“") != name.count("”"):
         return False  # cut out of a longer quotation
@@ -183,11 +183,14 @@ def find_project_names(body: str, span: tuple[int, int], clause: tuple[int, int]
     # 三个项目"); after 落户/落地 comes the site, after 开工/投产 a new clause, after "签约入驻" the place
     # the signers move into. But any event word may lead a list that ends in a count of projects
     # ("集中开工A、B等项目10个"), or the projects it qualifies ("昨天开工的A项目和B项目").
-    # ("已经投产的X项目" describes a project by its past; it reports no event.)
-    qualified = re.match(r"(?:建设)?的", after) is not None and not re.search(r"已经?$", body[clause[0]:trigger[0]])
+    qualified = re.match(r"(?:建设)?的", after) is not None
     after = re.sub(r"^(?:了|(?:建设)?的)", "", after)
+    if qualified:  # "开工的A项目和B项目总占地面积107亩": the names end at the last 项目
+        after = m.group(0) if (m := re.match(r".*(?:项目|工程)", after)) else after
     counted = bool(_COUNTED_LIST.search(after))
-    if (after and (event_type in ("签约", "揭牌") or counted or qualified) and not _LIST_CUE.search(after)
+    # "落地宝尔特……总成项目": after any event word, a clause ending in 项目 names one.
+    named = re.search(r"(?:项目|工程)$", after) is not None
+    if (after and (event_type in ("签约", "揭牌") or counted or qualified or named) and not _LIST_CUE.search(after)
             and not re.match(r"仪式|大会|活动|会|现场|当日|当天|入驻|进驻|入园|落户|落地", after)):
         items = _split_list(re.sub(r"\d+个$", "", after))
         names += _names(body, trigger[1], items, "event", len(items) > 1 or counted)
@@ -245,6 +248,8 @@ def find_created_names(body: str) -> list[Name]:
     names = []
     for m in _CREATED.finditer(body):
         name = m.group(1)
+        if "的" in name:
+            continue  # "成立专门的投资管理公司": a description, not a name
         if "项目" in name[:-2]:
             name = name[:name.index("项目") + 2]  # "天使基金项目基金规模" → "天使基金项目"
         name = _strip(name)

@@ -353,3 +353,11 @@ def test_a_quarter_that_names_the_batch_and_a_total_told_beside_a_settling():
     assert anns[0].total_investment_cny == 1_000_000_000
     anns = extract("7月10日，中来衢州光伏产业园项目作为衢州分会场重大项目正式开工建设。", published_at="2017-07-11")
     assert names(anns) == ["中来衢州光伏产业园项目"]
+
+
+def test_names_after_a_settling_and_descriptions_that_are_no_names():
+    anns = extract("3月5日，某市依托汽摩配产业平台，落地宝尔特智能充电枪总成项目，总投资5亿元。", published_at="2023-03-06")
+    assert names(anns) == ["宝尔特智能充电枪总成项目"]
+    anns = extract("9月23日，某产业园项目开工，这是该园区启动开工建设的首个项目。双方还成立专门的投资管理公司。",
+                   published_at="2022-09-24")
+    assert "首个项目" not in names(anns) and "专门的投资管理公司" not in names(anns)
