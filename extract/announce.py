@@ -42,7 +42,7 @@ _EVENT = re.compile("|".join(f"(?P<e{i}>{p})" for i, (_, p) in enumerate(EVENT_W
 _NOT_YET = re.compile(r"将|预计|计划(?!总?投资)|拟|有望|力争|争取|准备|筹备|推进(?!会|大会)|推动|加快|确保|年内|年底前|下一步|未来|"
                       r"希望|期待|力促|谋划|预期|可望|能否|是否|如何|需要|有待|(?:未|不|没有|暂缓)(?:正式|全面)?$")
 # Right after the event word: a time clause ("投产后", "揭牌以来", "投产20年来") or a noun ("开工率").
-_SUBORDINATE = re.compile(r"^(?:后|以后|之后|以来|前|之前|时|期间|率|条件|手续|许可|证|人|方|者|权|作家|艺人|"
+_SUBORDINATE = re.compile(r"^(?:后|以后|之后|以来|前|之前|时|期间|率|条件|手续|许可|证|人|方|者|权|作家|艺人|在望|在即|"
                           r"球员|歌手|政策|限制|门槛|、|\d+多?(?:周)?年)")
 # Aggregate statistics ("今年以来全市新开工项目120个") and policy rules ("对新落户项目给予奖励")
 # report no event of their own; a "其中" sentence belongs to the one before it. Period words such
@@ -66,6 +66,8 @@ _CEREMONY = re.compile(r"仪式|现场|集中(?:签约|开工|投产|竣工)|举
 # Public services, consumer venues and people (家庭医生签约, 人才落户) are not the investment
 # projects this crawler follows.
 _NOT_INVESTMENT = re.compile(PUBLIC_VENUES + r"|医生|学生|毕业生|球员|艺人|人才|户籍|户口")
+# A state of the works at the time of writing, not an event: "目前已竣工试生产", "项目已经投产".
+_STATE = re.compile(r"(?:目前|现已|现在|当前)[^,;。]{0,6}$|已经$|已(?:建成|正式|全面|顺利)?$")
 # Said before the event word, these place it in the past of the story.
 _EARLIER = re.compile(r"此前|早在|曾经|曾|去年|前年")
 # "一期投资约22亿元": one phase's money, not the project's total.
@@ -283,10 +285,11 @@ def _clause_event(body: str, start: int, end: int, sentence_start: int, ref: Dat
         event_type = EVENT_WORDS[int(m.lastgroup[1:])][0]
         before, after = body[start:m.start()], body[m.end():end]
         fact = not (_NOT_YET.search(before) or _SUBORDINATE.match(after) or _NOT_INVESTMENT.search(before)
-                    # "已经投产的X项目": a description of the project by its past
-                    or (before.endswith(("已经", "已")) and after.startswith("的"))
-                    # one word in a list ("规划、开建、投运"), or the story's past
-                    or before.endswith("、") or _EARLIER.search(before) or _TIME_SPAN.search(before)
+                    # "已经投产的X项目": a description of the project by its past; "该项目已经投产",
+                    # "目前已竣工": a state reported in passing (news of the event itself dates it)
+                    or (before.endswith(("已经", "已")) and after.startswith("的")) or _STATE.search(before)
+                    # one word in a list ("规划、开建、投运", "新签约、新开工、新竣工"), or the story's past
+                    or re.search(r"、新?$", before) or _EARLIER.search(before) or _TIME_SPAN.search(before)
                     or (event_type == "竣工" and _WORKS_STAGE.search(before))
                     # background: "2017年双方签订……协议"
                     or long_before(body[sentence_start:m.start()], ref))

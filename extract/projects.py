@@ -47,17 +47,23 @@ _NOT_A_PROJECT = re.compile(PUBLIC_VENUES + r"|仪式|大会|会议|活动|签�
 # What stands around a name in an event clause: "X项目日前在上海签约", "随着X于6月21日开园".
 _TRAILING = re.compile(r"(?:正式|顺利|成功|隆重|集中|举行|举办|进行|完成|实现|宣布|已经|已|了|全面|战略|合作|"
                        r"共同|同步|现场|并|即|也|均|都|又|再|首次|当日|当天|日前|近日|今天|今日|昨天|昨日|"
-                       r"[上下]午|建成|落地|落户|在[^、,]{1,20}|于[^、,]{1,20}|(?<=项目|工程)(?:由|作为)[^、,]{1,20})$")
+                       r"[上下]午|建成|落地|落户|\d{1,2}月\d{1,2}日|在[^、,]{1,20}|于[^、,]{1,20}|(?<=项目|工程)(?:由|作为)[^、,]{1,20})$")
 # How an item of an enumeration starts: "1." "2、" "(3)" "(一)" "二、" "三是".
 ENUMERATOR = r"(?:\d{1,2}[.、)]|\(\d{1,2}\)|\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}[、是])"
 # A dateline ("本报讯(记者 X)", "新华社南京8月7日电") is not part of the first sentence's subject.
 _LEADING = re.compile(r"^(?:[^,。]{0,30}?(?:报讯|网讯|社讯|台讯|日讯|日电)\s*(?:\([^()]*\))?|" + ENUMERATOR + "|"
                       r".*(?:会|式|活动|典礼|论坛|节)暨|.*(?:项目|工程)[—\-]+|标志着|"
+                      r".{0,10}?(?:选取了|选择了|确定了)|.{0,8}?(?:领导|书记|市长|县长|区长|主任)(?:对|为)|"
                       r"随着|其中|此外|同时|据悉|另外|目前|近期|此次|本次|这次|又有|还有|共有|另有|"
                       r"当天|日前|近日|今天|今日|如今|当前|"
                       r"\d{4}年|\d{1,2}月\d{1,2}日|[上下]午|今年|由|让|使|和|以及|及|与[^、]{1,10}合作的|"
                       r"位于[^、]{1,20}的|(?:总投资|计划投资|投资)[^、的]{1,16}的)")
 _LIST_CUE = re.compile(r"其中有|其中包括|具体包括|包括|分别是|分别为|主要有|例如|比如|诸如|的还有")
+# "选取了A、B、C等16个项目", "对A项目、B项目等8个开工项目进行汇报": a list closed by a count of projects
+# names projects wherever it stands; the words that open it are no part of its first item.
+_COUNTED_ITEMS = re.compile(r"(?:^|(?<=[,;。:\n]))([^,;。:\n]{2,300}?、[^,;。:\n]{2,300}?)"
+                            r"(等\s*(?:\d+|[一二三四五六七八九十两]+)\s*个[^,;。、]{0,8}?项目)")
+_LIST_OPENER = re.compile(r"^.{0,12}?(?:选取了|选取|选择了|确定了|推出了|涉及|对(?=[^、]{4,}))")
 # "科技创新平台项目2个,总投资7.5亿元,分别为A和B": projects listed in a sentence of their own.
 _PROJECTS_LISTED = re.compile(r"(?:项目|工程)[^。;\n]{0,30}?(?:分别为|分别是|具体包括|包括|主要有)")
 _CREATED = re.compile(r"(?:设立|组建|成立|注册|新设)([^,;。、:]{2,30}(?:有限公司|股份公司|公司|基金|研究院|总部))")
@@ -259,6 +265,10 @@ def find_created_names(body: str) -> list[Name]:
         name = _strip(m.group(1))
         if is_project_name(name, False) and not _DIRECTIVE.search(name):
             names.append(_name(name, m.start(1), "created"))
+    for m in _COUNTED_ITEMS.finditer(body):
+        items = _split_list(_LIST_OPENER.sub("", m.group(1)) + m.group(2))
+        if len(items) > 1:
+            names += _names(body, m.start(1), items, "created", True)
     for m in _PROJECTS_LISTED.finditer(body):
         end = min((i for i in (body.find(c, m.end()) for c in "。;\n") if i >= 0), default=len(body))
         names += _listed(body, m.end(), end, "created", False)

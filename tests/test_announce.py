@@ -361,3 +361,13 @@ def test_names_after_a_settling_and_descriptions_that_are_no_names():
     anns = extract("9月23日，某产业园项目开工，这是该园区启动开工建设的首个项目。双方还成立专门的投资管理公司。",
                    published_at="2022-09-24")
     assert "首个项目" not in names(anns) and "专门的投资管理公司" not in names(anns)
+
+
+def test_counted_lists_anywhere_and_states_that_are_no_events():
+    anns = extract("3月27日上午，某市重大项目集中开工仪式举行。某区选取了启程德瑞、柒尚钢索、嘉密机械等16个项目"
+                   "集中开工。市领导对汉能高端装备研发制造基地项目、昊方机电汽车塑胶配建项目等8个开工项目进行汇报。",
+                   published_at="2019-03-28")
+    assert names(anns) == ["启程德瑞", "柒尚钢索", "嘉密机械", "汉能高端装备研发制造基地项目", "昊方机电汽车塑胶配建项目"]
+    for text in ("某药业药品生产基地项目总投资10.5亿元，目前已竣工试生产。", "某汽车结构件生产项目已经投产。",
+                 "今年以来，全县新签约、新开工、新竣工亿元以上项目145个、92个、56个。"):
+        assert extract(text, published_at="2023-07-20") == [], text
