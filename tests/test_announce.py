@@ -371,3 +371,15 @@ def test_counted_lists_anywhere_and_states_that_are_no_events():
     for text in ("某药业药品生产基地项目总投资10.5亿元，目前已竣工试生产。", "某汽车结构件生产项目已经投产。",
                  "今年以来，全县新签约、新开工、新竣工亿元以上项目145个、92个、56个。"):
         assert extract(text, published_at="2023-07-20") == [], text
+
+
+def test_the_event_scan_finds_what_the_plain_alternation_finds():
+    import re
+    from extract.announce import _EVENT, EVENT_ALTERNATION
+    plain = re.compile(EVENT_ALTERNATION)
+    labelled = Path(__file__).parent / "labelled" / "articles"
+    texts = [analysis_text(p.read_text(encoding="utf-8")) for p in sorted(labelled.glob("*.txt"))]
+    texts.append("签约 签订协议 签署合同 开工 开竣工 奠基 动工 开建 破土 启动建设 施工正式启动 建设全面启动 投产 试生产 "
+                 "试产 投入生产 投运 竣工 完工 落成 建成投用 揭牌 挂牌成立 开园 开业 开馆 落户 落地")
+    for text in texts:
+        assert [m.span() for m in _EVENT.finditer(text)] == [m.span() for m in plain.finditer(text)]
