@@ -54,9 +54,7 @@ _FOOTER = re.compile(
     re.I,
 )
 # A notice that starts with its label ("特别声明：以上内容为自媒体平台用户上传…。") may be a sentence.
-_NOTICE = re.compile(r"^[“\"「【\[(（]?\s*(?:特别声明|免责声明|版权声明|声明\s*[:：])"
-                     # the reprint notice of many sites: "凡本网注明“来源：XX”的所有作品，……"
-                     r"|^凡(?:本网|本站|注明|[^。]{0,60}(?:注明|稿件|作品|版权|转载))")
+_NOTICE = re.compile(r"^[“\"「【\[(（]?\s*(?:特别声明|免责声明|版权声明|声明\s*[:：])")
 # Weaker footer wording ("未经许可不得转载", "转载请联系…", "网站版权与免责声明："): trusted only on a
 # short line, since a report may say the same inside a paragraph.
 _FOOTER_SHORT = re.compile(
@@ -106,6 +104,8 @@ _DEBRIS_PATTERNS = (
         r"^(?:!\[[^\]]{0,30}\]\([^)]{0,300}\)[\s|]*)+$",
         # a channel's own name as a line: "某某在线某某频道"
         r"^[\u4e00-\u9fff]{2,12}频道\s*$",
+        # "您的位置: 首页 > 24H > 正文": a breadcrumb, whatever its items
+        r"^(?:您的|你的|当前)?(?:所在)?位置\s*[:：]",
         # e-paper furniture: the masthead "某某日报 数字报纸", the page line "00003版:要闻", and the index
         # line "某某日报 要闻 00003 <headline> 2021-03-10 12345678 2 2021年03月10日 星期三"
         r"^[\u4e00-\u9fff]{2,10}[报刊]\s*(?:数字报纸?|数字报刊|电子版|电子报)\s*$",
@@ -123,6 +123,9 @@ _DEBRIS_PATTERNS = (
 _DEBRIS_LINE = re.compile("|".join(p[1:] for p in _DEBRIS_PATTERNS if p.startswith("^")))
 _DEBRIS_INSIDE = re.compile("|".join(p for p in _DEBRIS_PATTERNS if not p.startswith("^")))
 _MAX_DEBRIS_LEN = 120
+# The reprint notice many sites print above or below the story, as long as a paragraph: "凡本网注明
+# “来源：XX”的所有作品，版权均属于……", dropped wherever it stands.
+_REPRINT_NOTICE = re.compile(r"^凡(?:本网|本站|注明|[^。]{0,60}(?:注明|稿件|作品|版权|转载))")
 # A credit label left glued to the end of the last paragraph: "……(某某 某某)责任编辑:", and the
 # photo credit closing a caption, whose words may be the story's ("……签约仪式。新华社记者 某某 摄").
 _GLUED_CREDIT = re.compile(r"(?<=[。！？!?)）])\s*(?:责任编辑|编辑|责编)\s*[:：]\s*[\w·]{0,10}\s*$"
@@ -134,7 +137,7 @@ def is_debris_line(line: str) -> bool:
     """A line of page furniture that may stand anywhere: a picture caption, counter, font tool, app or
     subscription promotion, breadcrumb, 原标题 line, photo file or credit, e-paper masthead or index line."""
     simple = to_simplified(line.strip(_CELL_EDGES + "\u3000"))
-    return 0 < len(simple) <= _MAX_DEBRIS_LEN and bool(
+    return bool(_REPRINT_NOTICE.match(simple)) or 0 < len(simple) <= _MAX_DEBRIS_LEN and bool(
         _CAPTION.match(simple) or _DEBRIS_LINE.match(simple) or _DEBRIS_INSIDE.search(simple))
 
 

@@ -142,8 +142,10 @@ def test_a_caption_keeps_its_words_but_not_its_photo_credit():
         STORY + "\n2月17日，某项目现场。\n集中开工现场。")
 
 
-def test_a_reprint_notice_is_footer():
-    assert cut_boilerplate(STORY + "\n凡某某晨报、某某网记者署名文字、图片,版权均属于某某晨报所有。任何媒体不得转载。") == STORY
+def test_a_reprint_notice_goes_wherever_it_stands_and_the_story_stays():
+    notice = "凡某某晨报、某某网记者署名文字、图片,版权均属于某某晨报所有。任何媒体不得转载。" * 3
+    assert cut_boilerplate(STORY + "\n" + notice) == STORY
+    assert cut_boilerplate("您的位置: 首页 > 24H > 正文\n" + notice + "\n" + STORY) == STORY
 
 
 def test_a_site_menu_above_the_story_is_dropped_but_a_list_in_it_is_kept():
