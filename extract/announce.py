@@ -238,7 +238,10 @@ def find_event_mentions(body: str, sentences: list[tuple[int, int]], ref: DatePa
         found = [(hit, clause) for clause in clauses if (hit := _clause_event(body, *clause, s_start, ref))]
         starts = [_subject_start(body, clauses, clause) for _, clause in found]
         for i, ((event_type, trigger, trigger_end, fact), clause) in enumerate(found):
-            span_start = s_start if i == 0 else starts[i]
+            # "共招引项目64个,……,其中现场集中签约32个、计划总投资超400亿元": the event told after 其中
+            # owns only the subset from 其中 on.
+            subset = body.rfind("其中", s_start, clause[0] + 2)
+            span_start = (subset if subset >= 0 else s_start) if i == 0 else starts[i]
             span_end = starts[i + 1] if i + 1 < len(found) else s_end
             if fact:
                 mentions.append(Mention(event_type, s_index, trigger, trigger_end,

@@ -38,7 +38,8 @@ _NAME_END = re.compile(r"(?:项目|工程|工厂|基地|产业园|园区|园|城
                        r"生产线|产线|平台|社区|大厦|示范区|开发区|办事处|创新院|孵化器|超级工厂)(?:\([^()]{1,8}\))?$")
 # Verbs and adverbs that show a candidate is a piece of clause, not a name.
 _CLAUSE_WORDS = re.compile(r"将|是|为了|通过|进行|实现|推动|围绕|提供|打造|形成|具有|已|正在|目前|主要|计划|"
-                           r"预计|未来|带动|发挥|包括|其中|成功|引入|引进|一批|分别|有关|举行|举办|召开|启动|宣布|表示")
+                           r"预计|未来|带动|发挥|包括|其中|成功|引入|引进|一批|分别|有关|举行|举办|召开|启动|宣布|表示|"
+                           r"对(?=项目)")
 # Public services and consumer venues are no investment project, whether named (here) or the
 # subject of an event (extract.announce).
 PUBLIC_VENUES = (r"医院|分院|院区|学校|中学|小学|幼儿园|养老院|敬老院|景区|乐园|公园|博物馆|图书馆|体育馆|剧院|"
@@ -69,7 +70,7 @@ _PROJECTS_LISTED = re.compile(r"(?:项目|工程)[^。;\n]{0,30}?(?:分别为|�
 _CREATED = re.compile(r"(?:设立|组建|成立|注册|新设)([^,;。、:]{2,30}(?:有限公司|股份公司|公司|基金|研究院|总部))")
 # "奇瑞新能源汽车零部件产业园项目总投资50亿元", "投资10亿元的X项目": a project introduced by its own investment.
 _STATED = re.compile(r"(?:^|[,;。:\n])(?:其中|此外|另外|同时)?,?([^,;。:\n]{3,40}?项目)(?:计划)?(?:总投资|投资总额|投资)"
-                     r"(?:额)?(?:约|超过|超|达|近|逾)?\d"
+                     r"(?:额)?(?:约|超过|超|达|近|逾|突破)?(?:\d|[一二三四五六七八九十两]?[十百千]?[一二三四五六七八九十两]*[百千万亿])"
                      r"|(?:计划)?(?:总)?投资(?:约|超过|超|达|近|逾)?(?:[\d.]+|[一二三四五六七八九十百千两]+)[亿万]?[^,;。:的]{0,3}的"
                      r"([^,;。:\n、]{2,40}?(?:项目|(?=、|等)))")
 # "一是储能电池模组项目,总投资12亿元,……;二是……", "1. 年产5GWh钠离子电池项目,由……投资建设,计划总投资22亿元;":
@@ -148,7 +149,7 @@ def _split_list(text: str) -> list[str]:
 # to ("通州湾示范区", "江阴临港新城"): no single project is called so.
 _OUTPUT = re.compile(r"年产(?:能)?[\d.]+\s*[万亿千百]?\s*(?:平方米|吨|台|套|件|片|辆|颗|只|个|条|张|GWh|MWh|GW|MW)?")
 _BATCH_OR_ZONE = re.compile(r"(?:重大|重点)(?:产业|建设|工业|制造业|招商)?项目$|的项目$|^(?:19|20)\d{2}(?!\d)|"
-                            r"(?:开发区|示范区|新区|集中区|新城|试验区|片区)$")
+                            r"(?<!公司)(?<!工厂)(?:开发区|示范区|新区|集中区|新城|试验区|片区)$")
 
 
 def is_project_name(name: str, in_list: bool) -> bool:
@@ -178,6 +179,8 @@ def find_project_names(body: str, span: tuple[int, int], clause: tuple[int, int]
         host = _strip(before[:held[-1].start()])
         before = _strip(before[held[-1].end():]) or (host if re.search(r"(?:项目|工程)$", host) else "")
     before = _strip(before)
+    if re.search(r"(?:项目|工程)的$", before):
+        before = before[:-1]  # "X工程的开工": the event of X, told as a noun
     if before and not before.endswith("的"):
         items = _split_list(before)
         # "A与B签约" names the signers; in a signing only "X项目签约" / "A、B等N个项目" are projects.

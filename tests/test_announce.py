@@ -383,3 +383,13 @@ def test_the_event_scan_finds_what_the_plain_alternation_finds():
                  "试产 投入生产 投运 竣工 完工 落成 建成投用 揭牌 挂牌成立 开园 开业 开馆 落户 落地")
     for text in texts:
         assert [m.span() for m in _EVENT.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_the_subset_after_qizhong_and_events_told_as_nouns():
+    anns = extract("11月1日，本次大会共招引项目64个，计划总投资710亿元，其中现场集中签约32个、计划总投资超400亿元。",
+                   published_at="2024-11-02")
+    assert (anns[0].total_investment_cny, anns[0].investment_qualifier) == (40_000_000_000, "超")
+    anns = extract("6月30日，228国道庵东至梨洲段工程的开工，标志着当地交通建设进入新阶段。", published_at="2021-07-01")
+    assert names(anns) == ["228国道庵东至梨洲段工程"]
+    anns = extract("3月2日，某京东智能物流示范基地项目投资额突破百亿元，当天正式开工。", published_at="2021-03-03")
+    assert names(anns) == ["某京东智能物流示范基地项目"]
