@@ -20,8 +20,8 @@ from extract.money import Amount, find_amounts, find_counts
 from extract.parties import find_parties
 from extract.places import find_mentions, find_parks, is_abbreviation, is_zone, resolve_place
 from extract.tables import tables_as_sentences
-from extract.projects import (PUBLIC_VENUES, Name, find_created_names, find_project_names, merge_names,
-                              project_investments)
+from extract.investments import project_investments
+from extract.projects import PUBLIC_VENUES, Name, find_created_names, find_project_names, merge_names
 
 # The event vocabulary. Hand-written because it *is* the definition of what the crawler tracks.
 # Inside one clause a specific event outranks 落户/落地 ("签约落地", "落户并签约").
