@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import date, datetime, timedelta
+from itertools import islice
 
 from extract.jio import jionlp
 from extract.money import parse_number
@@ -153,21 +154,74 @@ def long_before(text: str, ref: DateParts) -> bool:
     return y < year
 
 
+# A dateline opens a report with the day it was filed: "2019年4月1日讯", "某某网1月4日某地消息", "某地3月9日电".
+_DATELINE_END = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?<!通)讯|[\u4e00-\u9fff]{0,6}?消息)(?=[\s(（:：,，【\[]|$)"
+                           r"|电(?=[\s(（:：,，【\[“\"]|$|记者)")
+_FULL_DATELINE = re.compile(r"^[\W_]{0,3}[\u4e00-\u9fff]{0,16}?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
+# "继1月5日15个重大项目集中开工之后,6日上午……签约": a 继……之后 clause names an earlier event, whose date
+# is not the one the sentence reports (继续/继承/继而 are other words).
+_EARLIER_CLAUSE = re.compile(r"继(?![续承而任])[^,，;；。!！?？]{1,60}?(?:之后|以后|后)(?=\s*[,，])")
+
+
+def dateline_date(line: str) -> str | None:
+    """The full date of a dateline opening ``line`` ("2019年4月1日讯,……", "某某网2019年4月1日电"), else None."""
+    m = _FULL_DATELINE.match(line or "")
+    if not m or not _DATELINE_END.match(line, m.end()):
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def _blank_earlier_clauses(text: str) -> str:
+    """``text`` with its 继……之后 clauses blanked out (positions kept), when something follows them."""
+    return _EARLIER_CLAUSE.sub(lambda m: " " * len(m.group(0)), text) if "继" in text else text
+
+
+def _calendar(m: re.Match, ref: DateParts, text: str) -> tuple[bool, str | None, bool]:
+    """What a calendar date of the text ("3月9日", "2023年6月") says, its year from ``ref`` when not written."""
+    year, month, _ = ref
+    # A page without a date: the year of the event's own name in the same text, if any.
+    y = int(m.group(1)) if m.group(1) else (year or named_year(text))
+    mo = int(m.group(2))
+    if y and not m.group(1) and month and mo > month:
+        y -= 1  # "12月28日" on a page of January is last year's
+    if not y or not 1 <= mo <= 12:
+        return True, None, True
+    return True, f"{y:04d}-{mo:02d}-{int(m.group(3)):02d}" if m.group(3) else f"{y:04d}-{mo:02d}", True
+
+
+def _after_dateline(text: str, dates: list[re.Match], ref: DateParts) -> tuple[bool, str | None, bool]:
+    """The event's date in a text opened by a dateline (``dates[0]``): a day named besides, on or before
+    the dateline's ("2019年4月1日讯,3月27日上午", "3月3日电……大会3日举行"), else the dateline's own."""
+    own = _calendar(dates[0], ref, text)
+    try:
+        filed = date.fromisoformat(own[1] or "")
+    except ValueError:
+        return own
+    later = dates[1] if len(dates) > 1 else None
+    if later and later.group(3):
+        when = _calendar(later, (filed.year, filed.month, filed.day), text)
+        return when if when[1] and when[1] <= filed.isoformat() else own
+    if not later and (only := _DAY_ONLY.search(text, dates[0].end())) and 1 <= int(only.group(1)) <= filed.day:
+        return True, filed.replace(day=int(only.group(1))).isoformat(), True
+    return own
+
+
 def date_in_text(text: str, ref: DateParts) -> tuple[bool, str | None, bool]:
     """(whether ``text`` dates the event, the date as YYYY-MM-DD / YYYY-MM when the year is known,
-    whether the text gives the date itself rather than "日前/近日")."""
+    whether the text gives the date itself rather than "日前/近日"). A dateline's date ("2019年4月1日讯,
+    3月27日上午,……") is the report's: a day the text names besides, not after it, is the event's; a date
+    in a 继……之后 clause is an earlier event's."""
+    text = _blank_earlier_clauses(text)
     year, month, day = ref
-    m = next((m for m in _TEXT_DATE.finditer(text) if not _SCHEDULED.search(text, max(0, m.start() - 4), m.start())),
-             None)
-    if m:
-        # A page without a date: the year of the event's own name in the same text, if any.
-        y = int(m.group(1)) if m.group(1) else (year or named_year(text))
-        mo = int(m.group(2))
-        if y and not m.group(1) and month and mo > month:
-            y -= 1  # "12月28日" on a page of January is last year's
-        if not y or not 1 <= mo <= 12:
-            return True, None, True
-        return True, f"{y:04d}-{mo:02d}-{int(m.group(3)):02d}" if m.group(3) else f"{y:04d}-{mo:02d}", True
+    dates = list(islice((m for m in _TEXT_DATE.finditer(text)
+                         if not _SCHEDULED.search(text, max(0, m.start() - 4), m.start())), 2))
+    if dates and dates[0].group(3) and _DATELINE_END.match(text, dates[0].end()):
+        return _after_dateline(text, dates, ref)
+    if dates:
+        return _calendar(dates[0], ref, text)
     if first_day := _FIRST_WORKDAY.search(text):
         return True, f"{int(first_day.group(1)):04d}-01", True
     only_day = _DAY_ONLY.search(text)

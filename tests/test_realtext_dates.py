@@ -1,7 +1,7 @@
 """Dates as real plain-text crawls write them (invented strings in the shapes the held-out pages showed)."""
 import pytest
 
-from extract.dates import date_in_text, named_year, parse_date, parse_header_date
+from extract.dates import date_in_text, dateline_date, named_year, parse_date, parse_header_date
 
 NO_PAGE_DATE = (None, None, None)
 
@@ -66,3 +66,43 @@ def test_a_scheduled_date_is_not_the_events():
 
 def test_first_working_day_of_a_year():
     assert date_in_text("2023年的首个工作日，某区重大项目集中开工", NO_PAGE_DATE) == (True, "2023-01", True)
+
+
+@pytest.mark.parametrize("text, ref, iso", [
+    ("2020年5月6日讯,4月28日上午,某市2020年二季度重点项目集中开工仪式在某园区举行", NO_PAGE_DATE, "2020-04-28"),
+    ("2020年5月6日讯,4月28日上午,某市重点项目集中开工", (2020, 5, 6), "2020-04-28"),
+    ("某某网5月6日电 (记者 某某)某区重点项目集中签约活动6日举行", (2020, 5, 7), "2020-05-06"),
+    ("某地12月30日电 某项目日前签约", (2021, 1, 2), "2020-12-30"),       # the dateline, of last year
+    ("2020年5月6日讯,某项目将于6月8日开工", NO_PAGE_DATE, "2020-05-06"),   # a plan is no event's date
+    ("2020年5月6日讯,某项目5月9日开工", NO_PAGE_DATE, "2020-05-06"),       # a day after the dateline is none
+])
+def test_a_datelines_date_is_the_reports_and_a_day_named_besides_is_the_events(text, ref, iso):
+    assert date_in_text(text, ref) == (True, iso, True)
+
+
+def test_an_earlier_event_in_a_ji_zhihou_clause_is_not_dated_as_this_one():
+    text = "继3月2日12个重大项目集中开工之后,4日上午,某市举行重大项目集中签约仪式"
+    assert date_in_text(text, (2023, 3, 8)) == (True, "2023-03-04", True)
+    assert date_in_text("继今年4月某区首批项目集中开工后,今天上午,第二批项目集中签约", NO_PAGE_DATE)[1] is None
+    # the clause alone still dates its own event; 继续 is no such clause
+    assert date_in_text("继3月2日12个重大项目集中开工之后", (2023, 3, 8))[1] == "2023-03-02"
+    assert date_in_text("某区继续推进项目建设,3月2日集中开工", (2023, 3, 8))[1] == "2023-03-02"
+
+
+@pytest.mark.parametrize("line, iso", [
+    ("2020年5月6日讯,4月28日上午,某市重点项目集中开工。", "2020-05-06"),
+    ("某某日报2020年5月6日讯 (记者 某某)某市重点项目集中开工。", "2020-05-06"),
+    ("某地2020年5月6日电 某市重点项目集中开工。", "2020-05-06"),
+])
+def test_dateline_date(line, iso):
+    assert dateline_date(line) == iso
+
+
+@pytest.mark.parametrize("line", [
+    "2020年5月6日,某市重点项目集中开工。",        # a date opening a sentence is the event's
+    "2020年5月6日通讯员某某报道",
+    "据了解,2020年5月6日讯息显示",
+    "5月6日讯,某市重点项目集中开工。",            # no year: no page date
+])
+def test_no_dateline_date(line):
+    assert dateline_date(line) is None
