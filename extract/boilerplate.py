@@ -54,7 +54,12 @@ _FOOTER = re.compile(
     re.I,
 )
 # A notice that starts with its label ("特别声明：以上内容为自媒体平台用户上传…。") may be a sentence.
-_NOTICE = re.compile(r"^[“\"「【\[(（]?\s*(?:特别声明|免责声明|版权声明|声明\s*[:：])")
+# The same heading may carry the site's name and both words, alone or before its colon: "版权和免责申明",
+# "某某网版权及免责声明：凡本网注明……" (申明 as some sites spell it).
+_NOTICE = re.compile(
+    r"^[“\"「【\[(（]?\s*(?:特别声明|免责声明|版权声明|声明\s*[:：]"
+    r"|(?:[\u4e00-\u9fff]{1,12}?(?:网站|网|站|报|台|社|在线|新闻|客户端|平台))?"
+    r"(?:版权|免责|侵权)(?:(?:和|及|与|、)(?:版权|免责))?(?:声明|申明)[】\]]?\s*(?:[:：]|$))")
 # Weaker footer wording ("未经许可不得转载", "转载请联系…", "网站版权与免责声明："): trusted only on a
 # short line, since a report may say the same inside a paragraph.
 _FOOTER_SHORT = re.compile(
@@ -117,6 +122,12 @@ _DEBRIS_PATTERNS = (
         r"^(?:[\W_]*(?:打印|关闭|收藏|分享|转发|点赞|纠错|保存|复制链接|本页|窗口|此文|本文|返回|顶部))+[\W_]*$",
         # an industry site's own blurb closing its copies: "某某网是某某行业主流、权威的传播媒体。"
         r"^[\u4e00-\u9fff]{2,12}网是[^。]{0,30}(?:媒体|网站|门户|平台)",
+        # a listed company's ticker widget: "股票代码 600016", "证券代码：000001.SZ 证券简称：某某股份"
+        r"^(?:(?:股票|证券)(?:代码|简称)\s*[:：]?\s*[A-Za-z0-9.\u4e00-\u9fff]{2,12}\s*){1,2}$",
+        # a site's name with its address, alone on a line: "某某招标网 www.example.com.cn"
+        r"^[\u4e00-\u9fff]{2,16}[ \t\u3000]*(?:https?://|www\.)[A-Za-z0-9./_-]+\s*$",
+        # a picture placeholder left where an image failed: "18SZ图片处理", "图片加载中..."
+        r"^[A-Za-z0-9_]{0,12}\s*图片(?:处理|加载中|加载失败|正在加载中?)(?:\.{0,3}|…{0,2})\s*$",
 )
 # Tried once at the start of a line (match) and once through it (search), not every pattern at every
 # position: on a page of running text this check would otherwise cost more than the rest of the cleaning.

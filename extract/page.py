@@ -16,7 +16,7 @@ from htmldate import find_date
 
 from extract.boilerplate import (cut_boilerplate, is_debris_line, is_footer_line, is_meta_line, is_sentence,
                                  is_tail_heading, strip_header_furniture)
-from extract.dates import find_labelled_date, parse_date, parse_header_date
+from extract.dates import dateline_date, find_labelled_date, parse_date, parse_header_date
 from extract.decode import decode_html, looks_binary
 from extract.maintext import main_text
 from extract.models import Page
@@ -28,7 +28,7 @@ class PageError(ValueError):
 
 
 _OUTLET = re.compile(
-    r"(?:来源|稿源|信息来源|文章来源|新闻来源|发布机构|发布单位|来自)\s*[:：]\s*"
+    r"(?:来源|稿源|信息来源|文章来源|新闻来源|发布机构|发布单位|来自|本文转自|转自|转载自)\s*[:：]\s*"
     r"(?P<name>[^\s|｜,，;；:：()（）\[\]【】<>\"“”]{2,30})"
 )
 # Credit line closing many reports: "(江苏广电无锡中心站/路明杰 编辑/赵梦琰)".
@@ -46,9 +46,17 @@ _LABELLED_DATED_OUTLET = re.compile(
 # "本网讯", "本报某县3月9日电" name nobody. A 电 needs the date before it or a break after it, so
 # that "平台电商……" is no dateline.
 _NEWS_ORG = r"[\u4e00-\u9fff]{1,10}?(?:网|报|社|台|在线|新闻|客户端)"
+# A name right before the date also opens a dateline: "某某网1月4日某地消息", "某某在线10月18日讯".
+# A byline line naming the reporter's outlet: "某某晚报·某某新闻记者 某某 通讯员 某某", "某某新闻Knews记者 某某"
+# (the brand before a "·" is the outlet; a name that is no outlet's, "某报融媒记者", names nobody; a photo
+# credit, "某某社记者 某某 摄", credits a picture, not the story).
 _DATELINE = re.compile(
     r"^[\s【\[(（]*(?P<name>" + _NEWS_ORG + r")[】\])）]?\s*"
     r"(?:讯(?=[\s:：(（【\[】\]]|$)|[\u4e00-\u9fff]{0,8}?\d{1,2}月\d{1,2}日电|电(?=[\s(（:：]))"
+    r"|^[\s【\[(（]*(?P<dated>" + _NEWS_ORG + r")(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日"
+    r"(?:[\u4e00-\u9fff]{0,6}?(?:讯|消息)(?=[\s:：(（【\[】\],，]|$)|[\u4e00-\u9fff]{0,6}?电(?=[\s(（:：]))"
+    r"|^[ \t\u3000]*(?![^\n]*(?:摄影?|供图)[ \t\u3000]*$)(?P<byline>" + _NEWS_ORG + r"(?:[A-Za-z]{2,12})?)(?:[·•][\u4e00-\u9fffA-Za-z]{2,10})?"
+    r"[ \t]*记者[ \t\u3000]*[\u4e00-\u9fff·]{2,4}(?:[ \t\u3000]+[^\s。，,；;！？!?]{1,8})*[ \t\u3000]*$"
     r"|^\s*据(?P<cited>" + _NEWS_ORG + r")(?:消息|报道)", re.M)
 # A dateline opens the story; further down, "据某某社消息，……" cites another outlet in the story's text.
 _DATELINE_REACH = 300
@@ -62,6 +70,15 @@ _DATE_META = ("PubDate", "pubdate", "publishdate", "PublishDate", "article:publi
 _MAX_TITLE_LEN = 60
 
 
+# What a 来源 label may carry that names no publisher: a mirror's code ("sp20241102"), a template's
+# placeholder ("XXX", "某某"), the web at large or a compiler's note ("网络整理", "网友投稿", "综合").
+_NOT_A_NAME = re.compile(
+    r"^(?:[A-Za-z]*\d[A-Za-z\d_-]*|[XxＸｘ×*＊]{2,}|某+|(?:互联网|网络|网上|网友|网摘|综合|转载|摘编|整理|编辑|投稿|"
+    r"佚名|未知|不详|原创|本站|本网)+)$")
+# A site's own name printed with its address ("某某网 www.example.com"): the host, weaker than the story's credit.
+_HOSTED = re.compile(r"[ \t\u3000]*(?:https?://|www\.)", re.I)
+
+
 def _clean_name(name: str) -> str:
     name = re.sub(r"\d{4}[-./年].*$", "", name)  # a date glued to the outlet ("上观区情2018.7.5")
     # a label glued to the name ("某某建设管理有限公司发表时间:2021-03-10"); the longer labels
@@ -71,12 +88,25 @@ def _clean_name(name: str) -> str:
     return to_simplified(name.strip(" ·-—_"))
 
 
+def _labelled_outlets(simple: str):
+    """(name, whether it is the hosting site's) of each 来源/稿源 label that names a publisher."""
+    for m in _OUTLET.finditer(simple):
+        if (name := _clean_name(m["name"])) and not _NOT_A_NAME.match(name):
+            yield name, bool(_HOSTED.match(simple, m.end()))
+
+
+def find_host(text: str) -> str | None:
+    """The hosting site a 来源 label names with its own address ("来源: 某某网 www.example.com"),
+    the outlet of a page whose story credits nobody else."""
+    return next((name for name, hosted in _labelled_outlets(to_simplified(text)) if hosted), None)
+
+
 def find_outlet(text: str) -> str | None:
-    """The publisher a page names (来源/稿源/发布机构 lines or a closing credit line), Simplified."""
+    """The publisher a page names (来源/稿源/发布机构 lines, a dateline or byline, or a closing credit
+    line), Simplified; a site labelled with its own address is left to ``find_host``."""
     simple = to_simplified(text)
-    if m := _OUTLET.search(simple):
-        if name := _clean_name(m["name"]):
-            return name
+    if name := next((name for name, hosted in _labelled_outlets(simple) if not hosted), None):
+        return name
     for m in _DATED_OUTLET.finditer(simple):
         if _ORG_END.search(m["name"]):
             return m["name"]
@@ -84,7 +114,7 @@ def find_outlet(text: str) -> str | None:
             and not re.search(r"分享|打印|收藏|字号|字体|关闭|评论|阅读|人气", name):
         return name
     for m in _DATELINE.finditer(simple, 0, _DATELINE_REACH):
-        if not _NOBODY.match(name := m["name"] or m["cited"]):
+        if not _NOBODY.match(name := m["name"] or m["dated"] or m["byline"] or m["cited"]):
             return name
     if m := _MASTHEAD.search(simple):
         return m["name"]
@@ -176,13 +206,17 @@ def read_html(raw: bytes | str, url: str | None = None, content_type: str | None
     return Page(
         title=strip_pinyin_ruby(title) if title else None,
         published_at=_published_at(html, tree, visible, title),
-        outlet=find_outlet(_header_area(visible, title)) or find_outlet(cut_boilerplate(strip_pinyin_ruby(raw_body))),
+        outlet=_html_outlet(_header_area(visible, title), cut_boilerplate(strip_pinyin_ruby(raw_body))),
         text=text,
         script=detect_script(text),
         encoding=encoding,
         mojibake=find_mojibake(text),
         url=url,
     )
+
+
+def _html_outlet(header: str, body: str) -> str | None:
+    return find_outlet(header) or find_outlet(body) or find_host(header)
 
 
 def _header_area(visible: str, title: str | None) -> str:
@@ -197,7 +231,7 @@ def _is_title_line(line: str) -> bool:
     return (
         0 < len(line) <= _MAX_TITLE_LEN
         and not re.search(r"[。？?;；]$", line)
-        and not re.match(r"^(?:发布时间|发布日期|来源|时间|日期)", to_simplified(line))
+        and not re.match(r"^(?:发布时间|发布日期|来源|时间|日期|本文转自|转自|转载自)", to_simplified(line))
         and not is_tail_heading(line)
         and not is_debris_line(line)
     )
@@ -207,11 +241,16 @@ def _is_title_line(line: str) -> bool:
 _MAX_HEADER_LINES = 40
 
 
+# A headline, subheading or site slogan closed like a sentence: "敲开百亿级制造业项目“双黄蛋”", "真实温暖的网上某地!"
+# "某区:重点项目建设按下发展“加速键”" (short, no comma or full stop inside, closed by a quote, bracket or exclamation).
+_HEADLINE_LIKE = re.compile(r"^[^，,。；;、]{1,30}[！!？?”」\"）)]$")
+
+
 def _is_story_line(line: str) -> bool:
-    """A line of the running text: a sentence or a long line that is no metadata or furniture."""
+    """A line of the running text: a sentence or a long line that is no metadata, furniture or headline."""
     stripped = line.strip()
     return bool(stripped) and not is_debris_line(stripped) and not is_meta_line(stripped) and (
-        is_sentence(stripped) or len(stripped) > 80)
+        (is_sentence(stripped) and not _HEADLINE_LIKE.match(stripped)) or len(stripped) > 80)
 
 
 def _header_and_footer(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -239,12 +278,43 @@ def _footer_date(footer: list[str]) -> str | None:
     return None
 
 
-def _text_date(header: list[str], footer: list[str]) -> str | None:
+def _text_date(header: list[str], footer: list[str], body: str) -> str | None:
     """The page's date on a plain-text page: a labelled one (发布时间/日期/时间:) in the header or the
-    footer, then an unlabelled one in the header, then in the footer; never a date of the story's text,
-    which dates the events it reports."""
+    footer, then an unlabelled one in the header, then in the footer, then the full date of a dateline
+    opening the story ("2019年4月1日讯,……"); never another date of the story's text, which dates the
+    events it reports."""
     head, foot = "\n".join(header), "\n".join(footer)
-    return find_labelled_date(head) or find_labelled_date(foot) or parse_header_date(head) or _footer_date(footer)
+    return (find_labelled_date(head) or find_labelled_date(foot) or parse_header_date(head) or _footer_date(footer)
+            or dateline_date(to_simplified(body[:60].lstrip())))
+
+
+# A sentence that a layout broke over short lines: "1月17日上午,\n某县2021年首批\n重大产业项目集中开工活动\n
+# 在某开发区举行。" A line ending in a comma never ends a paragraph, so it is joined with the short lines
+# after it up to the one that ends the sentence; a run that reaches no sentence end is left as it was.
+_BROKEN_LINE_MAX = 40
+_BROKEN_RUN_MAX = 8
+_ENDS_WITH_COMMA = re.compile(r"[,，、]\s*$")
+_ENDS_SENTENCE = re.compile(r"[。！？!?；;…]\s*[”」\"）)]?\s*$")
+
+
+def _rejoin_broken_sentences(text: str) -> str:
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        j = i + 1
+        if _ENDS_WITH_COMMA.search(line) and len(line.strip()) <= _BROKEN_LINE_MAX:
+            while j < len(lines) and j - i <= _BROKEN_RUN_MAX and lines[j].strip() and not _ENDS_SENTENCE.search(
+                    lines[j]) and len(lines[j].strip()) <= _BROKEN_LINE_MAX and not is_sentence(lines[j]):
+                j += 1
+            if j < len(lines) and j - i <= _BROKEN_RUN_MAX and lines[j].strip() and _ENDS_SENTENCE.search(lines[j]):
+                out.append("".join(ln.strip() for ln in lines[i:j + 1]))
+                i = j + 1
+                continue
+        out.append(line)
+        i += 1
+    return "\n".join(out)
 
 
 def read_text(text: str) -> Page:
@@ -263,10 +333,12 @@ def read_text(text: str) -> Page:
         body = body_rest.strip()
     if not body:
         raise PageError("no text")
+    body = _rejoin_broken_sentences(body)
+    head, foot = "\n".join(header), "\n".join(footer)
     return Page(
         title=title,
-        published_at=_text_date(header, footer),
-        outlet=find_outlet("\n".join(header)) or find_outlet("\n".join(footer)) or find_outlet(body),
+        published_at=_text_date(header, footer, body),
+        outlet=find_outlet(head) or find_outlet(foot) or find_outlet(body) or find_host(head) or find_host(foot),
         text=body,
         script=detect_script(body),
         mojibake=find_mojibake(body),

@@ -164,3 +164,126 @@ def test_a_source_cited_deep_in_the_story_is_no_dateline():
 ])
 def test_subheadings_and_sentences_near_furniture_words_are_kept(line):
     assert not is_debris_line(line)
+
+
+@pytest.mark.parametrize("text, outlet", [
+    ("某某台湾网1月4日某县消息 日前," + STORY, "某某台湾网"),          # name, date, place, 消息
+    ("某某在线10月18日讯(某某在线记者 某某)近日," + STORY, "某某在线"),  # name, date, 讯
+    ("某某日报2021年3月9日讯 " + STORY, "某某日报"),
+    ("某某网3月9日某地电 " + STORY, "某某网"),
+    ("某某晚报·某某新闻记者 某某 通讯员 某某 某某\n\n" + STORY, "某某晚报"),  # a byline: the brand before ·
+    ("某某新闻Knews记者 某某\n\n" + STORY, "某某新闻Knews"),
+    ("某某日报记者 某某某\n" + STORY, "某某日报"),
+    ("本报记者 某某\n" + STORY, None),
+    ("某报融媒记者 某某 某某\n" + STORY, None),                      # no outlet's name before 记者
+    ("某某社记者 某某 摄\n" + STORY, None),                          # a photo credit
+    ("某某网3月9日上午,某县举行重大项目集中开工仪式。", None),           # no 讯/电/消息 after the date
+])
+def test_datelines_with_the_date_after_the_name_and_bylines(text, outlet):
+    assert find_outlet(text) == outlet
+
+
+@pytest.mark.parametrize("line", [
+    "发布时间:2021-03-10 09:15 来源: sp20210310",   # a mirror's code
+    "来源:网络整理 责任编辑: 某某",
+    "来源:网络",
+    "作者:Admin 来源:互联网 发布时间:2021-03-10",
+    "来源:XXX",
+    "来源:综合",
+])
+def test_a_source_label_that_names_no_publisher(line):
+    assert find_outlet(line) is None
+    assert read_text(f"某县8个重大项目集中开工\n\n{line}\n\n{STORY}").outlet is None
+
+
+def test_a_refused_source_leaves_the_dateline_to_name_the_outlet():
+    page = read_text(f"某县8个重大项目集中开工\n\n发布时间:2021-03-10 01:16:26 来源: sp20210310\n\n"
+                     f"   某某网 某县3月9日电(某某){STORY}")
+    assert page.outlet == "某某网" and page.published_at == "2021-03-10T01:16:26"
+
+
+def test_a_hosting_sites_label_gives_way_to_the_storys_credit():
+    page = read_text("某县8个重大项目集中开工\n来源:\n某某招标网 www.example.com.cn\n作者:\n"
+                     f"{STORY} (来源:某某日报)\n|\n")
+    assert page.outlet == "某某日报"
+    assert "www.example.com.cn" not in page.text
+    page = read_text(f"某县8个重大项目集中开工\n来源:\n某某招标网 www.example.com.cn\n作者:\n{STORY}")
+    assert page.outlet == "某某招标网"
+
+
+def test_the_source_of_a_reposted_story():
+    page = read_text(f"本文转自:某某日报\n某县8个重大项目集中开工\n{STORY}")
+    assert page.outlet == "某某日报"
+
+
+def test_a_date_line_under_a_headline_closed_by_a_quote_or_a_slogan():
+    page = read_text("某地13个项目签约落户\n您当前的位置 :某某在线 > 新闻 > 正文\n\n某县重大项目跑出“加速度”\n\n字体:\n"
+                     f"—2021—\n03/10\n08:09:11\n2021-03-10 08:09:11 来源:某某在线-某某日报 记者 某某\n\n{STORY}")
+    assert page.published_at == "2021-03-10T08:09:11" and page.outlet == "某某在线-某某日报"
+    page = read_text(f"某地项目入选名单_某某网\n\n某某网\n\n新闻门户\n真实温暖丰富的网上某地!\n\n某地项目入选名单\n\n"
+                     f"2021-03-10 12:16:44\n\n{STORY}")
+    assert page.published_at == "2021-03-10T12:16:44"
+    page = read_text(f"某县重大项目集中开工\n\n某区:重点项目建设按下发展“加速键”\n\n发布日期:2021-03-10  浏览次数:\n{STORY}")
+    assert page.published_at == "2021-03-10"
+
+
+def test_a_full_dateline_dates_a_page_that_prints_no_other_date():
+    page = read_text("2019年4月1日讯,3月27日上午,某市重点项目集中开工仪式在某园区隆重举行。\n" + STORY)
+    assert page.published_at == "2019-04-01"
+    assert read_text("4月1日讯,3月27日上午,某市重点项目集中开工仪式在某园区隆重举行。\n" + STORY).published_at is None
+
+
+def test_a_sentence_broken_over_short_lines_is_one_line_again():
+    page = read_text("某县首批项目开工\n1月17日上午,\n某县2021年首批\n重大产业项目集中开工活动\n"
+                     "暨某某纺织品项目开工仪式\n在某经济开发区举行。\n某某要求——\n要牢固树立发展理念;\n" + STORY)
+    assert page.text.startswith("1月17日上午,某县2021年首批重大产业项目集中开工活动暨某某纺织品项目开工仪式在某经济开发区举行。\n"
+                                "某某要求——\n要牢固树立发展理念;")
+
+
+@pytest.mark.parametrize("text", [
+    "一、项目概况,\n\n某项目位于某县。",                   # a blank line ends the run
+    "主要包括:\n新材料,\n智能装备\n生物医药",               # no sentence end within reach
+    STORY.replace("。\n", ",\n", 1),                     # a long line is a paragraph, not a broken one
+])
+def test_lines_that_are_no_broken_sentence_stay_apart(text):
+    assert read_text("某县首批项目开工\n" + text).text == text.strip()
+
+
+@pytest.mark.parametrize("line", [
+    "股票代码 600016", "证券代码：000001.SZ 证券简称：某某股份", "某某项目招标网 www.example.com.cn",
+    "某某网 http://www.example.com/", "18SZ图片处理", "图片加载中...",
+])
+def test_widget_and_site_lines(line):
+    assert is_debris_line(line)
+    assert cut_boilerplate(STORY + "\n" + line + "\n" + STORY) == STORY + "\n" + STORY
+
+
+@pytest.mark.parametrize("line", [
+    "某某股份(股票代码600016)将在某县投资建设新材料项目。",
+    "股票代码为600016的某公司将在此投资建设新项目。",
+    "企业可登录www.example.com.cn查询项目申报指南。",
+    "某某图片处理技术研发中心项目签约",
+    "图片处理软件产业园开工",
+])
+def test_sentences_near_widget_words_are_kept(line):
+    assert not is_debris_line(line)
+    assert cut_boilerplate(STORY + "\n" + line) == STORY + "\n" + line
+
+
+@pytest.mark.parametrize("heading", [
+    "版权和免责申明", "版权及免责声明", "某某网版权及免责声明", "【免责声明】",
+    "某某在线版权及免责声明:凡本网注明“来源:XXX(非某某在线)”的作品,均转载自其它媒体,转载目的在于传递更多信息",
+])
+def test_a_copyright_and_disclaimer_heading_starts_the_tail(heading):
+    notice = "凡注有某某在线或电头为某某在线的稿件,均为某某在线独家版权所有,未经许可不得转载或镜像;"
+    assert cut_boilerplate(STORY + "\n\n" + heading + "\n\n" + notice) == STORY
+    assert read_text("某县8个重大项目集中开工\n" + STORY + "\n" + heading).outlet is None
+
+
+@pytest.mark.parametrize("line", [
+    "某公司发布版权声明称,项目相关专利均已授权。",
+    "园区设立版权服务中心,为企业提供登记服务。",
+    "某县版权产业园项目开工",
+])
+def test_paragraphs_about_copyright_are_kept(line):
+    assert cut_boilerplate(STORY + "\n" + line) == STORY + "\n" + line
