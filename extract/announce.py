@@ -71,7 +71,7 @@ _CEREMONY = re.compile(r"仪式|现场|集中(?:签约|开工|投产|竣工)|举
 # projects this crawler follows.
 _NOT_INVESTMENT = re.compile(PUBLIC_VENUES + r"|医生|学生|毕业生|球员|艺人|人才|户籍|户口")
 # A state of the works at the time of writing, not an event: "目前已竣工试生产", "项目已经投产".
-_STATE = re.compile(r"(?:目前|现已|现在|当前)[^,;。]{0,6}$|已经$|已(?:建成|正式|全面|顺利)?$")
+_STATE = re.compile(r"(?:目前|现已|现在|当前)[^,;。]{0,6}$|已经$|已(?:建成|正式|全面|全部|顺利)?$")
 # Said before the event word, these place it in the past of the story.
 _EARLIER = re.compile(r"此前|早在|曾经|曾|去年|前年")
 # "一期投资约22亿元": one phase's money, not the project's total.

@@ -38,7 +38,7 @@ _NAME_END = re.compile(r"(?:项目|工程|工厂|基地|产业园|园区|园|城
 # Verbs and adverbs that show a candidate is a piece of clause, not a name.
 _CLAUSE_WORDS = re.compile(r"将|是|为了|通过|进行|实现|推动|围绕|提供|打造|形成|具有|已|正在|目前|主要|计划|"
                            r"预计|未来|带动|发挥|包括|其中|成功|引入|引进|一批|分别|有关|举行|举办|召开|启动|宣布|表示|"
-                           r"对(?=项目)")
+                           r"对(?=项目)|共同为|要借|作为|除了|既有|此次|当天|涉及")
 # Public services and consumer venues are no investment project, whether named (here) or the
 # subject of an event (extract.announce).
 PUBLIC_VENUES = (r"医院|分院|院区|学校|中学|小学|幼儿园|养老院|敬老院|景区|乐园|公园|博物馆|图书馆|体育馆|剧院|"
@@ -65,11 +65,12 @@ _COUNTED_ITEMS = re.compile(r"(?:^|(?<=[,;。:\n]))([^,;。:\n]{2,300}?、[^,;�
                             r"(等\s*(?:\d+|[一二三四五六七八九十两]+)\s*个[^,;。、]{0,8}?项目)")
 _LIST_OPENER = re.compile(r"^.{0,12}?(?:选取了|选取|选择了|确定了|推出了|涉及|对(?=[^、]{4,}))")
 # "科技创新平台项目2个,总投资7.5亿元,分别为A和B": projects listed in a sentence of their own.
-_PROJECTS_LISTED = re.compile(r"(?:项目|工程)[^。;\n]{0,30}?(?:分别为|分别是|具体包括|包括|主要有)")
+_PROJECTS_LISTED = re.compile(r"(?:项目|工程)[^。;\n]{0,30}?(?:分别为|分别是|具体包括|包括|主要有)"
+                              r"|(?:项目|工程)\s*(?:\d+|[一二三四五六七八九十两]+)\s*个,(?:即|为|是)")
 _CREATED = re.compile(r"(?:设立|组建|成立|注册|新设)([^,;。、:]{2,30}(?:有限公司|股份公司|公司|基金|研究院|总部))")
 # "奇瑞新能源汽车零部件产业园项目总投资50亿元", "投资10亿元的X项目": a project introduced by its own investment.
 _STATED = re.compile(r"(?:^|[,;。:\n])(?:其中|此外|另外|同时)?,?([^,;。:\n]{3,40}?项目)(?:计划)?(?:总投资|投资总额|投资)"
-                     r"(?:额)?(?:约|超过|超|达|近|逾|突破)?(?:\d|[一二三四五六七八九十两]?[十百千]?[一二三四五六七八九十两]*[百千万亿])"
+                     r"(?:额|规模)?(?:约|超过|超|达|近|逾|突破)?(?:\d|[一二三四五六七八九十两]?[十百千]?[一二三四五六七八九十两]*[百千万亿])"
                      r"|(?:计划)?(?:总)?投资(?:约|超过|超|达|近|逾)?(?:[\d.]+|[一二三四五六七八九十百千两]+)[亿万]?[^,;。:的]{0,3}的"
                      r"([^,;。:\n、]{2,40}?(?:项目|(?=、|等)))")
 # "一是储能电池模组项目,总投资12亿元,……;二是……", "1. 年产5GWh钠离子电池项目,由……投资建设,计划总投资22亿元;":
@@ -88,7 +89,7 @@ _AND = re.compile(r"以及|和|及|与")
 
 # "德国博世集团投资10亿欧元建设的X基地", "此次投产的X": what precedes 的 there is the investor
 # and the deal, or the event that the text already reported.
-_DEAL_BEFORE = re.compile(r"^.*(?:投资|建设|打造|引进|投建|出资|开发|兴建|承建|共建|签约|开工|投产|竣工|揭牌|开园)"
+_DEAL_BEFORE = re.compile(r"^.*(?:投资|建设|打造|引进|投建|出资|开发|兴建|承建|共建|签约|开工|投产|竣工|揭牌|开园|落户|落地)"
                           r"[^的]*的(?=[^的]{3,})")
 
 
@@ -118,6 +119,9 @@ _COUNTED_LIST = re.compile(r"等(?:项目\s*(?:\d+|[一二三四五六七八九�
 _SECTORS = re.compile(r"等(?:领域|行业|产业|方向|板块|门类)")
 
 
+_SHARED_HEAD_LEN = 6
+
+
 def _split_list(text: str) -> list[str]:
     """'A、B、C等3个机构和项目' → [A, B, C]; 'X和Y超级工厂' → [X, Y] only when both are names.
     A list that neither closes with "等N个项目" nor mostly ends like names is not a list of projects
@@ -134,8 +138,10 @@ def _split_list(text: str) -> list[str]:
     # "以及" only joins items ("A、B以及C等5个项目"); 和/及/与 also join the words of one name.
     for part in [p for chunk in text.split("、") for p in chunk.split("以及")]:
         halves = [_strip(h) for h in _AND.split(part)]
-        # "X总部及产业化项目": a half that is only a kind shares the other's head; one project.
-        if len(halves) == 2 and all(_NAME_END.search(h) and not is_generic_name(h) for h in halves):
+        # "X总部及产业化项目", "X研发总部及生产基地项目": a short half that is only a kind shares the
+        # other's head; one project.
+        if len(halves) == 2 and len(halves[1]) > _SHARED_HEAD_LEN \
+                and all(_NAME_END.search(h) and not is_generic_name(h) for h in halves):
             items += halves
         else:
             items.append(part)
@@ -147,7 +153,7 @@ def _split_list(text: str) -> list[str]:
 # Names of a batch ("扩大有效投资重大项目", "2023奉贤新城项目", "集中开工的项目") or of a zone projects go
 # to ("通州湾示范区", "江阴临港新城"): no single project is called so.
 _OUTPUT = re.compile(r"年产(?:能)?[\d.]+\s*[万亿千百]?\s*(?:平方米|吨|台|套|件|片|辆|颗|只|个|条|张|GWh|MWh|GW|MW)?")
-_BATCH_OR_ZONE = re.compile(r"(?:重大|重点)(?:产业|建设|工业|制造业|招商)?项目$|的项目$|^(?:19|20)\d{2}(?!\d)|"
+_BATCH_OR_ZONE = re.compile(r"(?:重大|重点)(?:产业|建设|工业|制造业|招商)?项目$|的项目$|类项目$|^项目|^(?:19|20)\d{2}(?!\d)|"
                             r"(?<!公司)(?<!工厂)(?:开发区|示范区|新区|集中区|新城|试验区|片区)$")
 
 

@@ -393,3 +393,14 @@ def test_the_subset_after_qizhong_and_events_told_as_nouns():
     assert names(anns) == ["228国道庵东至梨洲段工程"]
     anns = extract("3月2日，某京东智能物流示范基地项目投资额突破百亿元，当天正式开工。", published_at="2021-03-03")
     assert names(anns) == ["某京东智能物流示范基地项目"]
+
+
+def test_counted_companies_projects_named_after_their_count_and_fragments_that_are_no_names():
+    anns = extract("3月1日，某区集中签约6家企业重点项目，总投资58亿元，其中50亿元以上项目1个，为奥星新能源电池负极材料"
+                   "研发总部及生产基地项目。", published_at="2023-03-02")
+    assert anns[0].project_count == 6
+    assert names(anns) == ["奥星新能源电池负极材料研发总部及生产基地项目"]
+    anns = extract("5月6日，某区举行项目集中签约，市领导共同为项目揭牌，签约的还有建筑科技类项目、金融基金类项目。",
+                   published_at="2023-05-07")
+    assert names(anns) == []
+    assert extract("截至目前，63个重大项目已全部开工。", published_at="2023-07-20") == []
