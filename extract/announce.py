@@ -101,7 +101,7 @@ class Event:
     event_type: str
     mentions: list[Mention]
     names: list[Name]
-    counts: list[int]
+    counts: list[tuple[int, int]]  # (where in the body, how many)
     money: list[Amount]
 
 
@@ -136,7 +136,10 @@ def announcements_from_text(text: str, title: str | None = None,
             names = [n for n in names if n.start >= headline]
         projects = merge_names(names)
         spans = [body[m.span[0]:m.span[1]] for m in event.mentions]
-        count = max(event.counts) if event.counts else None
+        # The story's count before the headline's, which may sum up more than this event ("50个项目集中
+        #签约开工" over a story of 26 signed).
+        told_counts = [n for pos, n in event.counts if pos >= headline] or [n for _, n in event.counts]
+        count = max(told_counts) if told_counts else None
         announcements.append(Announcement(
             event_type=event.event_type,
             # Events reported alongside the headline without a date of their own ("活动上,10个项目
@@ -175,12 +178,12 @@ def find_events(body: str, mentions: list[Mention], amounts: list[Amount],
         names = [n for m in group
                  for n in find_project_names(body, m.span, m.clause, (m.trigger, m.trigger_end), m.event_type)]
         names += [n for n in created if any(m.span[0] <= n.start < m.span[1] for m in group)]
-        counts = [c for m in group for c in find_counts(body[m.clause[0]:m.span[1]])]
+        counts = [(m.clause[0] + c.start, c) for m in group for c in find_counts(body[m.clause[0]:m.span[1]])]
         money = [a for a in amounts if any(m.span[0] <= a.start < m.span[1] for m in group)
                  and a.kind in ("total", "investment")]
         # "两国签署12项合作协议" alone is diplomacy; a count says "projects" only when it counts 项目.
-        if names or money or any(c.noun == "项目" for c in counts):
-            events.append(Event(event_type, group, names, [c.n for c in counts], money))
+        if names or money or any(c.noun == "项目" for _, c in counts):
+            events.append(Event(event_type, group, names, [(pos, c.n) for pos, c in counts], money))
     if len(events) > 1:  # a bare 落户/落地 is an announcement only when nothing more specific is
         events = [e for e in events if e.event_type != "other"]
     return events

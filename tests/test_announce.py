@@ -404,3 +404,9 @@ def test_counted_companies_projects_named_after_their_count_and_fragments_that_a
                    published_at="2023-05-07")
     assert names(anns) == []
     assert extract("截至目前，63个重大项目已全部开工。", published_at="2023-07-20") == []
+
+
+def test_the_storys_count_before_the_headlines():
+    anns = extract("6月1日，某区举行重大项目集中签约仪式，现场签约项目26个，总投资120亿元。", published_at="2023-06-02",
+                   title="某区50个重大项目集中签约开工")
+    assert anns[0].project_count == 26
