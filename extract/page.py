@@ -91,6 +91,8 @@ def _clean_name(name: str) -> str:
 def _labelled_outlets(simple: str):
     """(name, whether it is the hosting site's) of each 来源/稿源 label that names a publisher."""
     for m in _OUTLET.finditer(simple):
+        if simple[m.end():m.end() + 1] in (":", "：") and _clean_name(m["name"]) == m["name"]:
+            continue  # "来源:  分类: 资讯": the label is empty, the next label's name is no publisher
         if (name := _clean_name(m["name"])) and not _NOT_A_NAME.match(name):
             yield name, bool(_HOSTED.match(simple, m.end()))
 

@@ -287,3 +287,7 @@ def test_a_copyright_and_disclaimer_heading_starts_the_tail(heading):
 ])
 def test_paragraphs_about_copyright_are_kept(line):
     assert cut_boilerplate(STORY + "\n" + line) == STORY + "\n" + line
+
+
+def test_an_empty_source_label_names_nobody():
+    assert find_outlet("来源:   分类: 某某资讯") is None
