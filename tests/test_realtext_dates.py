@@ -106,3 +106,8 @@ def test_dateline_date(line, iso):
 ])
 def test_no_dateline_date(line):
     assert dateline_date(line) is None
+
+
+def test_the_year_of_a_completion_or_production_batch_dates_an_undated_page():
+    assert date_in_text("3月8日，某区2020年一季度集中竣工项目活动举行", (None, None, None)) == (True, "2020-03-08", True)
+    assert date_in_text("3月8日，某项目计划2020年竣工", (None, None, None)) == (True, None, True)
