@@ -295,9 +295,9 @@ def _clause_event(body: str, start: int, end: int, sentence_start: int, ref: Dat
         event_type = EVENT_WORDS[int(m.lastgroup[1:])][0]
         before, after = body[start:m.start()], body[m.end():end]
         fact = not (_NOT_YET.search(before) or _SUBORDINATE.match(after) or _NOT_INVESTMENT.search(before)
-                    # "已经投产的X项目": a description of the project by its past; "该项目已经投产",
-                    # "目前已竣工": a state reported in passing (news of the event itself dates it)
-                    or (before.endswith(("已经", "已")) and after.startswith("的")) or _STATE.search(before)
+                    # "已经投产的X项目", "该项目已经投产", "目前已竣工": a state reported in passing, or a
+                    # description of the project by its past (news of the event itself dates it)
+                    or _STATE.search(before)
                     # one word in a list ("规划、开建、投运", "新签约、新开工、新竣工"), or the story's past
                     or re.search(r"、新?$", before) or _EARLIER.search(before) or _TIME_SPAN.search(before)
                     or (event_type == "竣工" and _WORKS_STAGE.search(before))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from extract.money import Amount
-from extract.projects import ENUMERATOR, Name
+from extract.projects import ENUMERATOR, Name, sentence_end, sentence_start
 
 
 def project_investments(body: str, names: list[Name], amounts: list[Amount], total: Amount | None,
@@ -58,8 +58,7 @@ _OPENS = re.compile(rf"\s*{ENUMERATOR}?\s*")
 
 def _stated_in_sentence(body: str, pos: int, name: Name, names: list[Name],
                         invested: list[Amount]) -> Amount | None:
-    start = max(body.rfind(c, 0, pos) for c in "。;\n") + 1
-    end = min((i for i in (body.find(c, pos) for c in "。;\n") if i >= 0), default=len(body))
+    start, end = sentence_start(body, pos), sentence_end(body, pos)
     # Where the name was found, another name found in the same sentence shares it; elsewhere any
     # other name written there does.
     if any(n is not name and (start <= n.start < end if pos == name.start else n.text in body[start:end])

@@ -91,9 +91,10 @@ def _clean_name(name: str) -> str:
 def _labelled_outlets(simple: str):
     """(name, whether it is the hosting site's) of each 来源/稿源 label that names a publisher."""
     for m in _OUTLET.finditer(simple):
-        if simple[m.end():m.end() + 1] in (":", "：") and _clean_name(m["name"]) == m["name"]:
+        name = _clean_name(m["name"])
+        if simple[m.end():m.end() + 1] in (":", "：") and name == m["name"]:
             continue  # "来源:  分类: 资讯": the label is empty, the next label's name is no publisher
-        if (name := _clean_name(m["name"])) and not _NOT_A_NAME.match(name):
+        if name and not _NOT_A_NAME.match(name):
             yield name, bool(_HOSTED.match(simple, m.end()))
 
 
@@ -270,23 +271,22 @@ def _header_and_footer(lines: list[str]) -> tuple[list[str], list[str]]:
     return simple[:min(story[0], _MAX_HEADER_LINES)], simple[last + 1:end + 1]
 
 
-def _footer_date(footer: list[str]) -> str | None:
+def _footer_date(foot: str) -> str | None:
     """An unlabelled date in the last lines under the story (an e-paper's "2021年03月10日 星期三"),
     from the bottom up; a bulleted line is a link to another page, a sentence is text, not a date line."""
-    for line in reversed(footer):
+    for line in reversed(foot.split("\n")):
         stripped = line.strip()
         if stripped and stripped[0] not in "-·•*●◆▪>" and not is_sentence(stripped) and (found := parse_date(stripped)):
             return found
     return None
 
 
-def _text_date(header: list[str], footer: list[str], body: str) -> str | None:
+def _text_date(head: str, foot: str, body: str) -> str | None:
     """The page's date on a plain-text page: a labelled one (发布时间/日期/时间:) in the header or the
     footer, then an unlabelled one in the header, then in the footer, then the full date of a dateline
     opening the story ("2019年4月1日讯,……"); never another date of the story's text, which dates the
     events it reports."""
-    head, foot = "\n".join(header), "\n".join(footer)
-    return (find_labelled_date(head) or find_labelled_date(foot) or parse_header_date(head) or _footer_date(footer)
+    return (find_labelled_date(head) or find_labelled_date(foot) or parse_header_date(head) or _footer_date(foot)
             or dateline_date(to_simplified(body[:60].lstrip())))
 
 
@@ -299,23 +299,30 @@ _ENDS_WITH_COMMA = re.compile(r"[,，、]\s*$")
 _ENDS_SENTENCE = re.compile(r"[。！？!?；;…]\s*[”」\"）)]?\s*$")
 
 
+def _broken_run_end(lines: list[str], i: int) -> int | None:
+    """The index of the line that ends the sentence line ``i`` (ending in a comma) starts, when only
+    short lines that end no sentence stand between; else None."""
+    if not (_ENDS_WITH_COMMA.search(lines[i]) and len(lines[i].strip()) <= _BROKEN_LINE_MAX):
+        return None
+    for j in range(i + 1, min(len(lines), i + _BROKEN_RUN_MAX + 1)):
+        line = lines[j]
+        if not line.strip():
+            return None
+        if _ENDS_SENTENCE.search(line):
+            return j
+        if len(line.strip()) > _BROKEN_LINE_MAX or is_sentence(line):
+            return None
+    return None
+
+
 def _rejoin_broken_sentences(text: str) -> str:
     lines = text.split("\n")
     out: list[str] = []
     i = 0
     while i < len(lines):
-        line = lines[i]
-        j = i + 1
-        if _ENDS_WITH_COMMA.search(line) and len(line.strip()) <= _BROKEN_LINE_MAX:
-            while j < len(lines) and j - i <= _BROKEN_RUN_MAX and lines[j].strip() and not _ENDS_SENTENCE.search(
-                    lines[j]) and len(lines[j].strip()) <= _BROKEN_LINE_MAX and not is_sentence(lines[j]):
-                j += 1
-            if j < len(lines) and j - i <= _BROKEN_RUN_MAX and lines[j].strip() and _ENDS_SENTENCE.search(lines[j]):
-                out.append("".join(ln.strip() for ln in lines[i:j + 1]))
-                i = j + 1
-                continue
-        out.append(line)
-        i += 1
+        j = _broken_run_end(lines, i)
+        out.append(lines[i] if j is None else "".join(ln.strip() for ln in lines[i:j + 1]))
+        i = i + 1 if j is None else j + 1
     return "\n".join(out)
 
 
@@ -339,7 +346,7 @@ def read_text(text: str) -> Page:
     head, foot = "\n".join(header), "\n".join(footer)
     return Page(
         title=title,
-        published_at=_text_date(header, footer, body),
+        published_at=_text_date(head, foot, body),
         outlet=find_outlet(head) or find_outlet(foot) or find_outlet(body) or find_host(head) or find_host(foot),
         text=body,
         script=detect_script(body),

@@ -48,6 +48,11 @@ _NOT_A_PROJECT = re.compile(PUBLIC_VENUES + r"|仪式|大会|会议|活动|签�
 _TRAILING = re.compile(r"(?:正式|顺利|成功|隆重|集中|举行|举办|进行|完成|实现|宣布|已经|已|了|全面|战略|合作|"
                        r"共同|同步|现场|并|即|也|均|都|又|再|首次|当日|当天|日前|近日|今天|今日|昨天|昨日|"
                        r"[上下]午|建成|落地|落户|\d{1,2}月\d{1,2}日|在[^、,]{1,20}|于[^、,]{1,20}|(?<=项目|工程)(?:由|作为)[^、,]{1,20})$")
+# How many, as news writes it: "16", "十六", "两"; a figure: "22", "15.5", "三十"; and the words that
+# qualify an amount ("约", "超", "逾").
+_COUNT = r"(?:\d+|[一二三四五六七八九十两]+)"
+_FIGURE = r"(?:[\d.]+|[一二三四五六七八九十百千两]+)"
+_ABOUT = r"(?:约|超过|超|达|近|逾)"
 # How an item of an enumeration starts: "1." "2、" "(3)" "(一)" "二、" "三是".
 ENUMERATOR = r"(?:\d{1,2}[.、)]|\(\d{1,2}\)|\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}[、是])"
 # A dateline ("本报讯(记者 X)", "新华社南京8月7日电") is not part of the first sentence's subject.
@@ -62,16 +67,16 @@ _LIST_CUE = re.compile(r"其中有|其中包括|具体包括|包括|分别是|�
 # "选取了A、B、C等16个项目", "对A项目、B项目等8个开工项目进行汇报": a list closed by a count of projects
 # names projects wherever it stands; the words that open it are no part of its first item.
 _COUNTED_ITEMS = re.compile(r"(?:^|(?<=[,;。:\n]))([^,;。:\n]{2,300}?、[^,;。:\n]{2,300}?)"
-                            r"(等\s*(?:\d+|[一二三四五六七八九十两]+)\s*个[^,;。、]{0,8}?项目)")
+                            rf"(等\s*{_COUNT}\s*个[^,;。、]{{0,8}}?项目)")
 _LIST_OPENER = re.compile(r"^.{0,12}?(?:选取了|选取|选择了|确定了|推出了|涉及|对(?=[^、]{4,}))")
 # "科技创新平台项目2个,总投资7.5亿元,分别为A和B": projects listed in a sentence of their own.
 _PROJECTS_LISTED = re.compile(r"(?:项目|工程)[^。;\n]{0,30}?(?:分别为|分别是|具体包括|包括|主要有)"
-                              r"|(?:项目|工程)\s*(?:\d+|[一二三四五六七八九十两]+)\s*个,(?:即|为|是)")
+                              rf"|(?:项目|工程)\s*{_COUNT}\s*个,(?:即|为|是)")
 _CREATED = re.compile(r"(?:设立|组建|成立|注册|新设)([^,;。、:]{2,30}(?:有限公司|股份公司|公司|基金|研究院|总部))")
 # "奇瑞新能源汽车零部件产业园项目总投资50亿元", "投资10亿元的X项目": a project introduced by its own investment.
 _STATED = re.compile(r"(?:^|[,;。:\n])(?:其中|此外|另外|同时)?,?([^,;。:\n]{3,40}?项目)(?:计划)?(?:总投资|投资总额|投资)"
-                     r"(?:额|规模)?(?:约|超过|超|达|近|逾|突破)?(?:\d|[一二三四五六七八九十两]?[十百千]?[一二三四五六七八九十两]*[百千万亿])"
-                     r"|(?:计划)?(?:总)?投资(?:约|超过|超|达|近|逾)?(?:[\d.]+|[一二三四五六七八九十百千两]+)[亿万]?[^,;。:的]{0,3}的"
+                     rf"(?:额|规模)?(?:{_ABOUT}|突破)?(?:\d|[一二三四五六七八九十两]?[十百千]?[一二三四五六七八九十两]*[百千万亿])"
+                     rf"|(?:计划)?(?:总)?投资{_ABOUT}?{_FIGURE}[亿万]?[^,;。:的]{{0,3}}的"
                      r"([^,;。:\n、]{2,40}?(?:项目|(?=、|等)))")
 # "一是储能电池模组项目,总投资12亿元,……;二是……", "1. 年产5GWh钠离子电池项目,由……投资建设,计划总投资22亿元;":
 # projects enumerated one per clause or line. Meetings enumerate tasks the same way ("一是加快推进重大项目"),
@@ -80,8 +85,7 @@ _ORDINAL = re.compile(rf"(?:^|[。;\n:])\s*{ENUMERATOR}\s*([^,;。:\n]{{3,40}}?(
 # "高性能碳纤维复合材料项目,计划总投资15.5亿元": a sentence about one project, which it opens.
 _LEADS_WITH_INVESTMENT = re.compile(
     rf"(?:^|[。;\n])\s*{ENUMERATOR}?\s*([^,;。:\n]{{3,40}}?(?:项目|工程)),"
-    r"(?=[^。;\n]*?(?:总投资|投资总额|计划投资|投资额|投资)(?:额)?(?:约|超过|超|达|近|逾|为)?"
-    r"(?:[\d.]+|[一二三四五六七八九十百千两]+)\s*[亿万])")
+    rf"(?=[^。;\n]*?(?:总投资|投资总额|计划投资|投资额|投资)(?:额)?(?:{_ABOUT}|为)?{_FIGURE}\s*[亿万])")
 _DIRECTIVE = re.compile(r"要|加快|推进|抓好|做好|强化|加强|确保|全力|持续|深化|提升")
 _BUILT = re.compile(r"(?:打造|建设|新建|共建|兴建|投建)([^,;。:]{4,60})")
 _AND = re.compile(r"以及|和|及|与")
@@ -115,7 +119,7 @@ def _strip(name: str) -> str:
 _LIST_TAIL = re.compile(r"(?:等|(?<![\d.])(?=\d+(?:个|家|项|批))|(?<![一二三四五六七八九十两])(?=[一二三四五六七八九十两]+个))"
                         r"[^、]*$")
 # "A、B等项目10个", "A等10个项目": a list closed by a count of projects; even one item is then a name.
-_COUNTED_LIST = re.compile(r"等(?:项目\s*(?:\d+|[一二三四五六七八九十两]+)\s*个|\s*(?:\d+|[一二三四五六七八九十两]+)\s*个[^、]{0,6}项目)$")
+_COUNTED_LIST = re.compile(rf"等(?:项目\s*{_COUNT}\s*个|\s*{_COUNT}\s*个[^、]{{0,6}}项目)$")
 _SECTORS = re.compile(r"等(?:领域|行业|产业|方向|板块|门类)")
 
 
@@ -278,8 +282,7 @@ def find_created_names(body: str) -> list[Name]:
         if len(items) > 1:
             names += _names(body, m.start(1), items, "created", True)
     for m in _PROJECTS_LISTED.finditer(body):
-        end = min((i for i in (body.find(c, m.end()) for c in "。;\n") if i >= 0), default=len(body))
-        names += _listed(body, m.end(), end, "created", False)
+        names += _listed(body, m.end(), sentence_end(body, m.end()), "created", False)
     for m in _LEADS_WITH_INVESTMENT.finditer(body):
         name = _strip(m.group(1))
         if is_project_name(name, False):
@@ -338,3 +341,13 @@ def merge_names(names: list[Name]) -> list[Name]:
         if not any(same_project(name.text, k.text) for k in kept):
             kept.append(name)
     return sorted(kept, key=lambda n: n.start)
+
+
+def sentence_start(body: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts (after 。, ; or a line break)."""
+    return max(body.rfind(c, 0, pos) for c in "。;\n") + 1
+
+
+def sentence_end(body: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` ends (at 。, ; or a line break, else the end of the body)."""
+    return min((i for i in (body.find(c, pos) for c in "。;\n") if i >= 0), default=len(body))
