@@ -6,8 +6,9 @@ Three folders of the same shape (``articles/ID.txt`` + ``labels/ID.json``, label
 - ``corpus/`` — this repository's own corpus: real 长三角 pages, paraphrased with every fact kept,
   labelled before the extractor saw them (``corpus/manifest-*.md`` names each page's address);
 - ``../shared/corpus`` — the shared one (120 items), used when it stands beside the checkout;
-- ``tests/labelled`` — the invented pages the rules were first written against. They are in-sample
-  for the rules, so they are only ever on the training side.
+- ``tests/labelled`` — the invented pages the rules were first written against, and
+  ``../shared/seeds`` — the user's five real articles. Both are in-sample for the rules, so they are
+  only ever on the training side.
 
 **The frozen split** is decided by the outlet alone, from a hash, so it was fixed before any page was
 labelled and cannot drift with the corpus: an item whose outlet (the label's ``outlet`` without its
@@ -28,6 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 OWN = ROOT / "corpus"
 SHARED = ROOT.parent / "shared" / "corpus"
 LABELLED = ROOT / "tests" / "labelled"
+SEEDS = ROOT.parent / "shared" / "seeds"
+# Pages the rules were written against: in-sample, so only ever on the training side.
+TRAINING_ONLY = ("labelled", "seed")
 
 _NOTE = re.compile(r"[(（][^)）]*[)）]")
 
@@ -37,17 +41,17 @@ class Item:
     id: str
     article: Path
     label: dict
-    origin: str  # "own" | "shared" | "labelled"
+    origin: str  # "own" | "shared" | "labelled" | "seed"
 
     @property
     def outlet_key(self) -> str:
-        if self.origin == "labelled":  # invented pages: their own group, never frozen
-            return "labelled:" + self.id.split("-")[0]
+        if self.origin in TRAINING_ONLY:  # their own groups, never frozen
+            return f"{self.origin}:{self.id.split('-')[0]}"
         return outlet_key(self.label.get("outlet"), self.label.get("source_url"))
 
     @property
     def frozen(self) -> bool:
-        return self.origin != "labelled" and is_frozen(self.outlet_key)
+        return self.origin not in TRAINING_ONLY and is_frozen(self.outlet_key)
 
 
 def outlet_key(outlet: str | None, url: str | None = None) -> str:
@@ -77,8 +81,9 @@ def load(folder: Path, origin: str) -> list[Item]:
 
 
 def all_items(shared: bool = True) -> list[Item]:
-    """Every labelled item: own corpus, shared corpus (when beside the checkout), tests/labelled."""
-    items = load(OWN, "own") + (load(SHARED, "shared") if shared else []) + load(LABELLED, "labelled")
+    """Every labelled item: own corpus, shared corpus and seeds (when beside the checkout), tests/labelled."""
+    items = load(OWN, "own") + (load(SHARED, "shared") + load(SEEDS, "seed") if shared else []) \
+        + load(LABELLED, "labelled")
     return items
 
 

@@ -105,20 +105,27 @@ class Event:
     money: list[Amount]
 
 
-def announcements_from_text(text: str, title: str | None = None,
-                            published_at: str | None = None) -> list[Announcement]:
-    """The project announcements ``text`` reports, headline event first; [] when there are none."""
-    body = _body(tables_as_sentences(text), title)
+def announcements_from_text(text: str, title: str | None = None, published_at: str | None = None,
+                            anyway: bool = False) -> list[Announcement]:
+    """The project announcements ``text`` reports, headline event first; [] when there are none.
+
+    ``anyway``: the caller knows the page announces (``extract.decide``'s page model said so where
+    these rules found nothing): every event word then counts as a mention, the first in reading
+    order (the headline's) names the event, even where its clauses name no project or figure."""
+    body = reading_body(text, title)
     if not _EVENT.search(body):
         return []
     sentences = split_sentences(body)
     ref = reference_date(published_at, body)
-    mentions = find_event_mentions(body, sentences, ref)
+    mentions = find_event_mentions(body, sentences, ref) or (_every_event_word(body, sentences) if anyway else [])
     if not mentions:
         return []  # most news reports no event: its money, names and places are not worth reading
     amounts = find_amounts(body)
     created = find_created_names(body)
     events = sorted(find_events(body, mentions, amounts, created), key=lambda e: _headline_rank(e, title))
+    if not events and anyway:
+        first = next((m for m in mentions if m.event_type != "other"), mentions[0])
+        events = [Event(first.event_type, [m for m in mentions if m.event_type == first.event_type], [], [], [])]
     if not events:
         return []
     place = resolve_place(_weighted_mentions(body, events[0].mentions))
@@ -189,11 +196,12 @@ def find_events(body: str, mentions: list[Mention], amounts: list[Amount],
     return events
 
 
-def _body(text: str, title: str | None) -> str:
+def reading_body(text: str, title: str | None) -> str:
     """The text to read: the title in front, and no stray headline lines: after the first line, a
     line without a sentence end ("浙江宁波:50亿元新材料项目开工") is a link to another article, not
-    part of this one. (Tail lists were cut by the page reader, ``extract.boilerplate``.)"""
-    lines = [ln.strip() for ln in text.splitlines()]
+    part of this one. (Tail lists were cut by the page reader, ``extract.boilerplate``.) Project
+    tables become one sentence per row (``extract.tables``)."""
+    lines = [ln.strip() for ln in tables_as_sentences(text).splitlines()]
     lines = [ln for i, ln in enumerate(lines)
              if ln and ln[0] not in "-·•*●◆▪>" and (i == 0 or re.search(r"[。!?;]", ln))]
     if title and title.strip() and not (lines and title.strip() in lines[0]):
@@ -260,6 +268,18 @@ def find_event_mentions(body: str, sentences: list[tuple[int, int]], ref: DatePa
             if _REFERS_BACK.search(body, sentences[after][0], sentences[after][0] + 40):
                 m.span = (m.span[0], sentences[after][1])
                 break
+    return mentions
+
+
+def _every_event_word(body: str, sentences: list[tuple[int, int]]) -> list[Mention]:
+    """A mention for every event word, fact or not: each owns its clause."""
+    mentions = []
+    for s_index, (s_start, s_end) in enumerate(sentences):
+        for clause in _clauses(body, s_start, s_end):
+            m = _EVENT.search(body, *clause)
+            if m:
+                mentions.append(Mention(EVENT_WORDS[int(m.lastgroup[1:])][0], s_index, m.start(), m.end(),
+                                        clause, clause))
     return mentions
 
 

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from extract.announce import announcements_from_text
+from extract.decide import Model, decide, default_model, read_candidates
 from extract.decode import decode_html, looks_binary
 from extract.models import Article, Page
 from extract.normalize import analysis_text
@@ -18,14 +19,19 @@ from extract.page import PageError, read_html, read_text
 _MARKUP = re.compile(rb"<(?:!doctype|html|head|body|div|p|meta|title|text)[\s>/]", re.I)
 
 
-def article_from_page(page: Page) -> Article:
+_SHIPPED = object()
+
+
+def article_from_page(page: Page, model: Model | None = _SHIPPED) -> Article:
+    """The rules read the page, then the learned decisions (``model``: the shipped one by default,
+    None for the rules alone) choose among every candidate."""
     analysis = analysis_text(page.text)
     title = analysis_text(page.title) if page.title else None
-    return Article(
-        page=page,
-        analysis_text=analysis,
-        announcements=announcements_from_text(analysis, title=title, published_at=page.published_at),
-    )
+    announcements = announcements_from_text(analysis, title=title, published_at=page.published_at)
+    model = default_model() if model is _SHIPPED else model
+    if model is not None:
+        announcements = decide(read_candidates(analysis, title, page.published_at, announcements), model)
+    return Article(page=page, analysis_text=analysis, announcements=announcements)
 
 
 def is_html(raw: bytes, content_type: str | None = None) -> bool:
@@ -35,20 +41,22 @@ def is_html(raw: bytes, content_type: str | None = None) -> bool:
     return bool(_MARKUP.search(raw[:4096]))
 
 
-def article_from_bytes(raw: bytes, url: str | None = None, content_type: str | None = None) -> Article:
+def article_from_bytes(raw: bytes, url: str | None = None, content_type: str | None = None,
+                       model: Model | None = _SHIPPED) -> Article:
     """A fetched or saved page, HTML in any encoding or plain text (binary content is refused
     here for text, by ``read_html`` for HTML)."""
     if is_html(raw, content_type):
-        return article_from_page(read_html(raw, url=url, content_type=content_type))
+        return article_from_page(read_html(raw, url=url, content_type=content_type), model)
     if looks_binary(raw):
         raise PageError("binary content, not an HTML page")
     text, _ = decode_html(raw)  # text files get the same bytes-first decoding as pages
-    return article_from_page(read_text(text))
+    return article_from_page(read_text(text), model)
 
 
-def article_from_file(path: str | Path) -> Article:
+def article_from_file(path: str | Path, model: Model | None = _SHIPPED) -> Article:
     path = Path(path)
-    return article_from_bytes(path.read_bytes(), url=path.resolve().as_uri(), content_type=content_type_of(path))
+    return article_from_bytes(path.read_bytes(), url=path.resolve().as_uri(), content_type=content_type_of(path),
+                              model=model)
 
 
 def content_type_of(path: str | Path) -> str | None:

@@ -1,0 +1,371 @@
+"""Every span that could be a project, a total or a project count, with the features a model weighs.
+
+The rules of ``extract.announce`` decide from what they were written against; on pages nobody tuned
+to they miss names that stand outside the event clause and pick the wrong figure. This module
+proposes *everything* that could be an answer, in one pass, and describes each candidate by what
+stands around it; ``extract.decide`` then weighs those descriptions with a model learned from the
+labelled corpus.
+
+- **Names**: every span that ends in a head noun (``cues.NAME_HEADS``: 项目, 工程, 基地, 中心 …) and
+  starts at a word boundary (jieba) inside its clause, every item of a 、-list, and every name the
+  rules found. Features: the head, the first and the preceding word and their parts of speech, the
+  characters at both ends, the sentence (event word, statistics, plans, 其中, 除…外, title), the
+  rules' verdict.
+- **Figures**: every money amount (``extract.money.find_amounts``), described by the characters
+  before and after it, its role cue, its sentence and whether the rules took it as the total.
+- **Counts**: every "N个项目" (``extract.money.find_counts``), described the same way.
+
+Feature names are strings; a candidate's features are a ``dict[str, float]`` (mostly 1.0).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import jieba
+import jieba.posseg
+
+from extract import cues
+from extract.money import Amount, find_amounts, find_counts
+from extract.places import find_parks, is_zone
+
+_HEAD = re.compile("|".join(sorted(cues.NAME_HEADS, key=len, reverse=True)))
+# Where a name cannot reach across: sentence and clause ends, and the colon that opens a list.
+_HARD_STOP = re.compile(r"[。!?;:\n,]")
+_LIST_SEP = "、"
+_MAX_NAME = 40
+_QUOTES = "“”\"「」《》"
+
+
+@dataclass
+class Candidate:
+    kind: str  # "name" | "figure" | "count"
+    start: int
+    end: int
+    text: str
+    features: dict[str, float] = field(default_factory=dict)
+    value: int | None = None  # a figure's amount (in its currency) or a count
+    amount: Amount | None = None
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    index: int
+    event: str | None  # the first event type named in it
+    statistical: bool
+    plan: bool
+    after_qizhong: int  # where 其中 stands in it, or -1
+    except_span: tuple[int, int] | None  # "除A、B外": the excluded stretch
+
+
+@lru_cache(maxsize=1)
+def _posseg():
+    tokenizer = jieba.posseg.POSTokenizer(jieba.Tokenizer())
+    for word in cues.NAME_HEADS:  # heads are words of their own, never glued to what precedes
+        tokenizer.tokenizer.add_word(word, 2000, "n")
+    return tokenizer
+
+
+def words(text: str) -> list[tuple[str, str]]:
+    """(word, part of speech) of ``text`` with jieba's dictionary, no HMM (names are new words; the
+    HMM glues them to what surrounds them)."""
+    return [(w.word, w.flag) for w in _posseg().cut(text, HMM=False)]
+
+
+def sentences_of(body: str, title_end: int) -> list[Sentence]:
+    spans, start = [], 0
+    for m in re.finditer(r"[。!?;\n]", body):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(body):
+        spans.append((start, len(body)))
+    result = []
+    for i, (s, e) in enumerate(spans):
+        text = body[s:e]
+        event = cues.event_type_in(text)
+        qizhong = text.find("其中")
+        except_match = cues.EXCEPT.search(text)
+        result.append(Sentence(
+            s, e, i, event, bool(cues.STATISTICS.search(text)), bool(cues.PLAN.search(text)),
+            s + qizhong if qizhong >= 0 else -1,
+            (s + except_match.start(), s + except_match.end()) if except_match else None))
+    return result
+
+
+def _sentence_at(sentences: list[Sentence], pos: int) -> Sentence:
+    lo, hi = 0, len(sentences) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if sentences[mid].start <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return sentences[lo]
+
+
+def bucket(n: float, edges: tuple[float, ...]) -> str:
+    for edge in edges:
+        if n <= edge:
+            return f"≤{edge:g}"
+    return f">{edges[-1]:g}"
+
+
+def _context(body: str, start: int, end: int, sentence: Sentence, title_end: int, prefix: str) -> dict[str, float]:
+    """What every kind of candidate is described by: its sentence and the characters around it."""
+    f = {
+        f"{prefix}before1={body[start - 1:start] or '^'}": 1.0,
+        f"{prefix}before2={body[max(0, start - 2):start]}": 1.0,
+        f"{prefix}after1={body[end:end + 1] or '$'}": 1.0,
+        f"{prefix}after2={body[end:end + 2]}": 1.0,
+        f"{prefix}sentence_event={sentence.event or 'none'}": 1.0,
+        f"{prefix}sentence_index={bucket(sentence.index, (0, 1, 2, 4, 8))}": 1.0,
+        f"{prefix}bias": 1.0,
+    }
+    if start < title_end:
+        f[f"{prefix}in_title"] = 1.0
+    if sentence.statistical:
+        f[f"{prefix}statistical"] = 1.0
+    if sentence.plan:
+        f[f"{prefix}plan"] = 1.0
+    if 0 <= sentence.after_qizhong < start:
+        f[f"{prefix}after_qizhong"] = 1.0
+    if sentence.except_span and sentence.except_span[0] <= start < sentence.except_span[1]:
+        f[f"{prefix}excepted"] = 1.0
+    # The words of the clause before the candidate: role cues ("总投资", "包括", "共签约") without a list.
+    clause_start = max(sentence.start, body.rfind(",", sentence.start, start) + 1)
+    for cue in cues.cues_in(body[clause_start:start]):
+        f[f"{prefix}cue={cue}"] = 1.0
+    if body[clause_start:start] == "":
+        f[f"{prefix}clause_start"] = 1.0
+    return f
+
+
+def name_candidates(body: str, title_end: int, sentences: list[Sentence],
+                    rule_names: set[str]) -> list[Candidate]:
+    """Every span that may be a project's name, with its features."""
+    found: dict[tuple[int, int], Candidate] = {}
+    for m in _HEAD.finditer(body):
+        end = m.end()
+        if end < len(body) and body[end] in "”\"》" :
+            end += 1
+        sentence = _sentence_at(sentences, m.start())
+        stops = [s.end() for s in _HARD_STOP.finditer(body, max(sentence.start, end - _MAX_NAME - 20), m.start())]
+        seg_start = max([sentence.start] + stops)
+        segment = body[seg_start:end]
+        if len(segment) < 3:
+            continue
+        pos = seg_start
+        tokens = words(segment)
+        offsets = []
+        for word, flag in tokens:
+            offsets.append((pos, word, flag))
+            pos += len(word)
+        for i, (start, word, flag) in enumerate(offsets):
+            if end - start < 3 or end - start > _MAX_NAME:
+                continue
+            if body[start] in "、,的和与及等" or word.strip() == "":
+                continue
+            text = body[start:end]
+            f = _name_features(body, start, end, offsets, i, m.group(0), sentence, title_end, rule_names)
+            found[(start, end)] = Candidate("name", start, end, text, f)
+    for cand in _list_items(body, sentences, title_end, rule_names):
+        found.setdefault((cand.start, cand.end), cand)
+    for name in rule_names:  # the rules' names, wherever they stand
+        for m in re.finditer(re.escape(name), body):
+            if (m.start(), m.end()) not in found:
+                sentence = _sentence_at(sentences, m.start())
+                toks = [(m.start(), name, "rule")]
+                found[(m.start(), m.end())] = Candidate(
+                    "name", m.start(), m.end(), name,
+                    _name_features(body, m.start(), m.end(), toks, 0, "rule", sentence, title_end, rule_names))
+    return sorted(found.values(), key=lambda c: (c.start, c.end))
+
+
+def _name_features(body, start, end, offsets, i, head, sentence, title_end, rule_names) -> dict[str, float]:
+    text = body[start:end]
+    word, flag = offsets[i][1], offsets[i][2]
+    f = _context(body, start, end, sentence, title_end, "n:")
+    f[f"n:head={head}"] = 1.0
+    f[f"n:len={bucket(len(text), (4, 6, 8, 11, 15, 20, 28))}"] = 1.0
+    f[f"n:first_pos={flag}"] = 1.0
+    f[f"n:first_word={word}"] = 1.0
+    f[f"n:first_char={text[0]}"] = 1.0
+    if i > 0:
+        f[f"n:prev_word={offsets[i - 1][1]}"] = 1.0
+        f[f"n:prev_pos={offsets[i - 1][2]}"] = 1.0
+    else:
+        f["n:segment_start"] = 1.0
+    inner = offsets[i + 1:]
+    verbs = sum(1 for _, _, fl in inner if fl.startswith("v"))
+    f[f"n:inner_verbs={min(verbs, 3)}"] = 1.0
+    f[f"n:words={bucket(len(offsets) - i, (1, 2, 3, 5, 8))}"] = 1.0
+    f[f"n:first2={text[:2]}"] = 1.0
+    core = text[:-len(head)] if head not in ("rule", "list_item") and text.endswith(head) else text
+    f[f"n:before_head={core[-2:]}"] = 1.0
+    if body.count(text) > 1:
+        f["n:repeated"] = 1.0
+    if re.search(r"公司|集团|股份", text):
+        f["n:has_company"] = 1.0
+    if "的" in text:
+        f["n:has_de"] = 1.0
+    if re.search(r"\d", text):
+        f["n:has_digit"] = 1.0
+    if re.search(r"[亿万]元|%", text):
+        f["n:has_money"] = 1.0
+    if any(q in text for q in _QUOTES):
+        f["n:quoted" if text.count("“") == text.count("”") else "n:broken_quote"] = 1.0
+    if "、" in text:
+        f["n:has_list_sep"] = 1.0
+    if cues.event_type_in(text):
+        f["n:has_event_word"] = 1.0
+    if cues.GENERIC_NAME.search(text):
+        f["n:generic"] = 1.0
+    if text in rule_names:
+        f["n:rule_exact"] = 1.0
+    elif any(r in text or text in r for r in rule_names):
+        f["n:rule_overlap"] = 1.0
+    tail = body[end:end + 12]
+    if re.match(r"等\s*[\d一二三四五六七八九十两]+\s*[个项家]", tail):
+        f["n:closes_counted_list"] = 1.0
+    if body[start - 1:start] == "、" or body[end:end + 1] == "、":
+        f["n:in_list"] = 1.0
+    f["n:event_distance=" + _event_distance(body, start, end, sentence)] = 1.0
+    return f
+
+
+def _event_distance(body: str, start: int, end: int, sentence: Sentence) -> str:
+    """Where the sentence's event word stands relative to the candidate."""
+    text = body[sentence.start:sentence.end]
+    hit = cues.EVENT.search(text)
+    if not hit:
+        return "none"
+    pos = sentence.start + hit.start()
+    if pos >= end:
+        return "after≤4" if pos - end <= 4 else "after"
+    if pos + len(hit.group(0)) <= start:
+        return "before≤6" if start - pos - len(hit.group(0)) <= 6 else "before"
+    return "inside"
+
+
+def _list_items(body, sentences, title_end, rule_names) -> list[Candidate]:
+    """The items of every 、-list (and the last item up to 等 / a count), bare company names included."""
+    out = []
+    for m in re.finditer(r"[^、,。;:\n]{2,40}(?:、[^、,。;:\n]{2,40})+", body):
+        parts, pos = [], m.start()
+        for part in m.group(0).split(_LIST_SEP):
+            parts.append((pos, part))
+            pos += len(part) + 1
+        # The last item stops at 等 / a count; the first starts after the clause's opening words.
+        last_pos, last = parts[-1]
+        cut = re.search(r"等|(?<=[^\d])\d+\s*[个项家]|[一二三四五六七八九十两]+个", last)
+        if cut:
+            parts[-1] = (last_pos, last[:cut.start()])
+        counted = bool(cut and re.match(r"等?\s*[\d一二三四五六七八九十两]+\s*[个项家][^,。;]{0,8}(?:项目|企业)",
+                                        last[cut.start():]))
+        headed = sum(bool(_HEAD.search(p)) for _, p in parts) / len(parts)
+        for n_item, (start, part) in enumerate(parts):
+            part = part.strip()
+            if not 2 <= len(part) <= _MAX_NAME:
+                continue
+            sentence = _sentence_at(sentences, start)
+            toks = words(part)
+            offsets, p = [], start
+            for w, fl in toks:
+                offsets.append((p, w, fl))
+                p += len(w)
+            # the first item may start with the clause's words ("签约项目包括A"): propose each start
+            for i in range(len(offsets)):
+                s = offsets[i][0]
+                e = start + len(part)
+                if e - s < 2:
+                    break
+                f = _name_features(body, s, e, offsets, i, "list_item", sentence, title_end, rule_names)
+                f["n:list_item"] = 1.0
+                f[f"n:list_len={bucket(len(parts), (2, 3, 5, 8))}"] = 1.0
+                f["n:list_pos=" + ("first" if n_item == 0 else "last" if n_item == len(parts) - 1 else "mid")] = 1.0
+                f[f"n:list_headed={bucket(headed, (0, 0.5, 0.99))}"] = 1.0
+                if counted:
+                    f["n:list_counted"] = 1.0
+                out.append(Candidate("name", s, e, body[s:e], f))
+                if i >= 4:
+                    break
+    return out
+
+
+def figure_candidates(body: str, title_end: int, sentences: list[Sentence],
+                      rule_total: int | None) -> list[Candidate]:
+    """Every money figure with its features; ``rule_total``: the rules' total, to stack on."""
+    amounts = find_amounts(body)
+    ranked = sorted({a.value for a in amounts if a.currency is None}, reverse=True)
+    out = []
+    for n, a in enumerate(amounts):
+        sentence = _sentence_at(sentences, a.start)
+        f = _context(body, a.start, a.end, sentence, title_end, "f:")
+        f[f"f:kind={a.kind}"] = 1.0
+        f[f"f:qualifier={a.qualifier or 'none'}"] = 1.0
+        if a.currency:
+            f["f:foreign"] = 1.0
+        else:
+            f[f"f:rank={bucket(ranked.index(a.value), (0, 1, 2, 4))}"] = 1.0
+            f[f"f:log10={bucket(math.log10(max(a.value, 1)), (7, 8, 9, 10, 11))}"] = 1.0
+        f[f"f:order={bucket(n, (0, 1, 2, 4, 8))}"] = 1.0
+        for k in (3, 4, 6):  # the role cue: the characters just before
+            f[f"f:before{k}={body[max(0, a.start - k):a.start]}"] = 1.0
+        if rule_total is not None and a.currency is None and a.value == rule_total:
+            f["f:rule_total"] = 1.0
+        sentence_text = body[sentence.start:sentence.end]
+        if re.search(r"\d+\s*个[^,;。]{0,8}项目|项目\s*\d+\s*个", sentence_text):
+            f["f:sentence_counts_projects"] = 1.0
+        if sum(1 for b in amounts if sentence.start <= b.start < sentence.end) > 1:
+            f["f:shares_sentence"] = 1.0
+        out.append(Candidate("figure", a.start, a.end, a.raw, f, a.value, a))
+    return out
+
+
+def count_candidates(body: str, title_end: int, sentences: list[Sentence],
+                     rule_count: int | None) -> list[Candidate]:
+    out = []
+    for n, c in enumerate(find_counts(body)):
+        sentence = _sentence_at(sentences, c.start)
+        end = c.start + len(str(c.n)) + 1
+        f = _context(body, c.start, end, sentence, title_end, "c:")
+        f[f"c:noun={c.noun}"] = 1.0
+        f[f"c:n={bucket(c.n, (1, 2, 5, 10, 30))}"] = 1.0
+        f[f"c:order={bucket(n, (0, 1, 2, 4))}"] = 1.0
+        for k in (2, 4):
+            f[f"c:before{k}={body[max(0, c.start - k):c.start]}"] = 1.0
+        if rule_count is not None and c.n == rule_count:
+            f["c:rule_count"] = 1.0
+        sentence_text = body[sentence.start:sentence.end]
+        if re.search(r"[亿万]元", sentence_text):
+            f["c:sentence_money"] = 1.0
+        out.append(Candidate("count", c.start, end, body[c.start:end], f, c.n))
+    return out
+
+
+def park_candidates(body: str, title_end: int, sentences: list[Sentence],
+                    rule_park: str | None) -> list[Candidate]:
+    """Every development zone, park or 科技城 the text names (``extract.places.find_parks``)."""
+    found = find_parks(body)
+    out = []
+    for n, (start, end, name) in enumerate(found):
+        sentence = _sentence_at(sentences, start)
+        f = _context(body, start, end, sentence, title_end, "k:")
+        f[f"k:suffix={name[-3:]}"] = 1.0
+        f[f"k:order={bucket(n, (0, 1, 2, 4))}"] = 1.0
+        f[f"k:mentions={bucket(sum(1 for _, _, x in found if x == name), (1, 2, 4))}"] = 1.0
+        if is_zone(name):
+            f["k:zone"] = 1.0
+        if re.match(r"(?:[一二三四五六七八九十\d]+期)?(?:项目|工程)", body[end:end + 8]):
+            f["k:names_a_project"] = 1.0
+        if re.search(r"(?:位于|落户|落地|入驻|坐落于|坐落在|地处|在|于)\S{0,2}$", body[max(0, start - 5):start]):
+            f["k:site_cue"] = 1.0
+        if rule_park and (name == rule_park or name in rule_park or rule_park in name):
+            f["k:rule_park"] = 1.0
+        out.append(Candidate("park", start, end, name, f))
+    return out

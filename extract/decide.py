@@ -1,0 +1,233 @@
+"""Decisions learned from the labelled corpus: which candidates are the projects, which figure is the
+total, which count is the count, and whether the page announces anything at all.
+
+The rules of ``extract.announce`` read a page first; ``extract.candidates`` then proposes every
+span that could be an answer (the rules' answers among them, marked as such), and this module
+weighs each candidate's features with logistic-regression weights trained by
+``benchmarks/train_extract.py`` on the corpus (``extract/data/decisions.json``, shipped in the
+package, plain JSON: no model is downloaded or unpickled). A decision is the best-scoring candidate
+above its threshold; a page whose announcement probability is below its threshold announces nothing.
+
+Everything else an announcement holds (event type, date, place, park, industries, parties) is still
+the rules'.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from extract import cues
+from extract.announce import announcements_from_text, reading_body
+from extract.candidates import (Candidate, bucket, count_candidates, figure_candidates, name_candidates,
+                                park_candidates, sentences_of)
+from extract.investments import project_investments
+from extract.models import Announcement, Project
+from extract.money import find_amounts
+from extract.places import is_abbreviation
+from extract.projects import Name, same_project
+
+MODEL_PATH = Path(__file__).parent / "data" / "decisions.json"
+FEATURES_VERSION = 1  # raise with any change of what extract.candidates describes
+
+
+@dataclass(frozen=True)
+class Weights:
+    weights: dict[str, float]
+    intercept: float
+    threshold: float
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass(frozen=True)
+class Model:
+    boundary: Weights  # which start, of the spans that end at one place, is a name's
+    name: Weights  # whether that best span is a project's name
+    figure: Weights
+    count: Weights
+    park: Weights
+    page: Weights
+
+    @staticmethod
+    def from_dict(data: dict) -> "Model":
+        if data.get("features_version") != FEATURES_VERSION:
+            raise ValueError(f"decision model for features v{data.get('features_version')}, "
+                             f"extractor has v{FEATURES_VERSION}: retrain with benchmarks/train_extract.py")
+        return Model(**{k: Weights(v["weights"], v["intercept"], v["threshold"])
+                        for k, v in data["decisions"].items()})
+
+
+@lru_cache(maxsize=1)
+def default_model() -> Model | None:
+    """The shipped model, or None where none has been trained (the rules' answers then stand)."""
+    if not MODEL_PATH.exists():
+        return None
+    return Model.from_dict(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+
+
+@dataclass
+class Reading:
+    """What the decisions look at: the candidates of one page and the rules' answers."""
+    body: str
+    names: list[Candidate]
+    figures: list[Candidate]
+    counts: list[Candidate]
+    parks: list[Candidate]
+    page: dict[str, float]
+    rules: list[Announcement]
+
+
+def read_candidates(text: str, title: str | None, published_at: str | None,
+                    rules: list[Announcement]) -> Reading | None:
+    """The candidates of a page (None when it names no event at all). Where the rules found no
+    announcement they read it again ``anyway``, so that the page model can overrule them."""
+    body = reading_body(text, title)
+    if not cues.EVENT.search(body):
+        return None
+    title_end = len(title.strip()) if title and body.startswith(title.strip()) else 0
+    sentences = sentences_of(body, title_end)
+    page = page_features(body, title, sentences, rules)
+    if not rules:
+        rules = announcements_from_text(text, title, published_at, anyway=True)
+    head = rules[0] if rules else None
+    rule_names = {p.name for a in rules for p in a.projects}
+    return Reading(
+        body,
+        name_candidates(body, title_end, sentences, rule_names),
+        figure_candidates(body, title_end, sentences, head.total_investment_cny if head else None),
+        count_candidates(body, title_end, sentences, head.project_count if head else None),
+        park_candidates(body, title_end, sentences, head.park if head else None),
+        page,
+        rules,
+    )
+
+
+def page_features(body: str, title: str | None, sentences, rules: list[Announcement]) -> dict[str, float]:
+    f = {"p:bias": 1.0, f"p:rule={'yes' if rules else 'no'}": 1.0}
+    stats = sum(s.statistical for s in sentences)
+    f[f"p:statistical_sentences={bucket(stats / max(len(sentences), 1), (0, 0.1, 0.25, 0.5))}"] = 1.0
+    for word in cues.NOT_NEWS_OF_AN_EVENT.findall(body):
+        f[f"p:not_event_word={word}"] = 1.0
+    title = title or body.split("\n", 1)[0]
+    f[f"p:title_event={cues.event_type_in(title) or 'none'}"] = 1.0
+    if cues.STATISTICS.search(title):
+        f["p:title_statistics"] = 1.0
+    if cues.PLAN.search(title):
+        f["p:title_plan"] = 1.0
+    if re.search(r"[亿万]元", title):
+        f["p:title_money"] = 1.0
+    for i in range(len(title) - 1):
+        f[f"p:title_bigram={title[i:i + 2]}"] = 1.0
+    events = [s for s in sentences if s.event]
+    f[f"p:event_sentences={min(len(events), 6)}"] = 1.0
+    f[f"p:statistical_event_sentences={min(sum(s.statistical for s in events), 4)}"] = 1.0
+    f[f"p:plan_event_sentences={min(sum(s.plan for s in events), 4)}"] = 1.0
+    if rules:
+        head = rules[0]
+        f[f"p:rule_type={head.event_type}"] = 1.0
+        f[f"p:rule_projects={min(sum(len(a.projects) for a in rules), 3)}"] = 1.0
+        if head.total_investment_cny is not None:
+            f["p:rule_total"] = 1.0
+        if head.project_count is not None:
+            f["p:rule_count"] = 1.0
+        if head.event_date:
+            f["p:rule_date"] = 1.0
+    return f
+
+
+def decide(reading: Reading | None, model: Model) -> list[Announcement]:
+    """The announcements of a page after the learned decisions."""
+    if reading is None or not reading.rules:
+        return []
+    if model.page.probability(reading.page) < model.page.threshold:
+        return []
+    rules = reading.rules
+    names = chosen_names(reading.names, model)
+    total = best(reading.figures, model.figure)
+    count = best(reading.counts, model.count)
+    park = best(reading.parks, model.park)
+    head = rules[0]
+    head = replace(
+        head,
+        park=fullest_spelling(park.text, reading.parks) if park else None,
+        total_investment_cny=total.value if total and not total.amount.currency else None,
+        investment_qualifier=total.amount.qualifier if total else None,
+        currency=total.amount.currency if total else None,
+        project_count=count.value if count else None,
+    )
+    announcements = [head] + list(rules[1:])
+    return _place_names(reading.body, announcements, names, total, count)
+
+
+def fullest_spelling(name: str, parks: list[Candidate]) -> str:
+    """"江宁开发区" and "江宁经济技术开发区" are one park: the fullest spelling the page uses."""
+    return max((c.text for c in parks if c.text == name or is_abbreviation(name, c.text)), key=len, default=name)
+
+
+def best(candidates: list[Candidate], weights: Weights) -> Candidate | None:
+    scored = [(weights.probability(c.features), -c.start, c) for c in candidates]
+    if not scored:
+        return None
+    p, _, cand = max(scored, key=lambda x: (x[0], x[1]))
+    return cand if p >= weights.threshold else None
+
+
+def best_spans(candidates: list[Candidate], boundary: Weights) -> list[Candidate]:
+    """For each place where a name may end, the start the boundary model likes best."""
+    by_end: dict[int, Candidate] = {}
+    score: dict[int, float] = {}
+    for c in candidates:
+        p = boundary.probability(c.features)
+        if c.end not in by_end or p > score[c.end]:
+            by_end[c.end], score[c.end] = c, p
+    return [by_end[e] for e in sorted(by_end)]
+
+
+def chosen_names(candidates: list[Candidate], model: Model) -> list[Candidate]:
+    """Names above the threshold: the best start for each end, no two overlapping, each name once."""
+    weights = model.name
+    scored = sorted(((weights.probability(c.features), c) for c in best_spans(candidates, model.boundary)),
+                    key=lambda x: (-x[0], x[1].start))
+    taken: list[Candidate] = []
+    spans: list[tuple[int, int]] = []
+    for p, c in scored:
+        if p < weights.threshold:
+            break
+        if any(s < c.end and c.start < e for s, e in spans):
+            continue
+        spans.append((c.start, c.end))
+        if not any(same_project(c.text, t.text) for t in taken):
+            taken.append(c)
+    return sorted(taken, key=lambda c: c.start)
+
+
+def _place_names(body: str, announcements: list[Announcement], names: list[Candidate],
+                 total: Candidate | None, count: Candidate | None) -> list[Announcement]:
+    """Each chosen name stays with the announcement whose rules found it; new names go to the
+    headline's. Rule names the model rejected are dropped; a kept name keeps the rules' amount."""
+    placed: set[int] = set()
+    result = []
+    for i, ann in enumerate(announcements):
+        kept = []
+        for project in ann.projects:
+            j = next((j for j, c in enumerate(names) if j not in placed and same_project(c.text, project.name)), None)
+            if j is not None:
+                placed.add(j)
+                kept.append(replace(project, name=names[j].text) if len(names[j].text) > len(project.name)
+                            else project)
+        result.append(replace(ann, projects=kept))
+    new = [c for j, c in enumerate(names) if j not in placed]
+    if new:
+        amounts = find_amounts(body)
+        as_names = [Name(c.text, c.start, "event") for c in new]
+        investments = project_investments(body, as_names, amounts, total.amount if total else None,
+                                          count.value if count else None)
+        result[0] = replace(result[0], projects=result[0].projects + [
+            Project(n.text, a.value if a else None, a.currency if a else None) for n, a in investments])
+    return result
