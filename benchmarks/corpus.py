@@ -87,9 +87,35 @@ def all_items(shared: bool = True) -> list[Item]:
     return items
 
 
+def groups(items: list[Item]) -> dict[str, str]:
+    """id → group: items of one outlet, and items that report the same event (``duplicate_group``:
+    reprints and rewrites, kept on one side of every split), are one group."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for item in items:
+        dup = item.label.get("duplicate_group")
+        if dup:
+            parent[find("dup:" + dup)] = find("outlet:" + item.outlet_key)
+    return {item.id: find("outlet:" + item.outlet_key) for item in items}
+
+
+def _frozen_ids(items: list[Item]) -> set[str]:
+    """Frozen items, and every item grouped with one (a reprint of a frozen story is frozen too)."""
+    group = groups(items)
+    frozen_groups = {group[item.id] for item in items if item.frozen}
+    return {item.id for item in items if group[item.id] in frozen_groups and item.origin not in TRAINING_ONLY}
+
+
 def development_items(items: list[Item]) -> list[Item]:
-    return [item for item in items if not item.frozen]
+    frozen = _frozen_ids(items)
+    return [item for item in items if item.id not in frozen]
 
 
 def frozen_items(items: list[Item]) -> list[Item]:
-    return [item for item in items if item.frozen]
+    frozen = _frozen_ids(items)
+    return [item for item in items if item.id in frozen]

@@ -67,11 +67,12 @@ def score(reads: list[learning.Read], records: list[dict]) -> dict:
 
 
 def folds_of(reads: list[learning.Read], k: int) -> list[list[learning.Read]]:
-    """k folds of the non-labelled items, whole outlets each, balanced by item count."""
+    """k folds of the non-labelled items, whole outlets (and duplicate groups) each, balanced by item count."""
+    group = corpus.groups([r.item for r in reads])
     groups: dict[str, list] = {}
     for read in reads:
         if read.item.origin not in corpus.TRAINING_ONLY:
-            groups.setdefault(read.item.outlet_key, []).append(read)
+            groups.setdefault(group[read.item.id], []).append(read)
     folds = [[] for _ in range(k)]
     for key in sorted(groups, key=lambda g: (-len(groups[g]), g)):
         min(folds, key=len).extend(groups[key])

@@ -30,14 +30,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extract.article import article_from_file  # noqa: E402
-from extract.decide import FEATURES_VERSION, Model, Reading, Weights, best_spans, read_candidates  # noqa: E402
+from extract.decide import (FEATURES_VERSION, Model, Reading, Weights, best_spans, chosen_names, implicit_one,
+                            read_candidates)  # noqa: E402
 
 _PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》〈〉·•・,，。:：;；、!！?？\-—–_()（）]+")
 _FOREIGN = {"美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP"}
 DECISIONS = ("boundary", "name", "figure", "count", "park", "page")
 MIN_SEEN = 3
 C = 1.0  # L2 strength (inverse), chosen by grouped cross-validation
-THRESHOLDS = {"boundary": 0.0, "name": 0.3, "figure": 0.3, "count": 0.3, "park": 0.4, "page": 0.3}
+THRESHOLDS = {"boundary": 0.0, "name": 0.3, "figure": 0.3, "count": 0.3, "park": 0.4, "page": 0.5}
 
 
 def norm(name: str) -> str:
@@ -101,11 +102,12 @@ def _title(article):
     return analysis_text(article.page.title) if article.page.title else None
 
 
-def examples(read: Read, boundary=None) -> dict[str, list[tuple[dict, int]]]:
+def examples(read: Read, boundary=None, model: Model | None = None) -> dict[str, list[tuple[dict, int]]]:
     """(features, 0/1) of every candidate of one item, per decision. Names are learned in two
     steps: ``boundary`` over the spans that end where a labelled name ends (which start is right),
     then ``name`` over one span per end: the labelled one, or the one ``boundary`` (the weights of
-    the first step) picks where no name ends."""
+    the first step) picks where no name ends. ``model`` (with the name weights of the second step)
+    chooses the names that describe the implicit count of one."""
     out = {d: [] for d in DECISIONS}
     r, label = read.reading, read.item.label
     if r is None:
@@ -133,7 +135,7 @@ def examples(read: Read, boundary=None) -> dict[str, list[tuple[dict, int]]]:
     for i, c in enumerate(r.names):
         if c.end in positive_ends:
             out["boundary"].append((c.features, name_labels[i]))
-    if boundary is not None:
+    if boundary is not None and model is None:
         for c in best_spans([c for i, c in enumerate(r.names) if c.end not in positive_ends and not skip[i]],
                             boundary):
             out["name"].append((c.features, 0))
@@ -152,7 +154,10 @@ def examples(read: Read, boundary=None) -> dict[str, list[tuple[dict, int]]]:
     for c in r.parks:
         out["park"].append((c.features, int(bool(park) and same_park(c.text, park))))
     count = label.get("project_count") if positive else None
-    for c in r.counts:
+    counts = list(r.counts)
+    if model is not None:
+        counts.append(implicit_one(r, chosen_names(r.names, model)))
+    for c in counts:
         out["count"].append((c.features, int(count is not None and c.value == count)))
     return out
 
@@ -165,14 +170,22 @@ def fit(reads: list[Read], thresholds: dict[str, float] | None = None) -> dict:
     for read in reads:
         rows["boundary"].extend(examples(read)["boundary"])
     decisions["boundary"] = _fit(rows["boundary"], thresholds["boundary"])
-    boundary = Weights(decisions["boundary"]["weights"], decisions["boundary"]["intercept"], 0.0)
+    boundary = _weights(decisions["boundary"])
     for read in reads:
-        for d, ex in examples(read, boundary).items():
-            if d != "boundary":
+        rows["name"].extend(examples(read, boundary)["name"])
+    decisions["name"] = _fit(rows["name"], thresholds["name"])
+    names = Model(boundary, _weights(decisions["name"]), *[Weights({}, 0.0, 1.0)] * 4)
+    for read in reads:
+        for d, ex in examples(read, boundary, names).items():
+            if d not in ("boundary", "name"):
                 rows[d].extend(ex)
-    for d in DECISIONS[1:]:
+    for d in DECISIONS[2:]:
         decisions[d] = _fit(rows[d], thresholds[d], default=5.0 if d == "page" else -5.0)
     return {"features_version": FEATURES_VERSION, "decisions": decisions}
+
+
+def _weights(decision: dict) -> Weights:
+    return Weights(decision["weights"], decision["intercept"], decision["threshold"])
 
 
 def _fit(rows: list[tuple[dict, int]], threshold: float, default: float = -5.0) -> dict:

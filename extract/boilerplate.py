@@ -216,6 +216,33 @@ _MAX_META_LEN = 80
 _MAX_META_REST = 12
 
 
+# How an item of a list starts ("1." "(二)" "三、"): a line of the story even without a full stop.
+_ENUMERATED = re.compile(r"^\s*(?:\d{1,2}\s*[.、)）]|[(（]\s*[\d一二三四五六七八九十]{1,2}\s*[)）]|[一二三四五六七八九十]{1,2}\s*[、是])")
+_MAX_EDGE_FURNITURE_LEN = 60
+
+
+def is_prose_line(line: str) -> bool:
+    """A line of the story: sentence punctuation, a clause (a comma in a long line), a long line (a
+    truncated last paragraph), or an item of an enumeration."""
+    simple = to_simplified(line.strip(_CELL_EDGES + "\u3000"))
+    return bool(_PROSE.search(simple) or len(simple) > _MAX_EDGE_FURNITURE_LEN
+                or (len(simple) > 25 and re.search(r"[,，]", simple)) or _ENUMERATED.match(simple))
+
+
+def trim_edge_furniture(text: str) -> str:
+    """Drop the lines above the first and below the last line of the story that are no prose: menus,
+    e-paper mastheads, link lists, tool bars and credits of a plain-text page. Each line is judged
+    alone and only at the edges, so a heading inside the story ("【项目一览】") stays."""
+    lines = text.split("\n")
+    prose = [i for i, ln in enumerate(lines) if is_prose_line(ln)]
+    if not prose:
+        return text
+    end = prose[-1] + 1
+    if re.search(r"[:：]\s*$", lines[prose[-1]]):
+        end = len(lines)  # "主要包括:" opens a list of short lines that is the story's
+    return "\n".join(lines[prose[0]:end])
+
+
 def is_sentence(line: str) -> bool:
     """A line that reads as running text rather than a heading, label or link."""
     return bool(_SENTENCE.search(line.strip()))

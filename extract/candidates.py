@@ -29,6 +29,7 @@ import jieba.posseg
 
 from extract import cues
 from extract.money import Amount, find_amounts, find_counts
+from extract.gazetteer import Park, find_known_parks
 from extract.places import find_parks, is_zone
 
 _HEAD = re.compile("|".join(sorted(cues.NAME_HEADS, key=len, reverse=True)))
@@ -48,6 +49,7 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)
     value: int | None = None  # a figure's amount (in its currency) or a count
     amount: Amount | None = None
+    known: Park | None = None  # a park the gazetteer knows
 
 
 @dataclass
@@ -350,22 +352,35 @@ def count_candidates(body: str, title_end: int, sentences: list[Sentence],
 
 def park_candidates(body: str, title_end: int, sentences: list[Sentence],
                     rule_park: str | None) -> list[Candidate]:
-    """Every development zone, park or 科技城 the text names (``extract.places.find_parks``)."""
-    found = find_parks(body)
+    """Every development zone, park or 科技城 the text names: by its shape
+    (``extract.places.find_parks``) or by the gazetteer (``extract.gazetteer``, which also knows
+    "苏相合作区" and "张江"). A candidate the gazetteer knows carries its ``known`` park."""
+    spans: dict[tuple[int, int], tuple[str, object]] = {(s, e): (name, None) for s, e, name in find_parks(body)}
+    for start, end, park in find_known_parks(body):
+        inside = [k for k in spans if k[0] <= start and end <= k[1] or start <= k[0] and k[1] <= end]
+        for k in inside:
+            spans[k] = (spans[k][0], park)
+        if not inside:
+            spans[(start, end)] = (body[start:end], park)
+    names = [name for name, _ in spans.values()]
     out = []
-    for n, (start, end, name) in enumerate(found):
+    for n, ((start, end), (name, known)) in enumerate(sorted(spans.items())):
         sentence = _sentence_at(sentences, start)
         f = _context(body, start, end, sentence, title_end, "k:")
         f[f"k:suffix={name[-3:]}"] = 1.0
         f[f"k:order={bucket(n, (0, 1, 2, 4))}"] = 1.0
-        f[f"k:mentions={bucket(sum(1 for _, _, x in found if x == name), (1, 2, 4))}"] = 1.0
+        f[f"k:mentions={bucket(names.count(name), (1, 2, 4))}"] = 1.0
         if is_zone(name):
             f["k:zone"] = 1.0
+        if known is not None:
+            f["k:known"] = 1.0
+            f[f"k:known_kind={known.kind}"] = 1.0
+            f[f"k:known_level={known.level}"] = 1.0
         if re.match(r"(?:[一二三四五六七八九十\d]+期)?(?:项目|工程)", body[end:end + 8]):
             f["k:names_a_project"] = 1.0
         if re.search(r"(?:位于|落户|落地|入驻|坐落于|坐落在|地处|在|于)\S{0,2}$", body[max(0, start - 5):start]):
             f["k:site_cue"] = 1.0
         if rule_park and (name == rule_park or name in rule_park or rule_park in name):
             f["k:rule_park"] = 1.0
-        out.append(Candidate("park", start, end, name, f))
+        out.append(Candidate("park", start, end, name, f, known=known))
     return out

@@ -150,9 +150,9 @@ def decide(reading: Reading | None, model: Model) -> list[Announcement]:
     rules = reading.rules
     names = chosen_names(reading.names, model)
     total = best(reading.figures, model.figure)
-    count = best(reading.counts, model.count)
+    count = best(reading.counts + [implicit_one(reading, names)], model.count)
     park = best(reading.parks, model.park)
-    head = rules[0]
+    head = _in_park(rules[0], park)
     head = replace(
         head,
         park=fullest_spelling(park.text, reading.parks) if park else None,
@@ -165,9 +165,33 @@ def decide(reading: Reading | None, model: Model) -> list[Announcement]:
     return _place_names(reading.body, announcements, names, total, count)
 
 
+def _in_park(head: Announcement, park: Candidate | None) -> Announcement:
+    """A park the gazetteer places in one district places the projects there too, unless the rules
+    placed them in another city."""
+    known = park.known if park else None
+    if known is None or not known.district or head.district:
+        return head
+    if head.city and head.city != known.city:
+        return head
+    return replace(head, province=known.province, city=known.city, district=known.district)
+
+
 def fullest_spelling(name: str, parks: list[Candidate]) -> str:
     """"江宁开发区" and "江宁经济技术开发区" are one park: the fullest spelling the page uses."""
     return max((c.text for c in parks if c.text == name or is_abbreviation(name, c.text)), key=len, default=name)
+
+
+def implicit_one(reading: Reading, names: list[Candidate]) -> Candidate:
+    """The count a story of one project never writes: a candidate "1" described by how many names
+    were chosen and how many counts the text writes."""
+    head = reading.rules[0] if reading.rules else None
+    f = {"c:implicit_one": 1.0,
+         f"c:implicit_names={min(len(names), 3)}": 1.0,
+         f"c:implicit_written_counts={min(len(reading.counts), 2)}": 1.0,
+         f"c:implicit_rule_type={head.event_type if head else 'none'}": 1.0}
+    if head and head.project_count is None:
+        f["c:implicit_rule_count_none"] = 1.0
+    return Candidate("count", -1, -1, "", f, 1)
 
 
 def best(candidates: list[Candidate], weights: Weights) -> Candidate | None:

@@ -52,7 +52,8 @@ def strip_pinyin_ruby(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+    # hk2s: t2s plus the Hong Kong variant forms (衞生, 綫) that Hong Kong reprints write and t2s keeps
+    return opencc.OpenCC("hk2s")
 
 
 # A page's text is converted for its script, then again for analysis: the second time is a lookup.

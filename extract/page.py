@@ -15,7 +15,7 @@ from trafilatura.utils import load_html
 from htmldate import find_date
 
 from extract.boilerplate import (cut_boilerplate, is_debris_line, is_footer_line, is_meta_line, is_sentence,
-                                 is_tail_heading, strip_header_furniture)
+                                 is_tail_heading, strip_header_furniture, trim_edge_furniture)
 from extract.dates import dateline_date, find_labelled_date, parse_date, parse_header_date
 from extract.decode import decode_html, looks_binary
 from extract.maintext import main_text
@@ -342,7 +342,7 @@ def read_text(text: str) -> Page:
         body = body_rest.strip()
     if not body:
         raise PageError("no text")
-    body = _rejoin_broken_sentences(body)
+    body = trim_edge_furniture(_rejoin_broken_sentences(body))
     head, foot = "\n".join(header), "\n".join(footer)
     return Page(
         title=title,

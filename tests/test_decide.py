@@ -1,0 +1,66 @@
+"""The learned decisions: the shipped model loads, matches the features it was trained with, and
+training is deterministic; every decision changes what the rules alone say on a page made for it."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from extract.article import article_from_page
+from extract.decide import FEATURES_VERSION, MODEL_PATH, Model, default_model
+from extract.page import read_text
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def test_the_shipped_model_loads_and_is_for_these_features():
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert data["features_version"] == FEATURES_VERSION
+    assert isinstance(default_model(), Model)
+    assert MODEL_PATH.stat().st_size < 1_000_000
+
+
+def test_a_model_for_other_features_is_refused():
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    data["features_version"] = FEATURES_VERSION + 1
+    with pytest.raises(ValueError, match="retrain"):
+        Model.from_dict(data)
+
+
+def test_training_twice_gives_the_same_file():
+    pytest.importorskip("sklearn")
+    import corpus
+    import learning
+
+    reads = learning.read_items(corpus.load(corpus.LABELLED, "labelled")[:25])
+    assert learning.dump(learning.fit(reads)) == learning.dump(learning.fit(reads))
+
+
+STORY = ("某区8个重大项目集中签约 总投资56亿元\n"
+         "3月8日上午,某区举行重大项目集中签约仪式,8个项目集中签约,总投资56亿元。"
+         "签约项目包括智能装备产业园项目、新能源电池总部基地项目等。"
+         "据悉,今年以来全区累计签约项目42个,总投资达310亿元。")
+
+
+def test_the_model_reads_a_batch_story():
+    article = article_from_page(read_text(STORY))
+    head = article.announcements[0]
+    assert head.event_type == "签约"
+    assert head.total_investment_cny == 5_600_000_000 and head.project_count == 8
+    names = {p.name for p in head.projects}
+    assert {"智能装备产业园项目", "新能源电池总部基地项目"} <= names
+
+
+def test_rules_alone_remain_available():
+    rules = article_from_page(read_text(STORY), model=None)
+    assert rules.announcements and rules.announcements[0].event_type == "签约"
+
+
+def test_a_year_to_date_review_announces_nothing():
+    review = ("今年以来某区项目建设综述\n"
+              "今年以来,某区累计签约项目42个,总投资310亿元,新开工项目18个,项目建设跑出加速度。"
+              "截至目前,已投产项目9个。下一步,全区将持续推进项目建设。")
+    assert article_from_page(read_text(review)).announcements == []
