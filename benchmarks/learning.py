@@ -35,10 +35,10 @@ from extract.decide import (FEATURES_VERSION, Model, Reading, Weights, best_span
 
 _PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》〈〉·•・,，。:：;；、!！?？\-—–_()（）]+")
 _FOREIGN = {"美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP"}
-DECISIONS = ("boundary", "name", "figure", "count", "park", "page")
+DECISIONS = ("boundary", "name", "figure", "count", "park", "event", "page")
 MIN_SEEN = 3
-C = 1.0  # L2 strength (inverse), chosen by grouped cross-validation
-THRESHOLDS = {"boundary": 0.0, "name": 0.3, "figure": 0.3, "count": 0.3, "park": 0.4, "page": 0.5}
+C = 0.5  # L2 strength (inverse), chosen by grouped cross-validation
+THRESHOLDS = {"boundary": 0.0, "name": 0.2, "figure": 0.3, "count": 0.3, "park": 0.4, "event": 0.0, "page": 0.5}
 
 
 def norm(name: str) -> str:
@@ -150,6 +150,9 @@ def examples(read: Read, boundary=None, model: Model | None = None) -> dict[str,
             ok = bool(foreign and c.amount.currency == foreign
                       and c.amount.raw.replace("约", "") in (label.get("total_investment_original") or ""))
         out["figure"].append((c.features, int(ok)))
+    for c in r.events:
+        if positive and c.text != "other":
+            out["event"].append((c.features, int(c.text == label.get("event_type"))))
     park = label.get("park") if positive else None
     for c in r.parks:
         out["park"].append((c.features, int(bool(park) and same_park(c.text, park))))
@@ -168,43 +171,52 @@ def fit(reads: list[Read], thresholds: dict[str, float] | None = None) -> dict:
     decisions = {}
     rows = {d: [] for d in DECISIONS}
     for read in reads:
-        rows["boundary"].extend(examples(read)["boundary"])
+        rows["boundary"].extend(_weighted(read, examples(read)["boundary"]))
     decisions["boundary"] = _fit(rows["boundary"], thresholds["boundary"])
     boundary = _weights(decisions["boundary"])
     for read in reads:
-        rows["name"].extend(examples(read, boundary)["name"])
+        rows["name"].extend(_weighted(read, examples(read, boundary)["name"]))
     decisions["name"] = _fit(rows["name"], thresholds["name"])
-    names = Model(boundary, _weights(decisions["name"]), *[Weights({}, 0.0, 1.0)] * 4)
+    names = Model(boundary, _weights(decisions["name"]), *[Weights({}, 0.0, 1.0)] * 5)
     for read in reads:
         for d, ex in examples(read, boundary, names).items():
             if d not in ("boundary", "name"):
-                rows[d].extend(ex)
+                rows[d].extend(_weighted(read, ex))
     for d in DECISIONS[2:]:
         decisions[d] = _fit(rows[d], thresholds[d], default=5.0 if d == "page" else -5.0)
     return {"features_version": FEATURES_VERSION, "decisions": decisions}
+
+
+# The user's own five seed articles count as much as SEED_WEIGHT corpus pages: they must stay right.
+SEED_WEIGHT = 5.0
+
+
+def _weighted(read: Read, rows: list[tuple[dict, int]]) -> list[tuple[dict, int, float]]:
+    weight = SEED_WEIGHT if read.item.origin == "seed" else 1.0
+    return [(f, y, weight) for f, y in rows]
 
 
 def _weights(decision: dict) -> Weights:
     return Weights(decision["weights"], decision["intercept"], decision["threshold"])
 
 
-def _fit(rows: list[tuple[dict, int]], threshold: float, default: float = -5.0) -> dict:
+def _fit(rows: list[tuple[dict, int, float]], threshold: float, default: float = -5.0) -> dict:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     # A feature seen on fewer than MIN_SEEN candidates is noise that only makes the file large.
     seen: dict[str, int] = {}
-    for f, _ in rows:
+    for f, _, _ in rows:
         for k in f:
             seen[k] = seen.get(k, 0) + 1
-    feats = [{k: v for k, v in f.items() if seen[k] >= MIN_SEEN} for f, _ in rows]
-    ys = [y for _, y in rows]
+    feats = [{k: v for k, v in f.items() if seen[k] >= MIN_SEEN} for f, _, _ in rows]
+    ys = [y for _, y, _ in rows]
     if len(set(ys)) < 2:  # nothing to learn from
         return {"weights": {}, "intercept": default, "threshold": threshold, "examples": len(ys)}
     vec = DictVectorizer()
     x = vec.fit_transform(feats)
     clf = LogisticRegression(C=C, solver="lbfgs", max_iter=3000)
-    clf.fit(x, ys)
+    clf.fit(x, ys, sample_weight=[w for _, _, w in rows])
     weights = {name: round(float(w), 4) for name, w in zip(vec.get_feature_names_out(), clf.coef_[0])
                if abs(w) >= 1e-3}
     return {"weights": dict(sorted(weights.items())), "intercept": round(float(clf.intercept_[0]), 4),

@@ -1,4 +1,5 @@
-"""Speed of the text stage alone: ``announcements_from_text`` over every bundled sample article.
+"""Speed of the text stage alone: ``extract.article.text_stage`` (the rules, the candidates and the
+learned decisions) over every bundled sample article and the corpus, on one core.
 
     python benchmarks/text_stage_bench.py [--rounds 5] [--dump out.json]
 
@@ -17,8 +18,7 @@ import statistics
 import time
 from pathlib import Path
 
-from extract.announce import announcements_from_text
-from extract.article import article_from_bytes
+from extract.article import article_from_bytes, text_stage
 from extract.normalize import analysis_text
 from extract.page import read_text
 from sample_sites.site import CONTENT, SampleSites
@@ -37,12 +37,15 @@ def inputs() -> list[Input]:
         page = read_text(path.read_text(encoding="utf-8"))
         title = analysis_text(page.title) if page.title else None
         docs.append((path.name, analysis_text(page.text), title, page.published_at))
+    for path in sorted((CONTENT.parents[1] / "corpus" / "articles").glob("*.txt")):
+        page = read_text(path.read_text(encoding="utf-8"))
+        title = analysis_text(page.title) if page.title else None
+        docs.append((path.name, analysis_text(page.text), title, page.published_at))
     return docs
 
 
 def run(docs: list[Input]) -> list:
-    return [announcements_from_text(text, title=title, published_at=published_at)
-            for _, text, title, published_at in docs]
+    return [text_stage(text, title, published_at) for _, text, title, published_at in docs]
 
 
 def main() -> None:

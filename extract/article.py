@@ -12,7 +12,7 @@ from pathlib import Path
 from extract.announce import announcements_from_text
 from extract.decide import Model, decide, default_model, read_candidates
 from extract.decode import decode_html, looks_binary
-from extract.models import Article, Page
+from extract.models import Announcement, Article, Page
 from extract.normalize import analysis_text
 from extract.page import PageError, read_html, read_text
 
@@ -22,16 +22,23 @@ _MARKUP = re.compile(rb"<(?:!doctype|html|head|body|div|p|meta|title|text)[\s>/]
 _SHIPPED = object()
 
 
-def article_from_page(page: Page, model: Model | None = _SHIPPED) -> Article:
-    """The rules read the page, then the learned decisions (``model``: the shipped one by default,
-    None for the rules alone) choose among every candidate."""
-    analysis = analysis_text(page.text)
-    title = analysis_text(page.title) if page.title else None
-    announcements = announcements_from_text(analysis, title=title, published_at=page.published_at)
+def text_stage(analysis: str, title: str | None, published_at: str | None,
+               model: Model | None = _SHIPPED) -> list[Announcement]:
+    """The announcements of an analysis text: the rules read it, then the learned decisions
+    (``model``: the shipped one by default, None for the rules alone) choose among every candidate."""
+    announcements = announcements_from_text(analysis, title=title, published_at=published_at)
     model = default_model() if model is _SHIPPED else model
     if model is not None:
-        announcements = decide(read_candidates(analysis, title, page.published_at, announcements), model)
-    return Article(page=page, analysis_text=analysis, announcements=announcements)
+        reading = read_candidates(analysis, title, published_at, announcements, page_model=model.page)
+        announcements = decide(reading, model)
+    return announcements
+
+
+def article_from_page(page: Page, model: Model | None = _SHIPPED) -> Article:
+    analysis = analysis_text(page.text)
+    title = analysis_text(page.title) if page.title else None
+    return Article(page=page, analysis_text=analysis,
+                   announcements=text_stage(analysis, title, page.published_at, model))
 
 
 def is_html(raw: bytes, content_type: str | None = None) -> bool:

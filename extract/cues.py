@@ -8,6 +8,7 @@ features, and the weights of those features are learned from the labelled corpus
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from extract.announce import EVENT_WORDS
@@ -103,11 +104,13 @@ _ROLE_CUE = re.compile("|".join(sorted(ROLE_CUES, key=len, reverse=True)))
 
 EVENT = re.compile("|".join(f"(?:{p})" for _, p in EVENT_WORDS))
 _EVENT_TYPES = [(t, re.compile(p)) for t, p in EVENT_WORDS]
+EVENT_PATTERNS = _EVENT_TYPES  # (type, pattern) of each event vocabulary
 
 
-def cues_in(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def cues_in(text: str) -> tuple[str, ...]:
     """The role cues written in ``text``, in order, each once."""
-    return list(dict.fromkeys(_ROLE_CUE.findall(text)))
+    return tuple(dict.fromkeys(_ROLE_CUE.findall(text)))
 
 
 def event_type_in(text: str) -> str | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+from itertools import repeat
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -23,7 +24,7 @@ from pathlib import Path
 from extract import cues
 from extract.announce import announcements_from_text, reading_body
 from extract.candidates import (Candidate, bucket, count_candidates, figure_candidates, name_candidates,
-                                park_candidates, sentences_of)
+                                park_candidates, sentences_of, event_candidates)
 from extract.investments import project_investments
 from extract.models import Announcement, Project
 from extract.money import find_amounts
@@ -41,7 +42,8 @@ class Weights:
     threshold: float
 
     def probability(self, features: dict[str, float]) -> float:
-        z = self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        # every feature is binary (present: 1.0), so its weight is its whole contribution
+        z = self.intercept + sum(map(self.weights.get, features, repeat(0.0)))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -52,6 +54,7 @@ class Model:
     figure: Weights
     count: Weights
     park: Weights
+    event: Weights  # which event type the headline reports
     page: Weights
 
     @staticmethod
@@ -79,20 +82,24 @@ class Reading:
     figures: list[Candidate]
     counts: list[Candidate]
     parks: list[Candidate]
+    events: list[Candidate]
     page: dict[str, float]
     rules: list[Announcement]
 
 
 def read_candidates(text: str, title: str | None, published_at: str | None,
-                    rules: list[Announcement]) -> Reading | None:
-    """The candidates of a page (None when it names no event at all). Where the rules found no
-    announcement they read it again ``anyway``, so that the page model can overrule them."""
+                    rules: list[Announcement], page_model: Weights | None = None) -> Reading | None:
+    """The candidates of a page (None when it names no event at all, or when ``page_model`` says
+    at once that it announces nothing). Where the rules found no announcement they read it again
+    ``anyway``, so that the page model can overrule them."""
     body = reading_body(text, title)
     if not cues.EVENT.search(body):
         return None
     title_end = len(title.strip()) if title and body.startswith(title.strip()) else 0
     sentences = sentences_of(body, title_end)
     page = page_features(body, title, sentences, rules)
+    if page_model is not None and page_model.probability(page) < page_model.threshold:
+        return None
     if not rules:
         rules = announcements_from_text(text, title, published_at, anyway=True)
     head = rules[0] if rules else None
@@ -103,6 +110,7 @@ def read_candidates(text: str, title: str | None, published_at: str | None,
         figure_candidates(body, title_end, sentences, head.total_investment_cny if head else None),
         count_candidates(body, title_end, sentences, head.project_count if head else None),
         park_candidates(body, title_end, sentences, head.park if head else None),
+        event_candidates(body, title_end, sentences, [a.event_type for a in rules]),
         page,
         rules,
     )
@@ -153,8 +161,10 @@ def decide(reading: Reading | None, model: Model) -> list[Announcement]:
     count = best(reading.counts + [implicit_one(reading, names)], model.count)
     park = best(reading.parks, model.park)
     head = _in_park(rules[0], park)
+    event = best([c for c in reading.events if c.text != "other"], model.event)
     head = replace(
         head,
+        event_type=event.text if event else head.event_type,
         park=fullest_spelling(park.text, reading.parks) if park else None,
         total_investment_cny=total.value if total and not total.amount.currency else None,
         investment_qualifier=total.amount.qualifier if total else None,

@@ -227,6 +227,23 @@ def _header_area(visible: str, title: str | None) -> str:
     return visible[start:start + 400]
 
 
+# What heads a crawled text page above its headline: an e-paper masthead ("第A03版:要闻"), a menu
+# or breadcrumb ("首页 > 新闻", "A | B | C"), a tool bar ("【打印】", "听新闻").
+_ABOVE_HEADLINE = re.compile(r"^第\s*[A-Z]?\d+\s*版|\||[>»›＞]|^【|^听新闻|^\d{4}年\d{1,2}月\d{1,2}日\s*星期")
+_MAX_LINES_ABOVE_HEADLINE = 6
+
+
+def _headline(lines: list[str]) -> str:
+    """The first line, or the first line after a few lines of masthead, menu or tools that could
+    head the story (the headline of a page whose furniture comes first)."""
+    filled = [ln for ln in lines if ln.strip()][:_MAX_LINES_ABOVE_HEADLINE + 1]
+    for line in filled:
+        simple = to_simplified(line.strip())
+        if not (_ABOVE_HEADLINE.search(simple) or is_meta_line(simple) or is_debris_line(simple)):
+            return line
+    return filled[0] if filled else ""
+
+
 def _is_title_line(line: str) -> bool:
     """A headline: short, no sentence end (an exclamation, "……一起来看!", still heads a story), not a
     label, tail heading or caption line."""
@@ -331,10 +348,11 @@ def read_text(text: str) -> Page:
     the body, and footer lines (credits, e-paper index line, copyright)."""
     text = strip_pinyin_ruby(text.replace("\r\n", "\n"))
     lines = text.split("\n")
-    first = next((ln for ln in lines if ln.strip()), "")
+    first = _headline(lines)
     title = first.strip() if _is_title_line(first) and parse_date(first) is None else None
     body_lines = lines[lines.index(first) + 1:] if title else lines
-    header, footer = _header_and_footer(body_lines)
+    # the masthead above the headline still names the outlet and the date
+    header, footer = _header_and_footer((lines[:lines.index(first)] if title else []) + body_lines)
     body = strip_header_furniture(cut_boilerplate("\n".join(body_lines)), title)
     # A leading metadata line (发布时间…/来源…) is page furniture, not body text.
     body_head, _, body_rest = body.partition("\n")
