@@ -1,5 +1,6 @@
-"""Decisions learned from the labelled corpus: which candidates are the projects, which figure is the
-total, which count is the count, and whether the page announces anything at all.
+"""Decisions learned from the labelled corpus: whether the page announces anything at all, which event
+the headline reports, which candidates are the projects, which figure is the total, which count is
+the count and which park hosts the projects.
 
 The rules of ``extract.announce`` read a page first; ``extract.candidates`` then proposes every
 span that could be an answer (the rules' answers among them, marked as such), and this module
@@ -8,17 +9,17 @@ weighs each candidate's features with logistic-regression weights trained by
 package, plain JSON: no model is downloaded or unpickled). A decision is the best-scoring candidate
 above its threshold; a page whose announcement probability is below its threshold announces nothing.
 
-Everything else an announcement holds (event type, date, place, park, industries, parties) is still
-the rules'.
+The rules still give the date, the place (which a known park's district may complete), the
+industries and the parties.
 """
 from __future__ import annotations
 
 import json
 import math
-from itertools import repeat
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 from extract import cues
@@ -236,9 +237,16 @@ def chosen_names(candidates: list[Candidate], model: Model) -> list[Candidate]:
         if any(s < c.end and c.start < e for s, e in spans):
             continue
         spans.append((c.start, c.end))
-        if not any(same_project(c.text, t.text) for t in taken):
+        if not any(_one_project(c.text, t.text) for t in taken):
             taken.append(c)
     return sorted(taken, key=lambda c: c.start)
+
+
+def _one_project(a: str, b: str) -> bool:
+    """Two names of one project: alike (``same_project``), or one the other with its owner or place
+    written in front ("江苏锐铂精密科技有限公司新能源汽车动力电池精密结构件项目")."""
+    short, long_ = sorted((a, b), key=len)
+    return same_project(a, b) or (len(short) >= 4 and long_.endswith(short))
 
 
 def _place_names(body: str, announcements: list[Announcement], names: list[Candidate],
