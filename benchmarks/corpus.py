@@ -20,9 +20,11 @@ Cross-validation groups items by the same outlet key, so no outlet is on both si
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +32,7 @@ OWN = ROOT / "corpus"
 SHARED = ROOT.parent / "shared" / "corpus"
 LABELLED = ROOT / "tests" / "labelled"
 SEEDS = ROOT.parent / "shared" / "seeds"
+SCORER = ROOT.parent / "shared" / "tools" / "score_extract.py"
 # Pages the rules were written against: in-sample, so only ever on the training side.
 TRAINING_ONLY = ("labelled", "seed")
 
@@ -52,6 +55,28 @@ class Item:
     @property
     def frozen(self) -> bool:
         return self.origin not in TRAINING_ONLY and is_frozen(self.outlet_key)
+
+
+@lru_cache(maxsize=1)
+def scorer():
+    """``../shared/tools/score_extract.py``, the measure every figure is quoted in."""
+    if not SCORER.exists():
+        raise SystemExit(f"needs {SCORER} (the shared scorer) beside the checkout")
+    spec = importlib.util.spec_from_file_location("score_extract", SCORER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@lru_cache(maxsize=1)
+def scorer():
+    """``../shared/tools/score_extract.py``, the measure every figure is quoted in."""
+    if not SCORER.exists():
+        raise SystemExit(f"needs {SCORER} (the shared scorer) beside the checkout")
+    spec = importlib.util.spec_from_file_location("score_extract", SCORER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def outlet_key(outlet: str | None, url: str | None = None) -> str:

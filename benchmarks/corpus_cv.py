@@ -16,7 +16,6 @@ frozen split.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import random
 import sys
@@ -33,16 +32,8 @@ from extract.decide import decide  # noqa: E402
 from extract.models import Article  # noqa: E402
 from yrdwatch.output import contract_record, json_line  # noqa: E402
 
-SCORER = ROOT.parent / "shared" / "tools" / "score_extract.py"
 FIELDS = ("detect", "event_type", "event_date", "province", "city", "district", "place_exact", "park",
           "total_investment", "no_false_total", "project_count", "boilerplate_removed")
-
-
-def scorer():
-    spec = importlib.util.spec_from_file_location("score_extract", SCORER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def predict(read: learning.Read, model) -> dict:
@@ -63,7 +54,7 @@ def score(reads: list[learning.Read], records: list[dict]) -> dict:
             (labels / f"{read.item.id}.json").write_text(json.dumps(label, ensure_ascii=False), encoding="utf-8")
         pred = Path(tmp) / "pred.jsonl"
         pred.write_text("".join(json_line(r) + "\n" for r in records), encoding="utf-8")
-        return scorer().score(labels, pred)
+        return corpus.scorer().score(labels, pred)
 
 
 def folds_of(reads: list[learning.Read], k: int) -> list[list[learning.Read]]:
@@ -121,8 +112,7 @@ def main():
     ap.add_argument("--misses", metavar="FIELD", help="print the cross-validated misses of one field")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    if not SCORER.exists():
-        sys.exit(f"needs {SCORER} (the shared scorer) beside the checkout")
+    corpus.scorer()  # stops at once where the shared scorer is not beside the checkout
     items = corpus.all_items(shared=not args.no_shared)
     dev = corpus.development_items(items)
     reads = learning.read_items(dev)

@@ -41,6 +41,9 @@ C = 0.5  # L2 strength (inverse), chosen by grouped cross-validation
 THRESHOLDS = {"boundary": 0.0, "name": 0.2, "figure": 0.3, "count": 0.3, "park": 0.4, "event": 0.0, "page": 0.5}
 
 
+# The shared scorer's matching (its norm_name, same_project, fold_park), with brackets folded as well:
+# the shipped weights were trained with exactly this labelling, which the scorer's own functions
+# would change (brackets kept: "X项目(一期)" ≠ "X项目一期").
 def norm(name: str) -> str:
     return _PUNCT.sub("", name or "").replace("的", "")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extract.industries import find_industries
 from extract.models import Announcement, Project
@@ -41,7 +42,7 @@ EVENT_ALTERNATION = "|".join(f"(?P<e{i}>{p})" for i, (_, p) in enumerate(EVENT_W
 # The first characters of the event words: trying the alternation only where one stands makes the
 # scan twelve times faster (tests/test_announce.py checks that it finds what the alternation finds).
 EVENT_FIRST_CHARACTERS = "签开奠动破启建施投试竣完落揭挂"
-_EVENT = re.compile(f"(?=[{EVENT_FIRST_CHARACTERS}])(?:{EVENT_ALTERNATION})")
+EVENT = re.compile(f"(?=[{EVENT_FIRST_CHARACTERS}])(?:{EVENT_ALTERNATION})")
 # Words before the event word that make it a plan, a wish or a negation rather than a fact.
 _NOT_YET = re.compile(r"将|预计|计划(?!总?投资)|拟|有望|力争|争取|准备|筹备|推进(?!会|大会)|推动|加快|确保|年内|年底前|下一步|未来|"
                       r"希望|期待|力促|谋划|预期|可望|能否|是否|如何|需要|有待|(?:未|不|没有|暂缓)(?:正式|全面)?$")
@@ -113,7 +114,7 @@ def announcements_from_text(text: str, title: str | None = None, published_at: s
     these rules found nothing): every event word then counts as a mention, the first in reading
     order (the headline's) names the event, even where its clauses name no project or figure."""
     body = reading_body(text, title)
-    if not _EVENT.search(body):
+    if not EVENT.search(body):
         return []
     sentences = split_sentences(body)
     ref = reference_date(published_at, body)
@@ -196,6 +197,7 @@ def find_events(body: str, mentions: list[Mention], amounts: list[Amount],
     return events
 
 
+@lru_cache(maxsize=8)  # read by the rules, then by extract.decide for the same page
 def reading_body(text: str, title: str | None) -> str:
     """The text to read: the title in front, and no stray headline lines: after the first line, a
     line without a sentence end ("浙江宁波:50亿元新材料项目开工") is a link to another article, not
@@ -209,10 +211,11 @@ def reading_body(text: str, title: str | None) -> str:
     return "\n".join(lines)
 
 
-def split_sentences(body: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence; a mojibake '?' ("?,F場") does not end one."""
+def split_sentences(body: str, ends: re.Pattern = _SENTENCE_END) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; a mojibake '?' ("?,F場") does not end one (unless ``ends``,
+    another sentence-end pattern, says so)."""
     spans, start = [], 0
-    for m in _SENTENCE_END.finditer(body):
+    for m in ends.finditer(body):
         if m.start() > start:
             spans.append((start, m.start()))
         start = m.end()
@@ -241,7 +244,7 @@ def find_event_mentions(body: str, sentences: list[tuple[int, int]], ref: DatePa
         statistical = _is_statistical(sentence, ceremony) or (continues and statistical)
         flags.append(statistical)
         ceremony = ceremony or bool(_CEREMONY.search(sentence))
-        if statistical or not _EVENT.search(body, s_start, s_end):
+        if statistical or not EVENT.search(body, s_start, s_end):
             continue  # most sentences have no event word: not worth cutting into clauses
         # Every clause with an event word bounds what the clause before it owns, even when it
         # reports no fact: the output after "预计明年投产" is no part of the signing before it.
@@ -276,7 +279,7 @@ def _every_event_word(body: str, sentences: list[tuple[int, int]]) -> list[Menti
     mentions = []
     for s_index, (s_start, s_end) in enumerate(sentences):
         for clause in _clauses(body, s_start, s_end):
-            m = _EVENT.search(body, *clause)
+            m = EVENT.search(body, *clause)
             if m:
                 mentions.append(Mention(EVENT_WORDS[int(m.lastgroup[1:])][0], s_index, m.start(), m.end(),
                                         clause, clause))
@@ -288,7 +291,7 @@ def _subject_start(body: str, clauses: list[tuple[int, int]], clause: tuple[int,
     projects ("投资136.6亿元的A、B等21个产业项目,……等12个项目集中投产") belong to it."""
     i = clauses.index(clause)
     while i > 0 and re.search(r"(?:项目|工程|企业)\s*$", body[clauses[i - 1][0]:clauses[i - 1][1]]) \
-            and not _EVENT.search(body, *clauses[i - 1]):
+            and not EVENT.search(body, *clauses[i - 1]):
         i -= 1
     return clauses[i][0]
 
@@ -311,7 +314,7 @@ def _clause_event(body: str, start: int, end: int, sentence_start: int, ref: Dat
     """(event type, start, end, reported as a fact) for the clause's event word — the first one
     reported as a fact, a specific one before 落户/落地, else the first one — or None."""
     first = fallback = None
-    for m in _EVENT.finditer(body, start, end):
+    for m in EVENT.finditer(body, start, end):
         event_type = EVENT_WORDS[int(m.lastgroup[1:])][0]
         before, after = body[start:m.start()], body[m.end():end]
         fact = not (_NOT_YET.search(before) or _SUBORDINATE.match(after) or _NOT_INVESTMENT.search(before)

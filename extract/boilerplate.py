@@ -15,8 +15,10 @@ and the headline itself when the extractor repeated it.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from extract.normalize import to_simplified
+from extract.projects import ENUMERATOR
 
 # Section headings that end an article on Chinese news templates (compared on Simplified text).
 TAIL_MARKERS = (
@@ -216,8 +218,9 @@ _MAX_META_LEN = 80
 _MAX_META_REST = 12
 
 
-# How an item of a list starts ("1." "(二)" "三、"): a line of the story even without a full stop.
-_ENUMERATED = re.compile(r"^\s*(?:\d{1,2}\s*[.、)）]|[(（]\s*[\d一二三四五六七八九十]{1,2}\s*[)）]|[一二三四五六七八九十]{1,2}\s*[、是])")
+# How an item of a list starts ("1." "(二)" "三、", on full-width forms folded): a line of the story
+# even without a full stop.
+_ENUMERATED = re.compile(ENUMERATOR)
 _MAX_EDGE_FURNITURE_LEN = 60
 
 
@@ -226,7 +229,8 @@ def is_prose_line(line: str) -> bool:
     truncated last paragraph), or an item of an enumeration."""
     simple = to_simplified(line.strip(_CELL_EDGES + "\u3000"))
     return bool(_PROSE.search(simple) or len(simple) > _MAX_EDGE_FURNITURE_LEN
-                or (len(simple) > 25 and re.search(r"[,，]", simple)) or _ENUMERATED.match(simple))
+                or (len(simple) > 25 and re.search(r"[,，]", simple))
+                or _ENUMERATED.match(unicodedata.normalize("NFKC", simple)))
 
 
 def trim_edge_furniture(text: str) -> str:

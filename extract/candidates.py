@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -28,8 +29,9 @@ import jieba
 import jieba.posseg
 
 from extract import cues
-from extract.money import Amount, find_amounts, find_counts
+from extract.announce import split_sentences
 from extract.gazetteer import Park, find_known_parks
+from extract.money import Amount, find_amounts, find_counts
 from extract.places import find_parks, is_zone
 
 _HEAD = re.compile("|".join(sorted(cues.NAME_HEADS, key=len, reverse=True)))
@@ -80,16 +82,14 @@ def words(text: str) -> list[tuple[str, str]]:
     return [(w.word, w.flag) for w in _posseg().cut(text, HMM=False)]
 
 
-def sentences_of(body: str, title_end: int) -> list[Sentence]:
-    spans, start = [], 0
-    for m in re.finditer(r"[。!?;\n]", body):
-        if m.start() > start:
-            spans.append((start, m.start()))
-        start = m.end()
-    if start < len(body):
-        spans.append((start, len(body)))
+# Every ? ends a sentence here (the features were learned so); the rules keep a mojibake "?," inside one.
+_SENTENCE_END = re.compile(r"[。!?;\n]")
+
+
+def sentences_of(body: str) -> list[Sentence]:
+    """The body's sentences with what the features ask of each."""
     result = []
-    for i, (s, e) in enumerate(spans):
+    for i, (s, e) in enumerate(split_sentences(body, _SENTENCE_END)):
         text = body[s:e]
         event = cues.event_type_in(text)
         qizhong = text.find("其中")
@@ -104,14 +104,7 @@ def sentences_of(body: str, title_end: int) -> list[Sentence]:
 
 
 def _sentence_at(sentences: list[Sentence], pos: int) -> Sentence:
-    lo, hi = 0, len(sentences) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if sentences[mid].start <= pos:
-            lo = mid
-        else:
-            hi = mid - 1
-    return sentences[lo]
+    return sentences[max(0, bisect_right(sentences, pos, key=lambda s: s.start) - 1)]
 
 
 def bucket(n: float, edges: tuple[float, ...]) -> str:
@@ -400,20 +393,21 @@ def event_candidates(body: str, title_end: int, sentences: list[Sentence],
                      rule_types: list[str]) -> list[Candidate]:
     """Every event type the page names, described by where and how often: which one is the
     headline event. ``rule_types``: the rules' announcements' types, headline first."""
+    hits = {t: list(p.finditer(body)) for t, p in cues.EVENT_PATTERNS}
+    in_title = {t: ms[0].start() for t, ms in hits.items() if ms and ms[0].start() < title_end}
     out = []
-    for event_type, pattern in cues.EVENT_PATTERNS:
-        hits = [m for m in pattern.finditer(body)]
-        if not hits:
+    for event_type, found in hits.items():
+        if not found:
             continue
-        first = hits[0]
+        first = found[0]
         sentence = _sentence_at(sentences, first.start())
         f = _context(body, first.start(), first.end(), sentence, title_end, "e:")
         f[f"e:type={event_type}"] = 1.0
         f[f"e:word={first.group(0)[:4]}"] = 1.0
-        f[f"e:mentions={bucket(len(hits), (1, 2, 4, 8))}"] = 1.0
-        in_title = [m for m in hits if m.start() < title_end]
-        if in_title:
-            f[f"e:title_rank={sum(1 for _, p in cues.EVENT_PATTERNS if (m := p.search(body, 0, title_end)) and m.start() < in_title[0].start())}"] = 1.0
+        f[f"e:mentions={bucket(len(found), (1, 2, 4, 8))}"] = 1.0
+        if event_type in in_title:  # how many other event types the headline names before this one
+            rank = sum(1 for start in in_title.values() if start < in_title[event_type])
+            f[f"e:title_rank={rank}"] = 1.0
         if rule_types and rule_types[0] == event_type:
             f["e:rule_head"] = 1.0
         elif event_type in rule_types:

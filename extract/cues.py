@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass
 
-from extract.announce import EVENT_WORDS
+from extract.announce import EVENT, EVENT_WORDS  # noqa: F401 - EVENT: every event word, fast
 
 
 @dataclass(frozen=True)
@@ -102,9 +102,7 @@ ROLE_CUES: dict[str, tuple[str, ...]] = {
 }
 _ROLE_CUE = re.compile("|".join(sorted(ROLE_CUES, key=len, reverse=True)))
 
-EVENT = re.compile("|".join(f"(?:{p})" for _, p in EVENT_WORDS))
-_EVENT_TYPES = [(t, re.compile(p)) for t, p in EVENT_WORDS]
-EVENT_PATTERNS = _EVENT_TYPES  # (type, pattern) of each event vocabulary
+EVENT_PATTERNS = [(t, re.compile(p)) for t, p in EVENT_WORDS]  # (type, pattern) of each event vocabulary
 
 
 @lru_cache(maxsize=8192)
@@ -116,7 +114,7 @@ def cues_in(text: str) -> tuple[str, ...]:
 def event_type_in(text: str) -> str | None:
     """The type of the first event word in ``text``."""
     best = None
-    for event_type, pattern in _EVENT_TYPES:
+    for event_type, pattern in EVENT_PATTERNS:
         m = pattern.search(text)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), event_type)

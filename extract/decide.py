@@ -28,7 +28,6 @@ from extract.candidates import (Candidate, bucket, count_candidates, figure_cand
                                 park_candidates, sentences_of, event_candidates)
 from extract.investments import project_investments
 from extract.models import Announcement, Project
-from extract.money import find_amounts
 from extract.places import is_abbreviation
 from extract.projects import Name, same_project
 
@@ -97,7 +96,7 @@ def read_candidates(text: str, title: str | None, published_at: str | None,
     if not cues.EVENT.search(body):
         return None
     title_end = len(title.strip()) if title and body.startswith(title.strip()) else 0
-    sentences = sentences_of(body, title_end)
+    sentences = sentences_of(body)
     page = page_features(body, title, sentences, rules)
     if page_model is not None and page_model.probability(page) < page_model.threshold:
         return None
@@ -173,7 +172,7 @@ def decide(reading: Reading | None, model: Model) -> list[Announcement]:
         project_count=count.value if count else None,
     )
     announcements = [head] + list(rules[1:])
-    return _place_names(reading.body, announcements, names, total, count)
+    return _place_names(reading, announcements, names, total, count)
 
 
 def _in_park(head: Announcement, park: Candidate | None) -> Announcement:
@@ -249,7 +248,7 @@ def _one_project(a: str, b: str) -> bool:
     return same_project(a, b) or (len(short) >= 4 and long_.endswith(short))
 
 
-def _place_names(body: str, announcements: list[Announcement], names: list[Candidate],
+def _place_names(reading: Reading, announcements: list[Announcement], names: list[Candidate],
                  total: Candidate | None, count: Candidate | None) -> list[Announcement]:
     """Each chosen name stays with the announcement whose rules found it; new names go to the
     headline's. Rule names the model rejected are dropped; a kept name keeps the rules' amount."""
@@ -266,9 +265,9 @@ def _place_names(body: str, announcements: list[Announcement], names: list[Candi
         result.append(replace(ann, projects=kept))
     new = [c for j, c in enumerate(names) if j not in placed]
     if new:
-        amounts = find_amounts(body)
+        amounts = [c.amount for c in reading.figures]  # every amount of the body, in order
         as_names = [Name(c.text, c.start, "event") for c in new]
-        investments = project_investments(body, as_names, amounts, total.amount if total else None,
+        investments = project_investments(reading.body, as_names, amounts, total.amount if total else None,
                                           count.value if count else None)
         result[0] = replace(result[0], projects=result[0].projects + [
             Project(n.text, a.value if a else None, a.currency if a else None) for n, a in investments])

@@ -350,9 +350,10 @@ def read_text(text: str) -> Page:
     lines = text.split("\n")
     first = _headline(lines)
     title = first.strip() if _is_title_line(first) and parse_date(first) is None else None
-    body_lines = lines[lines.index(first) + 1:] if title else lines
+    at = lines.index(first)
+    body_lines = lines[at + 1:] if title else lines
     # the masthead above the headline still names the outlet and the date
-    header, footer = _header_and_footer((lines[:lines.index(first)] if title else []) + body_lines)
+    header, footer = _header_and_footer(lines[:at] + body_lines if title else lines)
     body = strip_header_furniture(cut_boilerplate("\n".join(body_lines)), title)
     # A leading metadata line (发布时间…/来源…) is page furniture, not body text.
     body_head, _, body_rest = body.partition("\n")

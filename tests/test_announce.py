@@ -375,14 +375,14 @@ def test_counted_lists_anywhere_and_states_that_are_no_events():
 
 def test_the_event_scan_finds_what_the_plain_alternation_finds():
     import re
-    from extract.announce import _EVENT, EVENT_ALTERNATION
+    from extract.announce import EVENT, EVENT_ALTERNATION
     plain = re.compile(EVENT_ALTERNATION)
     labelled = Path(__file__).parent / "labelled" / "articles"
     texts = [analysis_text(p.read_text(encoding="utf-8")) for p in sorted(labelled.glob("*.txt"))]
     texts.append("签约 签订协议 签署合同 开工 开竣工 奠基 动工 开建 破土 启动建设 施工正式启动 建设全面启动 投产 试生产 "
                  "试产 投入生产 投运 竣工 完工 落成 建成投用 揭牌 挂牌成立 开园 开业 开馆 落户 落地")
     for text in texts:
-        assert [m.span() for m in _EVENT.finditer(text)] == [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in EVENT.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
 def test_the_subset_after_qizhong_and_events_told_as_nouns():
