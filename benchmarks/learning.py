@@ -35,10 +35,10 @@ from extract.decide import (FEATURES_VERSION, Model, Reading, Weights, best_span
 
 _PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》〈〉·•・,，。:：;；、!！?？\-—–_()（）]+")
 _FOREIGN = {"美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP"}
-DECISIONS = ("boundary", "name", "figure", "count", "park", "event", "page")
+DECISIONS = ("boundary", "name", "figure", "count", "park", "district", "event", "page")
 MIN_SEEN = 3
 C = 0.5  # L2 strength (inverse), chosen by grouped cross-validation
-THRESHOLDS = {"boundary": 0.0, "name": 0.2, "figure": 0.3, "count": 0.3, "park": 0.4, "event": 0.0, "page": 0.5}
+THRESHOLDS = {"boundary": 0.0, "name": 0.2, "figure": 0.3, "count": 0.3, "park": 0.4, "district": 0.5, "event": 0.0, "page": 0.5}
 
 
 # The shared scorer's matching (its norm_name, same_project, fold_park), with brackets folded as well:
@@ -159,6 +159,9 @@ def examples(read: Read, boundary=None, model: Model | None = None) -> dict[str,
     park = label.get("park") if positive else None
     for c in r.parks:
         out["park"].append((c.features, int(bool(park) and same_park(c.text, park))))
+    if positive:
+        for c in r.districts:
+            out["district"].append((c.features, int(c.text == label.get("district"))))
     count = label.get("project_count") if positive else None
     counts = list(r.counts)
     if model is not None:
@@ -180,7 +183,7 @@ def fit(reads: list[Read], thresholds: dict[str, float] | None = None) -> dict:
     for read in reads:
         rows["name"].extend(_weighted(read, examples(read, boundary)["name"]))
     decisions["name"] = _fit(rows["name"], thresholds["name"])
-    names = Model(boundary, _weights(decisions["name"]), *[Weights({}, 0.0, 1.0)] * 5)
+    names = Model(boundary, _weights(decisions["name"]), *[Weights({}, 0.0, 1.0)] * (len(DECISIONS) - 2))
     for read in reads:
         for d, ex in examples(read, boundary, names).items():
             if d not in ("boundary", "name"):

@@ -103,7 +103,7 @@ def sentences_of(body: str) -> list[Sentence]:
     return result
 
 
-def _sentence_at(sentences: list[Sentence], pos: int) -> Sentence:
+def sentence_at(sentences: list[Sentence], pos: int) -> Sentence:
     return sentences[max(0, bisect_right(sentences, pos, key=lambda s: s.start) - 1)]
 
 
@@ -152,7 +152,7 @@ def name_candidates(body: str, title_end: int, sentences: list[Sentence],
         end = m.end()
         if end < len(body) and body[end] in "”\"》" :
             end += 1
-        sentence = _sentence_at(sentences, m.start())
+        sentence = sentence_at(sentences, m.start())
         stops = [s.end() for s in _HARD_STOP.finditer(body, max(sentence.start, end - _MAX_NAME - 20), m.start())]
         seg_start = max([sentence.start] + stops)
         segment = body[seg_start:end]
@@ -176,7 +176,7 @@ def name_candidates(body: str, title_end: int, sentences: list[Sentence],
     for name in rule_names:  # the rules' names, wherever they stand
         for m in re.finditer(re.escape(name), body):
             if (m.start(), m.end()) not in found:
-                sentence = _sentence_at(sentences, m.start())
+                sentence = sentence_at(sentences, m.start())
                 toks = [(m.start(), name, "rule")]
                 found[(m.start(), m.end())] = Candidate(
                     "name", m.start(), m.end(), name,
@@ -272,7 +272,7 @@ def _add_list_items(body, sentences, title_end, rule_names, found: dict) -> None
             part = part.strip()
             if not 2 <= len(part) <= _MAX_NAME:
                 continue
-            sentence = _sentence_at(sentences, start)
+            sentence = sentence_at(sentences, start)
             toks = words(part)
             offsets, p = [], start
             for w, fl in toks:
@@ -306,7 +306,7 @@ def figure_candidates(body: str, title_end: int, sentences: list[Sentence],
     ranked = sorted({a.value for a in amounts if a.currency is None}, reverse=True)
     out = []
     for n, a in enumerate(amounts):
-        sentence = _sentence_at(sentences, a.start)
+        sentence = sentence_at(sentences, a.start)
         f = _context(body, a.start, a.end, sentence, title_end, "f:")
         f[f"f:kind={a.kind}"] = 1.0
         f[f"f:qualifier={a.qualifier or 'none'}"] = 1.0
@@ -333,7 +333,7 @@ def count_candidates(body: str, title_end: int, sentences: list[Sentence],
                      rule_count: int | None) -> list[Candidate]:
     out = []
     for n, c in enumerate(find_counts(body)):
-        sentence = _sentence_at(sentences, c.start)
+        sentence = sentence_at(sentences, c.start)
         end = c.start + len(str(c.n)) + 1
         f = _context(body, c.start, end, sentence, title_end, "c:")
         f[f"c:noun={c.noun}"] = 1.0
@@ -368,7 +368,7 @@ def park_candidates(body: str, title_end: int, sentences: list[Sentence],
     names = [name for name, _ in spans.values()]
     out = []
     for n, ((start, end), (name, known)) in enumerate(sorted(spans.items())):
-        sentence = _sentence_at(sentences, start)
+        sentence = sentence_at(sentences, start)
         f = _context(body, start, end, sentence, title_end, "k:")
         f[f"k:suffix={name[-3:]}"] = 1.0
         f[f"k:order={bucket(n, (0, 1, 2, 4))}"] = 1.0
@@ -400,7 +400,7 @@ def event_candidates(body: str, title_end: int, sentences: list[Sentence],
         if not found:
             continue
         first = found[0]
-        sentence = _sentence_at(sentences, first.start())
+        sentence = sentence_at(sentences, first.start())
         f = _context(body, first.start(), first.end(), sentence, title_end, "e:")
         f[f"e:type={event_type}"] = 1.0
         f[f"e:word={first.group(0)[:4]}"] = 1.0

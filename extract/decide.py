@@ -1,6 +1,6 @@
 """Decisions learned from the labelled corpus: whether the page announces anything at all, which event
 the headline reports, which candidates are the projects, which figure is the total, which count is
-the count and which park hosts the projects.
+the count, which park hosts the projects and which county-level district, if any, holds them.
 
 The rules of ``extract.announce`` read a page first; ``extract.candidates`` then proposes every
 span that could be an answer (the rules' answers among them, marked as such), and this module
@@ -9,7 +9,7 @@ weighs each candidate's features with logistic-regression weights trained by
 package, plain JSON: no model is downloaded or unpickled). A decision is the best-scoring candidate
 above its threshold; a page whose announcement probability is below its threshold announces nothing.
 
-The rules still give the date, the place (which a known park's district may complete), the
+The rules still give the date, the province and city (which a known park may complete), the
 industries and the parties.
 """
 from __future__ import annotations
@@ -26,13 +26,14 @@ from extract import cues
 from extract.announce import announcements_from_text, reading_body
 from extract.candidates import (Candidate, bucket, count_candidates, figure_candidates, name_candidates,
                                 park_candidates, sentences_of, event_candidates)
+from extract.districts import district_candidates
 from extract.investments import project_investments
 from extract.models import Announcement, Project
 from extract.places import is_abbreviation
 from extract.projects import Name, same_project
 
 MODEL_PATH = Path(__file__).parent / "data" / "decisions.json"
-FEATURES_VERSION = 1  # raise with any change of what extract.candidates describes
+FEATURES_VERSION = 2  # raise with any change of what extract.candidates describes
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Model:
     figure: Weights
     count: Weights
     park: Weights
+    district: Weights  # which county-level district, if any, holds the headline's projects
     event: Weights  # which event type the headline reports
     page: Weights
 
@@ -82,6 +84,7 @@ class Reading:
     figures: list[Candidate]
     counts: list[Candidate]
     parks: list[Candidate]
+    districts: list[Candidate]
     events: list[Candidate]
     page: dict[str, float]
     rules: list[Announcement]
@@ -104,12 +107,18 @@ def read_candidates(text: str, title: str | None, published_at: str | None,
         rules = announcements_from_text(text, title, published_at, anyway=True)
     head = rules[0] if rules else None
     rule_names = {p.name for a in rules for p in a.projects}
+    parks = park_candidates(body, title_end, sentences, head.park if head else None)
+    known_districts = {c.known.district for c in parks
+                       if c.known and c.known.district and head and c.known.city == head.city}
     return Reading(
         body,
         name_candidates(body, title_end, sentences, rule_names),
         figure_candidates(body, title_end, sentences, head.total_investment_cny if head else None),
         count_candidates(body, title_end, sentences, head.project_count if head else None),
-        park_candidates(body, title_end, sentences, head.park if head else None),
+        parks,
+        district_candidates(body, title_end, sentences, head.province if head else None,
+                            head.city if head else None, head.district if head else None,
+                            [p.name for p in head.projects] if head else [], known_districts),
         event_candidates(body, title_end, sentences, [a.event_type for a in rules]),
         page,
         rules,
@@ -161,6 +170,9 @@ def decide(reading: Reading | None, model: Model) -> list[Announcement]:
     count = best(reading.counts + [implicit_one(reading, names)], model.count)
     park = best(reading.parks, model.park)
     head = _in_park(rules[0], park)
+    if reading.districts:
+        district = best(reading.districts, model.district)
+        head = replace(head, district=district.text if district else None)
     event = best([c for c in reading.events if c.text != "other"], model.event)
     head = replace(
         head,

@@ -350,7 +350,7 @@ def read_text(text: str) -> Page:
     lines = text.split("\n")
     first = _headline(lines)
     title = first.strip() if _is_title_line(first) and parse_date(first) is None else None
-    at = lines.index(first)
+    at = lines.index(first) if title else 0
     body_lines = lines[at + 1:] if title else lines
     # the masthead above the headline still names the outlet and the date
     header, footer = _header_and_footer(lines[:at] + body_lines if title else lines)

@@ -171,9 +171,10 @@ def _weight(text: str, start: int, end: int, bare_county: bool) -> float:
 
 
 def resolve_place(mentions: list[Mention]) -> tuple[str | None, str | None, str | None]:
-    """(province, city, county-level district) best supported by the mentions, top-down. A zone
-    that wins the district is given as the page writes it ("合肥高新区"), its official name being
-    one news seldom uses."""
+    """(province, city, county-level district) best supported by the mentions, top-down. A
+    development zone that jionlp lists among a city's counties (合肥高新区, 苏州工业园区) is no
+    district: the contract puts zones in ``park`` and leaves ``district`` to 区, 县 and county-level
+    cities, so a zone neither wins the district nor takes its votes from one."""
     # A bare short name ("民和" in "居民和企业", however often) only supports a province that the
     # page names as a place: in full, or short in a site's context ("落户昆山"), but not as an
     # investor's home ("台湾X股份有限公司") or a venue.
@@ -189,13 +190,8 @@ def resolve_place(mentions: list[Mention]) -> tuple[str | None, str | None, str 
     city = _winner(inside, lambda d: d.city if d.province == province else None)
     if city is None:
         return province, None, None
-    district = _winner(inside, lambda d: d.county if d.city == city else None, dominant=True, floor=1.0)
-    if district and any(d.zone and d.county == district for m in inside for d in m.divisions):
-        spellings: dict[str, float] = defaultdict(float)
-        for m in inside:
-            if any(d.county == district for d in m.divisions):
-                spellings[m.name] += m.weight
-        district = max(spellings, key=spellings.get)
+    district = _winner(inside, lambda d: d.county if d.city == city and not d.zone else None,
+                       dominant=True, floor=1.0)
     return province, city, district
 
 

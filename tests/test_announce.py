@@ -27,7 +27,7 @@ HEADLINES = [
         "该项目由合肥产投集团与长鑫存储技术有限公司共同投资建设，达产后年产值超100亿元。", None, "2023-05-19",
         # A development zone with its own statistical code is the county-level unit it sits in.
         {"event_type": "开工", "event_date": "2023-05-18", "province": "安徽省", "city": "合肥市",
-         "district": "合肥经济技术开发区", "park": "合肥经济技术开发区", "total_investment_cny": 5_000_000_000,
+         "district": None, "park": "合肥经济技术开发区", "total_investment_cny": 5_000_000_000,
          "investment_qualifier": None, "parties": ["合肥产投集团", "长鑫存储技术有限公司"], "industries": ["集成电路"]},
         ["合肥长鑫二期12英寸晶圆项目"], id="output-value-is-no-investment"),
     pytest.param(
@@ -67,7 +67,7 @@ HEADLINES = [
         "分两期建设，此次投产的一期项目投资约12亿元，年产隔膜8亿平方米。", None, "2024-05-10",
         # the zone as written after its city; the whole project's total, not the phase just finished;
         # the company in front of the project is its owner, not part of its name
-        {"event_type": "投产", "province": "安徽省", "city": "芜湖市", "district": "芜湖经开区",
+        {"event_type": "投产", "province": "安徽省", "city": "芜湖市", "district": None,
          "total_investment_cny": 3_000_000_000, "investment_qualifier": "约", "parties": ["安徽恒膜新材料有限公司"]},
         ["高性能锂电隔膜项目"], id="zone-phase-and-owner"),
     pytest.param(

@@ -64,3 +64,18 @@ def test_a_year_to_date_review_announces_nothing():
               "今年以来,某区累计签约项目42个,总投资310亿元,新开工项目18个,项目建设跑出加速度。"
               "截至目前,已投产项目9个。下一步,全区将持续推进项目建设。")
     assert article_from_page(read_text(review)).announcements == []
+
+
+# The rules give 江宁区 (named twice, once in the lead); the projects are spread over the city.
+CITY_WIDE = ("南京12个重大项目集中开工 总投资86亿元\n"
+             "5月6日,南京市重大项目集中开工仪式举行。江宁区智能电网产业园项目、浦口区生物医药基地项目等"
+             "12个项目集中开工,总投资86亿元。江宁区负责人表示,将全力做好服务保障。")
+ONE_DISTRICT = ("溧水区新能源装备项目开工 总投资20亿元\n"
+                "5月6日,新能源装备制造基地项目在南京市溧水区开工,项目落户溧水经济开发区,总投资20亿元。")
+
+
+def test_a_city_wide_batch_has_no_district_and_a_single_site_has_its_own():
+    city_wide = article_from_page(read_text(CITY_WIDE)).announcements[0]
+    assert (city_wide.city, city_wide.district) == ("南京市", None)
+    one = article_from_page(read_text(ONE_DISTRICT)).announcements[0]
+    assert (one.city, one.district) == ("南京市", "溧水区")

@@ -24,10 +24,12 @@ def test_everyday_words_are_not_counties():
     assert place("浦东新区3个创新平台揭牌,创新平台将服务企业。") == ("上海市", "上海市", "浦东新区")
 
 
-def test_zone_is_the_district_as_written():
-    # jionlp lists 合肥高新技术产业开发区 under 合肥市 with the generic alias 高新区.
-    assert place("项目位于合肥高新区,合肥高新区已集聚企业300余家。") == ("安徽省", "合肥市", "合肥高新区")
-    assert place("项目在苏州工业园区开工建设。") == ("江苏省", "苏州市", "苏州工业园区")
+def test_a_zone_is_a_park_not_a_district():
+    # jionlp lists 合肥高新技术产业开发区 under 合肥市 with the generic alias 高新区; the contract
+    # gives zones to `park`, so the city is known and the district is not.
+    assert place("项目位于合肥高新区,合肥高新区已集聚企业300余家。") == ("安徽省", "合肥市", None)
+    assert place("项目在苏州工业园区开工建设。") == ("江苏省", "苏州市", None)
+    assert place("项目落户蜀山区,合肥高新区也有两个项目开工。") == ("安徽省", "合肥市", "蜀山区")
 
 
 def test_short_name_said_as_the_site_beats_an_investors_home():

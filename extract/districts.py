@@ -1,0 +1,82 @@
+"""Which county-level district, if any, holds the headline's projects: the candidates and their features.
+
+The rules (``extract.places.resolve_place``) vote for the district with the most weight. On pages
+nobody tuned to, most of their misses are a district where the label has none: a city-wide batch
+whose story names one district's project first, a ceremony's venue, an outlet's home county, a
+place in a company's name. Whether a district is the projects' own is a judgement over the whole
+page (how many districts it names, how the winner's weight compares, whether the headline or a
+site verb names it, whether 全市 or 全区 frames the story), so every district of the rules' city
+that the page names is a candidate here and ``extract.decide`` weighs them; none above the
+threshold leaves ``district`` null, as the contract asks of projects spread over several districts.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from extract.candidates import Candidate, Sentence, bucket, sentence_at
+from extract.places import find_mentions
+
+# Frames of a story told for a whole city (全市, 市级重点) or a whole district (全区, 区委): words of
+# the lead, not of the candidate (hand-written: the handful of ways news names its own scope).
+_CITY_WIDE = re.compile(r"全市|市级|全省|省级|市重大|市重点|各区县|各县区|各县市区")
+_DISTRICT_WIDE = re.compile(r"全区|全县|区委|县委|区政府|县政府|区长|县长|区级|县级")
+_LEAD = 200  # characters of title and lead that carry a story's scope
+
+
+def district_candidates(body: str, title_end: int, sentences: list[Sentence], province: str | None,
+                        city: str | None, rule_district: str | None, project_names: list[str],
+                        known_park_districts: set[str]) -> list[Candidate]:
+    """Every county-level district of ``city`` that ``body`` names (never a development zone: the
+    contract gives zones to ``park``), and the district a park of the gazetteer lies in."""
+    if not city:
+        return []
+    places: dict[str, list] = defaultdict(list)
+    for mention in find_mentions(body):
+        counties = {d.county for d in mention.divisions
+                    if d.province == province and d.city == city and d.county and not d.zone}
+        if len(counties) == 1:
+            places[counties.pop()].append(mention)
+    for district in known_park_districts:
+        places.setdefault(district, [])
+    if not places:
+        return []
+    weight = {name: sum(m.weight for m in ms) for name, ms in places.items()}
+    total = sum(weight.values()) or 1.0
+    ranked = sorted(weight, key=lambda name: -weight[name])
+    lead = body[:max(title_end, _LEAD)]
+    scope = {"d:lead_city_wide": bool(_CITY_WIDE.search(lead)),
+             "d:lead_district_wide": bool(_DISTRICT_WIDE.search(lead)),
+             "d:rules_none": rule_district is None}
+    out = []
+    for name, mentions in places.items():
+        f = {"d:bias": 1.0,
+             f"d:districts={bucket(len(places), (1, 2, 3))}": 1.0,
+             f"d:rank={bucket(ranked.index(name), (0, 1))}": 1.0,
+             f"d:share={bucket(weight[name] / total, (0.25, 0.5, 0.75, 0.99))}": 1.0,
+             f"d:mentions={bucket(len(mentions), (0, 1, 2, 4))}": 1.0,
+             f"d:projects={bucket(len(project_names), (0, 1, 3))}": 1.0}
+        f.update({k: 1.0 for k, on in scope.items() if on})
+        if name == rule_district:
+            f["d:rules"] = 1.0
+        if name in known_park_districts:
+            f["d:known_park"] = 1.0
+        if mentions:
+            first = mentions[0]
+            f[f"d:first_sentence={bucket(sentence_at(sentences, first.start).index, (0, 1, 2, 4))}"] = 1.0
+            if all(m.bare_county for m in mentions):
+                f["d:bare_only"] = 1.0
+            if any(m.start < title_end for m in mentions):
+                f["d:in_title"] = 1.0
+            if any(m.weight >= 3 for m in mentions):
+                f["d:site_cue"] = 1.0
+            if all(m.weight < 1 for m in mentions):
+                f["d:elsewhere_only"] = 1.0
+            if any(sentence_at(sentences, m.start).event for m in mentions):
+                f["d:event_sentence"] = 1.0
+            short = mentions[0].name
+            if any(short in n or name in n for n in project_names):
+                f["d:in_project_name"] = 1.0
+        out.append(Candidate("district", first.start if mentions else len(body),
+                             first.end if mentions else len(body), name, f))
+    return out
