@@ -2,7 +2,9 @@
 
 It listens to Scrapy's signals (and the two of ``crawler.signals``) and writes the counters a
 person reads in ``yrdwatch crawl`` / ``yrdwatch status``: requests, article pages downloaded, new
-and updated articles, duplicates, announcements, errors, skipped requests.
+and updated articles, duplicates, announcements, errors, skipped requests. An article that was read
+but could not be stored (the database stayed busy, a value it refused) is an error of stage
+``store``: counted, and asked for again by the next crawls (``crawler.refetch``).
 """
 from __future__ import annotations
 
@@ -38,7 +40,8 @@ class RunRecorder:
         for handler, signal in (
             (self.spider_opened, signals.spider_opened), (self.spider_closed, signals.spider_closed),
             (self.response_received, signals.response_received), (self.item_scraped, signals.item_scraped),
-            (self.item_dropped, signals.item_dropped), (self.spider_error, signals.spider_error),
+            (self.item_dropped, signals.item_dropped), (self.item_error, signals.item_error),
+            (self.spider_error, signals.spider_error),
             (self.error, crawl_error), (self.skipped, crawl_skipped),
         ):
             crawler.signals.connect(handler, signal=signal)
@@ -65,6 +68,10 @@ class RunRecorder:
     def item_dropped(self, item, response, exception, spider):
         self.counters["unreadable"] += 1
         self.error(url=item.get("url") or response.url, reason=str(exception), stage="extract")
+
+    def item_error(self, item, response, spider, failure):
+        self.error(url=item.get("url") or response.url, stage="store",
+                   reason=f"not stored: {type(failure.value).__name__}: {failure.getErrorMessage()}")
 
     def spider_error(self, failure, response, spider):
         self.error(url=response.url, reason=f"{type(failure.value).__name__}: {failure.getErrorMessage()}", stage="parse")

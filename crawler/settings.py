@@ -34,6 +34,8 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.PrivateAddressGuard": 50}
+# Articles an earlier run fetched but could not store are requested again, whatever their listing says.
+SPIDER_MIDDLEWARES = {"crawler.refetch.RefetchLostArticles": 50}
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
