@@ -245,3 +245,5 @@ CREATE INDEX IF NOT EXISTS project_mentions_outlet ON project_mentions(outlet);
 CREATE INDEX IF NOT EXISTS crawl_runs_source ON crawl_runs(source, id);
 CREATE INDEX IF NOT EXISTS fetch_errors_source ON fetch_errors(source, at);
 CREATE INDEX IF NOT EXISTS pages_seen_last_seen ON pages_seen(last_seen);
+-- A crawl starts by reading its source's heads and failed pages (Store.pages_seen_of), not every page seen.
+CREATE INDEX IF NOT EXISTS pages_seen_source ON pages_seen(source);

@@ -308,13 +308,15 @@ class Store:
         """The article's announcements and mentions replaced by ``announcements``; each project's
         mention count and search words follow (only the projects this article touches)."""
         old_ids = [r[0] for r in self.db.conn.execute("select id from announcements where article_url = ?", [url])]
-        marks = ",".join("?" * len(old_ids))
         # Projects that lose a mention are re-indexed from all their mentions; the common case, a
         # new article, only adds the words of its own mentions (search.add_project_words).
-        lost = {r[0] for r in self.db.conn.execute(
-            f"select project_id from project_mentions where announcement_id in ({marks})", old_ids)}
-        self.db.conn.execute(f"delete from project_mentions where announcement_id in ({marks})", old_ids)
-        self.db.conn.execute("delete from announcements where article_url = ?", [url])
+        lost: set[str] = set()
+        if old_ids:  # (an empty IN list would still scan project_mentions)
+            marks = ",".join("?" * len(old_ids))
+            lost = {r[0] for r in self.db.conn.execute(
+                f"select project_id from project_mentions where announcement_id in ({marks})", old_ids)}
+            self.db.conn.execute(f"delete from project_mentions where announcement_id in ({marks})", old_ids)
+            self.db.conn.execute("delete from announcements where article_url = ?", [url])
         gained: dict[str, list[str]] = {}
         for seq, ann in enumerate(announcements):
             ann_id = f"{url}#{seq}"
@@ -335,7 +337,8 @@ class Store:
             self.db.conn.execute(
                 "update projects set mentions = (select count(*) from project_mentions where project_id = ?) where id = ?",
                 [project_id, project_id])
-        search.index_projects(self.db.conn, lost)
+        if lost:
+            search.index_projects(self.db.conn, lost)
         for project_id, fields in gained.items():
             if project_id not in lost:
                 search.add_project_words(self.db.conn, project_id, fields)

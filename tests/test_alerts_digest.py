@@ -8,6 +8,7 @@ import re
 import socket
 import sqlite3
 import threading
+import time
 from email import policy
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from datetime import timedelta
@@ -98,9 +99,14 @@ def mailbox():
 
 
 class Webhook(BaseHTTPRequestHandler):
+    """Accepts every POST at once (``received``: payloads, ``requests``: path and Idempotency-Key),
+    then answers after the server's ``delay`` seconds."""
+
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.server.received.append(json.loads(body))
+        self.server.requests.append((self.path, self.headers.get("Idempotency-Key")))
+        time.sleep(self.server.delay)
         self.send_response(200)
         self.end_headers()
 
@@ -111,7 +117,7 @@ class Webhook(BaseHTTPRequestHandler):
 @pytest.fixture
 def webhook():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Webhook)
-    server.received = []
+    server.received, server.requests, server.delay = [], [], 0
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server
     server.shutdown()
@@ -172,6 +178,8 @@ def test_smtp_down_then_up_delivers_exactly_once_with_everything(db, tmp_path, m
     assert len(mailbox.messages) == 1 and mailbox.logins == [("digest", True)]
 
     mail = mailbox.messages[0]
+    key = mail["X-Yrdwatch-Digest"]
+    assert key.startswith("yrdwatch-digest-1-") and mail["References"] == f"<{key}@yrdwatch>"
     expected = expected_projects(db)
     assert len(expected) >= 10
     assert mail["Subject"].startswith("长三角新项目｜suzhou-wuxi｜") and f"{len(expected)}个" in mail["Subject"]
@@ -236,6 +244,50 @@ def test_a_failing_channel_leaves_the_others_delivered_and_is_retried_alone(db, 
     as_json = invoke("--db", db, "--config", config, "status", "--json", "--seeds", ROOT / "seeds" / "sample.toml")
     pending = [json.loads(line) for line in as_json.output.splitlines() if '"subscription"' in line]
     assert [(p["channel"], p["attempts"]) for p in pending] == [(f"json://127.0.0.1:{dead}/nobody-listens", 2)]
+
+
+def test_a_slow_webhook_gets_each_digest_once_within_its_timeout_and_one_key_on_every_attempt(db, tmp_path, webhook):
+    """An endpoint that accepts at once but answers after 4 s: a channel whose timeout allows it
+    receives the digest once; a channel whose timeout (1 s) gives up first is tried again, and
+    both attempts carry the digest's one idempotency key, for the endpoint to drop the copy."""
+    webhook.delay = 4
+    port = webhook.server_address[1]
+    config = write_config(tmp_path, f"""
+[[subscriptions]]
+name = "everything"
+
+[[subscriptions.channels]]
+url = "json://127.0.0.1:{port}/patient"
+timeout = 10
+
+[[subscriptions.channels]]
+url = "json://127.0.0.1:{port}/hasty"
+timeout = 1
+""")
+    first = invoke("--db", db, "--config", config, "digest")
+    assert "/patient: sent" in first.output and "/hasty: FAILED" in first.output, first.output
+    again = invoke("--db", db, "--config", config, "digest", "--retry-now")
+    assert "retry: digest #1 → json://127.0.0.1" in again.output and "/hasty: FAILED" in again.output, again.output
+    paths = [path for path, _ in webhook.requests]
+    assert paths.count("/patient") == 1 and paths.count("/hasty") == 2
+    keys = {key for _, key in webhook.requests}
+    created = sqlite3.connect(db).execute("select created_at from digests where id = 1").fetchone()[0]
+    assert keys == {f"yrdwatch-digest-1-{''.join(ch for ch in created[:19] if ch.isdigit())}"}
+    assert {payload["idempotency_key"] for payload in webhook.received} == keys
+    assert invoke("--db", db, "--config", config, "digest", "--retry-now").output.count("/patient") == 0
+
+
+def test_a_channel_timeout_must_be_a_positive_number_of_seconds(db, tmp_path):
+    config = write_config(tmp_path, """
+[[subscriptions]]
+name = "everything"
+
+[[subscriptions.channels]]
+url = "json://127.0.0.1:9/hook"
+timeout = "soon"
+""")
+    result = invoke("--db", db, "--config", config, "digest")
+    assert result.exit_code != 0 and "timeout 'soon' must be a number of seconds" in result.output, result.output
 
 
 def test_filters_keywords_in_traditional_and_dry_run(db, tmp_path):
