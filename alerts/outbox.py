@@ -70,6 +70,11 @@ def new_digest(conn, subscription: str, created_at: str, since: str) -> int:
                         [subscription, created_at, since]).lastrowid
 
 
+def drop_digest(conn, digest_id: int) -> None:
+    """Remove a digest made in the caller's transaction that has nothing to show after all."""
+    conn.execute("delete from digests where id = ?", [digest_id])
+
+
 def fill_digest(conn, digest_id: int, subscription, rendered: dict, items: list[dict]) -> None:
     """Store the rendered digest, the projects it covers and a pending delivery per channel."""
     conn.execute("""update digests set projects = ?, investment_cny = ?, subject = ?, html = ?, markdown = ?, atom = ?,

@@ -19,7 +19,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
-from lxml import html as lxml_html
+from lxml import etree, html as lxml_html
 
 from browser import dump_dom, needs_chromium, nonblank_fraction, screenshot
 from extract.money import parse_amount
@@ -288,6 +288,60 @@ timeout = "soon"
 """)
     result = invoke("--db", db, "--config", config, "digest")
     assert result.exit_code != 0 and "timeout 'soon' must be a number of seconds" in result.output, result.output
+
+
+POISON = "\x1b[31m\ufffe\x00\x7f\x85\uffff"  # an escape sequence, noncharacters, NUL, DEL, a C1 control
+UNPRINTABLE = "\x1b\ufffe\x00\x7f\x85\uffff"
+
+
+def poison_every_text(db_path) -> None:
+    """Control and non-characters in every stored text a digest shows (as pages stored before
+    reading stripped them left them), and one project whose first sighting is no date at all."""
+    db = sqlite3.connect(db_path)
+    for table, columns in (("projects", ("name", "province", "city", "district", "park")),
+                           ("announcements", ("event_type", "event_date", "parties", "industries",
+                                              "investment_qualifier")),
+                           ("articles", ("title", "outlet")), ("project_mentions", ("outlet",))):
+        for column in columns:
+            db.execute(f"update {table} set {column} = ? || coalesce({column}, '') || ?", [POISON, POISON])
+    # JSON arrays keep their shape: the poison goes inside each element.
+    db.execute("update announcements set parties = json_array(? || '党委' || ?), industries = json_array(? || '集成电路')",
+               [POISON, POISON, POISON])
+    db.execute("update projects set first_seen = 'not a time' where id = (select min(id) from projects)")
+    db.commit()
+
+
+def test_a_digest_with_control_characters_in_every_field_goes_out(db, tmp_path, mailbox, caplog):
+    poison_every_text(db)
+    mailbox.start()
+    folder = tmp_path / "files"
+    config = write_config(tmp_path, f"""
+[[subscriptions]]
+name = "everything"
+
+[[subscriptions.channels]]
+url = "mailto://digest:{{password}}@127.0.0.1:{mailbox.port}?from=digest@yrdwatch.example.org&to=team@example.org"
+password_env = "YRDWATCH_TEST_SMTP_PASSWORD"
+
+[[subscriptions.channels]]
+url = "file://{folder}"
+""")
+    with caplog.at_level("WARNING", logger="alerts.digest"):
+        result = invoke("--db", db, "--config", config, "digest", env={"YRDWATCH_TEST_SMTP_PASSWORD": PASSWORD})
+    assert result.exit_code == 0 and result.output.count(": sent") == 2, result.output
+    projects = sqlite3.connect(db).execute("select count(*) from projects").fetchone()[0]
+    assert f"{projects - 1} new projects" in result.output  # all but the one whose row cannot be shown
+    assert any("left out of the digest" in r.getMessage() for r in caplog.records)
+    (mail,) = mailbox.messages
+    html = mail.get_body(("html",)).get_content()
+    assert "党委" in html and not any(ch in html for ch in UNPRINTABLE)
+    for atom in folder.glob("*.atom"):  # the digest's feed and the subscription's rolling feed
+        tree = etree.parse(str(atom))  # strict XML: a control character would fail here
+        assert len(tree.findall("{http://www.w3.org/2005/Atom}entry")) == projects - 1
+    lxml_html.fromstring(next(folder.glob("*.html")).read_text(encoding="utf-8"))
+    assert not any(ch in next(folder.glob("*.md")).read_text(encoding="utf-8") for ch in UNPRINTABLE)
+    dry = invoke("--db", db, "--config", config, "digest", "--dry-run", "--since", "3650d")
+    assert dry.exit_code == 0, dry.output
 
 
 def test_filters_keywords_in_traditional_and_dry_run(db, tmp_path):

@@ -8,12 +8,10 @@ concurrent_crawl_bench.py`` runs the same crawl on the issue's 3,000 articles; t
 """
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import socket
 import sqlite3
-import subprocess
 import sys
 
 from crawler.process import LOCK_STALE_AFTER
@@ -24,34 +22,18 @@ from sample_sites.site import Resource
 
 from conftest import ROOT
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from concurrent_crawl_bench import concurrent_crawl  # noqa: E402  the benchmark's crawl, at a smaller size
+
 CONCURRENT_PAGES = int(os.environ.get("YRDWATCH_CONCURRENT_PAGES", "200"))
 WRITERS = 4
-
-
-def crawl_processes(db_path, seeds, sources: list[str]) -> list[subprocess.Popen]:
-    """``yrdwatch --db DB crawl --source NAME --json`` per source, all started before any is waited for."""
-    return [subprocess.Popen([sys.executable, "-m", "yrdwatch", "--db", str(db_path), "crawl", "--seeds", str(seeds),
-                              "--source", name, "--json"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
-            for name in sources]
-
-
-def run_concurrent_crawls(site: GeneratedSiteServer, db_path, work_dir, writers: int = WRITERS) -> list[dict]:
-    """Crawl the site's ``writers`` sources in as many processes at once; their printed run records."""
-    seeds = generated_seeds(site.base_url, work_dir, sources=writers)
-    runs = []
-    for proc in crawl_processes(db_path, seeds, [f"generated-suzhou-{n}" for n in range(writers)]):
-        out, err = proc.communicate(timeout=600)
-        assert proc.returncode == 0, err[-3000:]
-        runs += [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    return runs
 
 
 def test_four_crawl_processes_store_every_article_exactly_once(tmp_path):
     site = GeneratedSiteServer(pages=CONCURRENT_PAGES, delay=0, sitemaps=WRITERS).start_in_thread()
     try:
         db_path = tmp_path / "shared.db"
-        runs = run_concurrent_crawls(site, db_path, tmp_path)
+        runs = concurrent_crawl(site, db_path, tmp_path, WRITERS)
     finally:
         site.shutdown()
         site.server_close()
