@@ -33,7 +33,7 @@ DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.PrivateAddressGuard": 50}
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.NetworkPolicy": 50}
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,

@@ -18,7 +18,7 @@ def test_kill_9_mid_crawl_then_a_new_run(sample_server, tmp_path, db_path):
     seeds = tmp_path / "slow.toml"
     seeds.write_text(
         '[[sources]]\nname = "sample-yrdnews"\noutlet = "长三角经济报"\nregion = "长三角"\nkind = "feed"\n'
-        f'start_urls = ["{sample_server.base_url}/yrdnews/rss.xml"]\nallowed_domains = ["127.0.0.1"]\n'
+        f'start_urls = ["{sample_server.base_url}/yrdnews/rss.xml"]\nallowed_domains = ["127.0.0.1"]\nprivate_addresses = ["127.0.0.1"]\n'
         "download_delay = 0.4\n", encoding="utf-8")
     crawl = [sys.executable, "-m", "yrdwatch", "--db", str(db_path), "crawl", "--seeds", str(seeds)]
     parent = subprocess.Popen(crawl, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

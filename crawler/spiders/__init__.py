@@ -176,7 +176,7 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure):
         request = failure.request
-        if failure.check(IgnoreRequest) and not failure.check(HttpError) and _NOT_FETCHED_ON_PURPOSE.search(str(failure.value)):
+        if type(failure.value) is IgnoreRequest and _NOT_FETCHED_ON_PURPOSE.search(str(failure.value)):
             self.crawler.signals.send_catch_log(crawl_skipped, url=request.url, reason=str(failure.value),
                                                 meta=request.meta)
             return
@@ -299,9 +299,10 @@ class SourceSpider(NewsSpider):
                 self.store.mark_seen(url, self.source.name, status, etag=etag, last_modified=last_modified, digest=digest)
 
 
-# IgnoreRequest means "not fetched on purpose" for robots.txt, off-site and refused private addresses,
-# but Scrapy also raises it for a redirect loop or a page over the size cap: those are errors.
-_NOT_FETCHED_ON_PURPOSE = re.compile(r"robots\.txt|offsite|allowed_domains|private address", re.I)
+# A plain IgnoreRequest means "not fetched on purpose" for robots.txt and off-site links, but Scrapy
+# also raises it for a redirect loop or a page over the size cap: those are errors. So are the
+# refusals of the network policy (crawler.middlewares.RefusedByPolicy, a subclass).
+_NOT_FETCHED_ON_PURPOSE = re.compile(r"robots\.txt|offsite|allowed_domains", re.I)
 
 # Plain-language reasons for the download failures people meet; Twisted's own messages are often
 # empty or a repr of nested failures.
