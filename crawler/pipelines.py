@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 
+from crawler.content import binary_reason
 from db.store import Store, content_hash
 from extract.article import article_from_bytes
 from db.bands import SQLiteBandIndex
@@ -92,6 +93,8 @@ class ExtractPipeline:
     with their reason, which the run record keeps."""
 
     def process_item(self, item):
+        if reason := binary_reason(item["body"]):
+            raise DropItem(reason)
         try:
             item["article"] = article_from_bytes(item["body"], url=item["url"], content_type=item.get("content_type"))
         except PageError as err:
