@@ -113,6 +113,7 @@ def generated_seeds(base_url: str, directory: str | Path, sources: int = 1) -> P
     target.write_text("".join(
         f'[[sources]]\nname = "{name}"\noutlet = "苏州市人民政府"\nregion = "江苏省苏州市"\nkind = "sitemap"\n'
         f'start_urls = ["{base_url}/suzhou/{sitemap}"]\nallowed_domains = ["{urlsplit(base_url).hostname}"]\n'
+        f'private_addresses = ["{urlsplit(base_url).netloc}"]\n'
         "article_url_pattern = '/suzhou/szyw/\\d{6}/t\\d{8}_\\d+\\.shtml$'\ndownload_delay = 0\n\n"
         for name, sitemap in parts), encoding="utf-8")
     return target
