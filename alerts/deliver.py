@@ -6,6 +6,13 @@ an RFC 2387 inline part whose Content-ID is its file name, which the HTML's ``ci
 Chat bots (DingTalk, WeCom, Feishu/Lark) and JSON webhooks get the Markdown digest; webhooks also
 get the chart as an attachment. Chat bots cap a message's length (WeCom at 4096 bytes), so long
 digests are split into several messages unless the URL sets its own ``overflow``.
+
+Every attempt to deliver one digest carries the same idempotency key (:func:`idempotency_key`,
+made of the digest's id and creation time): webhooks get it as the ``Idempotency-Key`` header and
+the payload's ``idempotency_key``, e-mails as an ``X-Yrdwatch-Digest`` header and a ``References``
+to ``<key@yrdwatch>``. A channel's ``timeout`` (Apprise's connect and read timeouts) bounds each
+attempt; an attempt that timed out may have been delivered all the same, so it is retried with
+the same key, and an endpoint that keeps the keys it has seen receives each digest once.
 """
 from __future__ import annotations
 
@@ -63,7 +70,7 @@ def send(channel, digest: dict, feed: str | None = None) -> str:
     except ChannelError as err:
         raise DeliveryError(str(err)) from None
     try:
-        _notify(channel.kind, url, digest)
+        _notify(channel.kind, url, digest, channel.timeout)
     except Exception as err:  # whatever a plugin raises is this channel's failure, not the run's
         message = str(err) if isinstance(err, DeliveryError) else f"{type(err).__name__}: {err}"
         raise DeliveryError(_masked(message, channel.secret_values())) from None
@@ -78,15 +85,29 @@ def _with_default(url: str, key: str, value: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}{key}={value}"
 
 
-def _notify(kind: str, url: str, digest: dict) -> None:
+def idempotency_key(digest: dict) -> str:
+    """The same for every attempt to deliver one digest, different for any other digest:
+    ``yrdwatch-digest-<id>-<created, UTC>`` (the time tells apart digests of two databases)."""
+    created = "".join(ch for ch in digest["created_at"][:19] if ch.isdigit())
+    return f"yrdwatch-digest-{digest['id']}-{created}"
+
+
+def _notify(kind: str, url: str, digest: dict, timeout: float) -> None:
     import apprise
 
+    key = idempotency_key(digest)
+    url = _with_default(_with_default(url, "cto", f"{timeout:g}"), "rto", f"{timeout:g}")
     if kind == "email":
         url, body, body_format = _with_default(url, "inline", "yes"), digest["html"], apprise.NotifyFormat.HTML
+        # Apprise makes its own Message-ID; the key goes in a header and in References, which
+        # threads every copy of one digest together in a mail client.
+        url = _with_default(_with_default(url, "+X-Yrdwatch-Digest", key), "+References", quote(f"<{key}@yrdwatch>"))
     else:
         body, body_format = digest["markdown"], apprise.NotifyFormat.MARKDOWN
         if kind == "chat":
             url = _with_default(url, "overflow", "split")
+        elif kind == "webhook":
+            url = _with_default(_with_default(url, "+Idempotency-Key", key), ":idempotency_key", key)
     with tempfile.TemporaryDirectory(prefix="yrdwatch-digest-") as tmp, \
             apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
         notifier = apprise.Apprise()

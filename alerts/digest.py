@@ -7,6 +7,7 @@ that fails leaves a pending delivery and the other channels deliver all the same
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,6 +21,7 @@ from alerts.render import atom_feed, context, html_digest, local_time, markdown_
 from alerts.subscriptions import DEFAULT_SUBSCRIPTION, TIMEZONE, configured
 from db.store import Store
 
+log = logging.getLogger(__name__)
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([mhd])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
@@ -66,6 +68,28 @@ def render_digest(subscription, items: list[dict], since: str, created_at: str, 
             "atom": atom_feed(subscription.name, items, created_at), "chart_png": investment_chart(ctx["cities"])}
 
 
+def render_skipping_broken(subscription, items: list[dict], since: str, created_at: str,
+                           digest_id: int | None) -> tuple[dict | None, list[dict]]:
+    """:func:`render_digest` and the items it shows. A stored row that breaks a renderer (a value
+    no format accepts, a date that is none) is left out with a warning, so that one bad row does
+    not stop every digest of the subscription; it is not marked covered and comes back once
+    repaired. None when no item can be shown."""
+    try:
+        return render_digest(subscription, items, since, created_at, digest_id), items
+    except Exception:  # whatever a template, feedgen or the chart raises on a value
+        good = []
+        for item in items:
+            try:  # the text formats alone (the chart takes a tenth of a second, and only draws numbers)
+                ctx = context(subscription, [item], since, created_at, digest_id)
+                html_digest(ctx), markdown_digest(ctx), atom_feed(subscription.name, [item], created_at)
+            except Exception as err:
+                log.warning("%s: project %s (%r) left out of the digest: a stored value breaks its rendering (%s: %s)",
+                            subscription.name, item.get("id"), item.get("name"), type(err).__name__, err)
+            else:
+                good.append(item)
+    return (render_digest(subscription, good, since, created_at, digest_id) if good else None), good
+
+
 def window_start(conn, config, subscription, since: datetime | None, now: datetime, dry_run: bool = False) -> str:
     """Where the digest's window opens: --since, else the subscription's start minus the backfill.
     A real run registers the subscription (its start is its first run); a dry run only reads it."""
@@ -83,7 +107,7 @@ def preview(db_path, config, subscription, since: datetime | None = None, now: d
         items = new_projects(store.db.conn, subscription, start, config.datasette_url, db_path)
     finally:
         store.close()
-    return render_digest(subscription, items, start, outbox.stamp(now), None) if items else None
+    return render_skipping_broken(subscription, items, start, outbox.stamp(now), None)[0] if items else None
 
 
 def run_subscription(db_path, config, subscription, since: datetime | None = None, out: Path | None = None,
@@ -123,7 +147,10 @@ def make_digest(conn, config, subscription, start: str, now: datetime, db_path) 
         if not items:
             return None
         digest_id = outbox.new_digest(conn, subscription.name, outbox.stamp(now), start)
-        rendered = render_digest(subscription, items, start, outbox.stamp(now), digest_id)
+        rendered, items = render_skipping_broken(subscription, items, start, outbox.stamp(now), digest_id)
+        if rendered is None:
+            outbox.drop_digest(conn, digest_id)
+            return None
         outbox.fill_digest(conn, digest_id, subscription, rendered, items)
     return digest_id, len(items), rendered["investment_cny"]
 

@@ -14,6 +14,8 @@ import socket
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
+from db.transactions import retry_while_busy, write_transaction
+
 # Failed deliveries wait 5 min, 10, 20 … up to 6 h between attempts; they are never given up on.
 FIRST_BACKOFF, MAX_BACKOFF = timedelta(minutes=5), timedelta(hours=6)
 CLAIM_SECONDS = 600
@@ -34,8 +36,9 @@ def rows(cursor) -> list[dict]:
 
 @contextmanager
 def immediate(conn):
-    """A write transaction taken at once, so two runs cannot both cover the same projects."""
-    conn.execute("BEGIN IMMEDIATE")
+    """A write transaction taken at once, so two runs cannot both cover the same projects. Taking
+    it waits while other processes (crawls) write; once held, nothing inside can find the database busy."""
+    retry_while_busy(lambda: conn.execute("BEGIN IMMEDIATE"))
     try:
         yield
     except BaseException:
@@ -51,13 +54,13 @@ def started_at(conn, name: str) -> str | None:
 
 def register(conn, subscription, now: datetime) -> str:
     """Record the subscription as configured now; returns when it started (its first run)."""
-    conn.execute(
+    write_transaction(conn, lambda: conn.execute(
         """insert into subscriptions (name, filters, schedule, channels, started_at, updated_at)
            values (?, ?, ?, ?, ?, ?)
            on conflict(name) do update set filters = excluded.filters, schedule = excluded.schedule,
                channels = excluded.channels, updated_at = excluded.updated_at""",
         [subscription.name, json.dumps(subscription.filters(), ensure_ascii=False), subscription.schedule,
-         json.dumps([c.label for c in subscription.channels], ensure_ascii=False), stamp(now), stamp(now)])
+         json.dumps([c.label for c in subscription.channels], ensure_ascii=False), stamp(now), stamp(now)]))
     return started_at(conn, subscription.name)
 
 
@@ -65,6 +68,11 @@ def new_digest(conn, subscription: str, created_at: str, since: str) -> int:
     """The id of a new, still empty digest (inside the caller's transaction): its number is printed in it."""
     return conn.execute("insert into digests (subscription, created_at, since) values (?, ?, ?)",
                         [subscription, created_at, since]).lastrowid
+
+
+def drop_digest(conn, digest_id: int) -> None:
+    """Remove a digest made in the caller's transaction that has nothing to show after all."""
+    conn.execute("delete from digests where id = ?", [digest_id])
 
 
 def fill_digest(conn, digest_id: int, subscription, rendered: dict, items: list[dict]) -> None:
@@ -116,30 +124,34 @@ def later_attempts(conn, subscription: str, channel_keys: list[str], now: dateti
 
 def claim(conn, digest_id: int, channel: str, now: datetime) -> bool:
     """Take the delivery for this process; False when another live run holds it or it was sent meanwhile."""
-    cursor = conn.execute(
+    cursor = write_transaction(conn, lambda: conn.execute(
         """update digest_deliveries set claimed_by = ?, claimed_at = ?
            where digest_id = ? and channel = ? and status = 'pending'
              and (claimed_at is null or claimed_at < ?)""",
         [f"{socket.gethostname()}:{os.getpid()}", stamp(now), digest_id, channel,
-         stamp(now - timedelta(seconds=CLAIM_SECONDS))])
+         stamp(now - timedelta(seconds=CLAIM_SECONDS))]))
     return cursor.rowcount == 1
 
 
 def mark_sent(conn, digest_id: int, channel: str, now: datetime) -> None:
-    conn.execute("""update digest_deliveries set status = 'sent', sent_at = ?, attempts = attempts + 1,
-                    last_error = null, next_attempt_at = null, claimed_by = null, claimed_at = null
-                    where digest_id = ? and channel = ?""", [stamp(now), digest_id, channel])
+    write_transaction(conn, lambda: conn.execute(
+        """update digest_deliveries set status = 'sent', sent_at = ?, attempts = attempts + 1,
+           last_error = null, next_attempt_at = null, claimed_by = null, claimed_at = null
+           where digest_id = ? and channel = ?""", [stamp(now), digest_id, channel]))
 
 
 def mark_failed(conn, digest_id: int, channel: str, error: str, now: datetime) -> str:
     """Record a failed attempt; returns when the next one is due."""
-    attempts = conn.execute("select attempts from digest_deliveries where digest_id = ? and channel = ?",
-                            [digest_id, channel]).fetchone()[0] + 1
-    retry_at = stamp(now + min(FIRST_BACKOFF * 2 ** (attempts - 1), MAX_BACKOFF))
-    conn.execute("""update digest_deliveries set attempts = ?, last_error = ?, next_attempt_at = ?,
-                    claimed_by = null, claimed_at = null where digest_id = ? and channel = ?""",
-                 [attempts, error, retry_at, digest_id, channel])
-    return retry_at
+    def record() -> str:
+        attempts = conn.execute("select attempts from digest_deliveries where digest_id = ? and channel = ?",
+                                [digest_id, channel]).fetchone()[0] + 1
+        retry_at = stamp(now + min(FIRST_BACKOFF * 2 ** (attempts - 1), MAX_BACKOFF))
+        conn.execute("""update digest_deliveries set attempts = ?, last_error = ?, next_attempt_at = ?,
+                        claimed_by = null, claimed_at = null where digest_id = ? and channel = ?""",
+                     [attempts, error, retry_at, digest_id, channel])
+        return retry_at
+
+    return write_transaction(conn, record)
 
 
 def unsent(conn) -> list[dict]:

@@ -30,6 +30,10 @@ KNOWN_KEYS = ("name", *LIST_KEYS, "min_investment", "include_undisclosed", "sche
 SCHEMES = {"mailto": "email", "mailtos": "email", "dingtalk": "chat", "wecombot": "chat", "feishu": "chat",
            "lark": "chat", "json": "webhook", "jsons": "webhook", "file": "file"}
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# Seconds a channel's server may take to connect and to answer (Apprise's cto/rto, whose own
+# default of 4 s made a slow but accepting webhook receive a digest once per retry).
+DEFAULT_CHANNEL_TIMEOUT = 30.0
+MAX_CHANNEL_TIMEOUT = 600.0
 _NAME = re.compile(r"^[\w.-]+$")
 
 
@@ -42,6 +46,7 @@ class Channel:
     url: str                                   # as configured: secrets stay {placeholders}
     secrets: tuple[tuple[str, str], ...] = ()  # (placeholder, environment variable)
     base_dir: Path = Path(".")                 # relative file:// folders are the config file's neighbours
+    timeout: float = DEFAULT_CHANNEL_TIMEOUT   # seconds to connect and to wait for the answer
 
     @property
     def scheme(self) -> str:
@@ -195,9 +200,13 @@ def _channel(value, where, base_dir: Path) -> Channel:
     if not isinstance(value, dict) or not isinstance(value.get("url"), str):
         raise where("channels", f"{value!r}: a channel is a URL or a table with url = \"…\"")
     url = value["url"]
-    extra = [k for k in value if k != "url" and not k.endswith("_env")]
+    extra = [k for k in value if k not in ("url", "timeout") and not k.endswith("_env")]
     if extra:
-        raise where("channels", f"{url}: unknown key {extra[0]!r} (a channel has url and <placeholder>_env keys)")
+        raise where("channels", f"{url}: unknown key {extra[0]!r} (a channel has url, timeout and <placeholder>_env keys)")
+    timeout = value.get("timeout", DEFAULT_CHANNEL_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_CHANNEL_TIMEOUT:
+        raise where("channels", f"{url}: timeout {timeout!r} must be a number of seconds, above 0 and at most "
+                                f"{MAX_CHANNEL_TIMEOUT:g}")
     secrets = tuple((k[:-len("_env")], v) for k, v in value.items() if k.endswith("_env"))
     used = set(_PLACEHOLDER.findall(url))
     for placeholder, variable in secrets:
@@ -211,7 +220,7 @@ def _channel(value, where, base_dir: Path) -> Channel:
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme not in SCHEMES:
         raise where("channels", f"{url}: scheme {scheme or '(none)'!r} is not one of {', '.join(SCHEMES)}")
-    channel = Channel(url=url, secrets=secrets, base_dir=base_dir)
+    channel = Channel(url=url, secrets=secrets, base_dir=base_dir, timeout=float(timeout))
     if channel.kind == "file":
         if not url.split("://", 1)[1]:
             raise where("channels", f"{url}: names no folder")

@@ -2,13 +2,19 @@
 
 It listens to Scrapy's signals (and the two of ``crawler.signals``) and writes the counters a
 person reads in ``yrdwatch crawl`` / ``yrdwatch status``: requests, article pages downloaded, new
-and updated articles, duplicates, announcements, errors, skipped requests.
+and updated articles, duplicates, announcements, errors, skipped requests. An article that was read
+but could not be stored (the database stayed busy, a value it refused) is an error of stage
+``store``: counted, and asked for again by the next crawls (``crawler.refetch``). The counters are
+added to the run's row every ``FLUSH_EVERY`` seconds too, so a run that is killed (and later marked
+``interrupted``) shows what it did, not zeros.
 """
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 from scrapy import signals
+from twisted.internet import task
 
 from crawler.pipelines import shared_store
 from crawler.signals import crawl_error, crawl_skipped
@@ -27,18 +33,26 @@ def stored_counters(item: dict) -> Counter:
     return counters
 
 
+FLUSH_EVERY = 5.0  # seconds between writes of a running run's counters when nothing happens
+FLUSH_AT_MOST_EVERY = 1.0  # seconds: a stored item or an error writes them too, at most this often
+
+
 class RunRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
         self.db_path = crawler.settings.get("YRDWATCH_DB")
         self.batch = crawler.settings.get("YRDWATCH_BATCH")
         self.counters: Counter = Counter()
+        self.flushed: Counter = Counter()  # what the run's row holds already
+        self.flusher = task.LoopingCall(self.flush)
+        self.flushed_at = 0.0
         self.run_id: int | None = None
         self.source = None
         for handler, signal in (
             (self.spider_opened, signals.spider_opened), (self.spider_closed, signals.spider_closed),
             (self.response_received, signals.response_received), (self.item_scraped, signals.item_scraped),
-            (self.item_dropped, signals.item_dropped), (self.spider_error, signals.spider_error),
+            (self.item_dropped, signals.item_dropped), (self.item_error, signals.item_error),
+            (self.spider_error, signals.spider_error),
             (self.error, crawl_error), (self.skipped, crawl_skipped),
         ):
             crawler.signals.connect(handler, signal=signal)
@@ -54,6 +68,20 @@ class RunRecorder:
     def spider_opened(self, spider):
         self.source = spider.name
         self.run_id = self.store.start_run(spider.name, self.batch)
+        self.flusher.start(FLUSH_EVERY, now=False)
+
+    def flush_soon(self):
+        if time.monotonic() - self.flushed_at >= FLUSH_AT_MOST_EVERY:
+            self.flush()
+
+    def flush(self):
+        """Add what was counted since the last flush to the run's row."""
+        self.flushed_at = time.monotonic()
+        self.counters["requests"] = self.crawler.stats.get_value("downloader/request_count", 0)
+        delta = self.counters - self.flushed
+        if delta:
+            self.store.add_to_run(self.run_id, dict(delta))
+            self.flushed = Counter(self.counters)
 
     def response_received(self, response, request, spider):
         if request.meta.get("article"):
@@ -61,10 +89,15 @@ class RunRecorder:
 
     def item_scraped(self, item, response, spider):
         self.counters.update(stored_counters(item))
+        self.flush_soon()
 
     def item_dropped(self, item, response, exception, spider):
         self.counters["unreadable"] += 1
         self.error(url=item.get("url") or response.url, reason=str(exception), stage="extract")
+
+    def item_error(self, item, response, spider, failure):
+        self.error(url=item.get("url") or response.url, stage="store",
+                   reason=f"not stored: {type(failure.value).__name__}: {failure.getErrorMessage()}")
 
     def spider_error(self, failure, response, spider):
         self.error(url=response.url, reason=f"{type(failure.value).__name__}: {failure.getErrorMessage()}", stage="parse")
@@ -72,10 +105,13 @@ class RunRecorder:
     def error(self, url, reason, stage="download"):
         self.counters["errors"] += 1
         self.store.record_error(self.run_id, self.source, url, stage, reason)
+        self.flush_soon()
 
     def skipped(self, url, reason):
         self.counters["skipped"] += 1
 
     def spider_closed(self, spider, reason):
+        if self.flusher.running:
+            self.flusher.stop()
         self.counters["requests"] = self.crawler.stats.get_value("downloader/request_count", 0)
         self.store.finish_run(self.run_id, "finished" if reason == "finished" else reason, dict(self.counters))

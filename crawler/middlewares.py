@@ -1,34 +1,112 @@
-"""Downloader middleware: a public source is never led to a private or loopback address.
+"""Downloader middleware: the network policy every request of a crawl passes, redirects included.
 
-A redirect (or a link) from a public site to 127.0.0.1, 10.x or 192.168.x would make the crawler
-reach into the network it runs in. Sources that are themselves on such addresses (the bundled
-sample sites on 127.0.0.1, an intranet mirror) are allowed to stay there. Only literal addresses
-and ``localhost`` names are checked: resolving every host name here would block Twisted's reactor.
+A redirect (or a link) from a public site to 127.0.0.1, 10.x or 169.254.169.254 would make the
+crawler reach into the network it runs in, and a host name can be written in many ways that all
+mean loopback (``127.1``, ``2130706433``, ``0x7f000001``, ``0177.0.0.1``, ``localhost.``,
+``[::ffff:127.0.0.1]``). So the policy never reads the name: it resolves it, with the resolver
+Scrapy connects through (``CachingThreadedResolver``: the connection then uses the very answer
+that was judged), and judges the address with ``ipaddress``. Only global addresses are allowed,
+except the ones a source lists in ``private_addresses`` (the bundled sample sites on 127.0.0.1, an
+intranet mirror): an address, an address with a port, or a network.
+
+The policy runs for every hop: a redirect is a new request and comes through here again, and a
+redirect must also stay inside its source's ``allowed_domains`` unless the source sets
+``offsite_redirects = true``. A refused request is an error of the run (``fetch_errors``, stage
+``download``), with the reason.
 """
 from __future__ import annotations
 
 import ipaddress
+import socket
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import maybe_deferred_to_future
 
+from crawler.sources import Source, host_in_domains
 from crawler.spiders import source_of
 
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-def is_private_host(host: str | None) -> bool:
-    if not host:
-        return False
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
+
+class RefusedByPolicy(IgnoreRequest):
+    """A request the network policy does not let out: a non-global address, or a redirect that
+    leaves the source's domains. An error of the run, unlike robots.txt or off-site links."""
+
+
+def address_kind(address: Address) -> str | None:
+    """What makes ``address`` not a public Internet address ("loopback", "private", …), or None
+    for a global one. IPv4 written inside IPv6 (``::ffff:127.0.0.1``) is judged as IPv4."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    for kind in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):  # most telling first
+        if getattr(address, f"is_{kind}"):
+            return kind.replace("_", "-")
+    return None if address.is_global else "non-global"
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """One entry of a source's ``private_addresses``: a network, and a port or None for any."""
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network
+    port: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "Allowed":
+        """``10.0.0.0/8``, ``127.0.0.1``, ``127.0.0.1:8765``, ``::1``, ``[::1]:8765``."""
+        if "/" in text:
+            return cls(ipaddress.ip_network(text, strict=False))
+        if text.startswith("["):
+            host, _, port = text[1:].partition("]:")
+            return cls(ipaddress.ip_network(host.rstrip("]")), int(port) if port else None)
+        if text.count(":") == 1:
+            host, port = text.split(":")
+            return cls(ipaddress.ip_network(host), int(port))
+        return cls(ipaddress.ip_network(text))
+
+    def admits(self, address: Address, port: int) -> bool:
+        return address in self.network and self.port in (None, port)
+
+
+def allowed_private(source: Source) -> list[Allowed]:
+    return [Allowed.parse(entry) for entry in source.private_addresses]
+
+
+def refusal(address: Address, port: int, source: Source) -> str | None:
+    """Why a request of ``source`` to ``address:port`` is refused, or None when it may go."""
+    kind = address_kind(address)
+    if kind is None or any(entry.admits(address, port) for entry in allowed_private(source)):
+        return None
+    return (f"refused: {address} is a {kind} address, not in source {source.name!r}'s private_addresses "
+            "(network policy)")
+
+
+def redirect_refusal(url: str, source: Source) -> str | None:
+    """Why a redirect hop to ``url`` is refused: it leaves the source's ``allowed_domains``."""
+    if source.offsite_redirects or host_in_domains(url, source.allowed_domains):
+        return None
+    return f"refused: redirected to {urlsplit(url).hostname}, outside allowed_domains (network policy)"
+
+
+def literal_address(host: str) -> Address | None:
+    """The address a host written as a number stands for, as the socket library reads it
+    (``inet_aton`` takes ``127.1``, ``2130706433``, ``0x7f000001`` and octal ``0177.0.0.1``), or a
+    ``localhost`` name; None for any other name."""
+    host = host.strip("[]")
+    if host.lower().rstrip(".").rsplit(".", 1)[-1] == "localhost":
+        return ipaddress.IPv4Address("127.0.0.1")  # RFC 6761: localhost names are loopback, resolver or not
     try:
-        ip = ipaddress.ip_address(host)
+        return ipaddress.ip_address(host)
     except ValueError:
-        return False
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_unspecified
+        pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
 
 
-class PrivateAddressGuard:
+class NetworkPolicy:
     def __init__(self, crawler):
         self.crawler = crawler
 
@@ -36,11 +114,26 @@ class PrivateAddressGuard:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_request(self, request):
+    async def process_request(self, request):
         source = source_of(self.crawler.spider, request)
-        host = urlsplit(request.url).hostname
-        if source is None or not is_private_host(host):
+        parts = urlsplit(request.url)
+        if source is None or parts.scheme not in ("http", "https") or not parts.hostname:
             return None
-        if any(is_private_host(urlsplit(url).hostname) for url in source.start_urls):
-            return None
-        raise IgnoreRequest(f"refused: {host} is a private address and source {source.name!r} is public")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        address = literal_address(parts.hostname)
+        if address and (reason := refusal(address, port, source)):
+            raise RefusedByPolicy(reason)
+        if request.meta.get("redirect_urls") and (reason := redirect_refusal(request.url, source)):
+            raise RefusedByPolicy(reason)
+        if address is None and (reason := refusal(await self._resolve(parts.hostname), port, source)):
+            raise RefusedByPolicy(reason)  # a name is resolved only once it may be asked for at all
+        return None
+
+    @staticmethod
+    async def _resolve(host: str) -> Address:
+        from twisted.internet import reactor  # the reactor Scrapy installed, with its caching resolver
+
+        try:
+            return ipaddress.ip_address(await maybe_deferred_to_future(reactor.resolve(host)))
+        except Exception as err:  # noqa: BLE001 - any failure to resolve means: not judged, not fetched
+            raise RefusedByPolicy(f"refused: DNS lookup failed for {host} ({type(err).__name__}) (network policy)") from None

@@ -7,12 +7,15 @@ exactly one path into the database.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 
+from crawler.content import binary_reason
 from db.store import Store, content_hash
 from extract.article import article_from_bytes
 from db.bands import SQLiteBandIndex
@@ -87,11 +90,33 @@ class _DatabaseStage:
         return shared_store(self.db_path)
 
 
+@lru_cache(maxsize=None)
+def _reader() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="yrdwatch-extract")
+
+
 class ExtractPipeline:
     """Page bytes → ``Article`` (page, analysis text, announcements). Unreadable pages are dropped
-    with their reason, which the run record keeps."""
+    with their reason, which the run record keeps.
 
-    def process_item(self, item):
+    In a crawl a page is read off the reactor's thread (one page at a time, in one thread): the
+    extractor is pure, so the downloads go on while it works, instead of waiting for it (the
+    reading was as long as the downloads, and they added up: ``benchmarks/crawl_bench.py``)."""
+
+    def open_spider(self):
+        # The search index's word cutter loads jieba's dictionary (1-2 s) on the first store, on the
+        # reactor's thread; loaded here, in the reader's thread, before the first page is read, it
+        # is ready when that page reaches the store, and the downloads never wait for it.
+        from db.search import tokenizer
+
+        _reader().submit(tokenizer)
+
+    async def process_item(self, item):
+        return await asyncio.wrap_future(_reader().submit(self.read, item))
+
+    def read(self, item):
+        if reason := binary_reason(item["body"]):
+            raise DropItem(reason)
         try:
             item["article"] = article_from_bytes(item["body"], url=item["url"], content_type=item.get("content_type"))
         except PageError as err:
@@ -149,6 +174,7 @@ class StorePipeline(_DatabaseStage):
 
 def process_offline(item: dict, db_path: str, threshold: float, index: str = "sqlite") -> dict:
     """Run one item through the same stages as a crawl, without Scrapy's engine (for ingest)."""
-    for stage in (ExtractPipeline(), DedupPipeline(db_path, threshold, index), StorePipeline(db_path, threshold)):
+    item = ExtractPipeline().read(item)
+    for stage in (DedupPipeline(db_path, threshold, index), StorePipeline(db_path, threshold)):
         item = stage.process_item(item)
     return item

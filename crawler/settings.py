@@ -33,7 +33,9 @@ DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.PrivateAddressGuard": 50}
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.NetworkPolicy": 50}
+# Articles an earlier run fetched but could not store are requested again, whatever their listing says.
+SPIDER_MIDDLEWARES = {"crawler.refetch.RefetchLostArticles": 50}
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
@@ -45,6 +47,14 @@ EXTENSIONS = {
     "crawler.throttle.PoliteThrottle": 0,
     "crawler.extensions.RunRecorder": 500,
 }
+
+# Bounded work per source run (crawler.spiders.Limits): each cap, when hit, is a fetch_errors row
+# of stage "limit" and a log warning; the rest waits for the next run.
+YRDWATCH_MAX_REQUESTS = 5000  # requests a source run makes (heads and articles)
+YRDWATCH_MAX_LINKS_PER_PAGE = 1000  # article links taken from one listing page or sitemap
+YRDWATCH_MAX_FEED_ITEMS = 500  # entries taken from one feed
+YRDWATCH_MAX_SITEMAP_DEPTH = 3  # sitemap indexes nested below the start URL; a sitemap is read once a run
+YRDWATCH_MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # a .xml.gz sitemap is refused beyond this size unzipped
 
 LOG_LEVEL = "INFO"
 

@@ -18,7 +18,8 @@ KINDS = ("listing", "feed", "sitemap")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z?]+$")
 KNOWN_KEYS = {"name", "outlet", "region", "kind", "start_urls", "allowed_domains", "article_url_pattern",
-              "schedule", "verified", "timezone", "max_pages", "download_delay", "enabled", "note"}
+              "schedule", "verified", "timezone", "max_pages", "download_delay", "enabled", "note",
+              "private_addresses", "offsite_redirects"}
 
 
 class SourceError(ValueError):
@@ -40,6 +41,10 @@ class Source:
     max_pages: int = 5  # listing pages followed per start URL
     download_delay: float | None = None  # seconds between requests to the host; None: the config's floor
     enabled: bool = True
+    # The network policy (crawler.middlewares): the non-global addresses this source may reach
+    # ("127.0.0.1:8765", "10.0.0.0/8"), and whether its redirects may leave allowed_domains.
+    private_addresses: tuple[str, ...] = ()
+    offsite_redirects: bool = False
     seeds_file: Path = field(default=Path("."), compare=False)
 
 
@@ -73,6 +78,19 @@ def _line_of(lines: list[str], index: int, key: str | None) -> int:
         return own
     inherited = key_line(lines, "defaults", key)
     return inherited if inherited and inherited != key_line(lines, "defaults", None) else own
+
+
+def _check_private_addresses(value, where) -> list[str]:
+    from crawler.middlewares import Allowed  # the policy owns the format
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise where("private_addresses", "must be a list of strings")
+    for text in value:
+        try:
+            Allowed.parse(text)
+        except ValueError as err:
+            raise where("private_addresses", f"{text!r} is not an address, address:port or network: {err}") from None
+    return value
 
 
 def _check(entry: dict, defaults: dict, where) -> Source:
@@ -109,7 +127,9 @@ def _check(entry: dict, defaults: dict, where) -> Source:
     fields = schedule.split()
     if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
         raise where("schedule", f"{schedule!r} is not a 5-field cron expression (minute hour day month weekday)")
-    for key in ("verified", "enabled"):
+    if "private_addresses" in merged:
+        merged["private_addresses"] = tuple(_check_private_addresses(merged["private_addresses"], where))
+    for key in ("verified", "enabled", "offsite_redirects"):
         if key in merged and not isinstance(merged[key], bool):
             raise where(key, "must be true or false")
     if "max_pages" in merged and (not isinstance(merged["max_pages"], int) or merged["max_pages"] < 1):

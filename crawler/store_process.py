@@ -30,6 +30,7 @@ from crawler.extensions import stored_counters
 from crawler.pipelines import DedupPipeline, StorePipeline, shared_index, shared_store
 from crawler.process import pid_alive
 from crawler.spiders import url_key
+from db.transactions import write_transaction
 
 log = logging.getLogger("yrdwatch.store")
 BATCH_PARTS = ("open", "sources", "requested", "heads", "counts", "holder")
@@ -72,15 +73,18 @@ class StoreWriter:
         self.busy += time.perf_counter() - started
 
     def commit(self, messages: list[dict]) -> None:
-        with self.store.db.atomic():
-            for message in messages:
-                try:
-                    with self.store.db.atomic():  # a savepoint: a message that fails leaves nothing half-written
-                        getattr(self, f"on_{message['type']}")(message)
-                except Exception as err:  # one bad message must neither stop the store nor come back forever
-                    log.exception("could not write a %s message for %s", message["type"], message.get("url"))
-                    if message.get("url"):
-                        self.record_error(message, "store", f"{type(err).__name__}: {err}")
+        """The messages in one write transaction (waiting while local crawls write the database)."""
+        write_transaction(self.store.db.conn, lambda: self.write_messages(messages))
+
+    def write_messages(self, messages: list[dict]) -> None:
+        for message in messages:
+            try:
+                with self.store.db.atomic():  # a savepoint: a message that fails leaves nothing half-written
+                    getattr(self, f"on_{message['type']}")(message)
+            except Exception as err:  # one bad message must neither stop the store nor come back forever
+                log.exception("could not write a %s message for %s", message["type"], message.get("url"))
+                if message.get("url"):
+                    self.record_error(message, "store", f"{type(err).__name__}: {err}")
 
     def run_id(self, message: dict) -> int | None:
         key = (message.get("batch"), message.get("source"))
@@ -137,7 +141,8 @@ class StoreWriter:
             source, name = field.decode().split(" ")
             counters[source][name] = int(value)
         heads = self.client.hgetall(batch_key(batch, "heads"))
-        with self.store.db.atomic():
+
+        def finish() -> None:
             for url, raw in heads.items():
                 source, status, etag, last_modified, digest = json.loads(raw)
                 self.store.mark_seen(url.decode(), source, status, etag=etag, last_modified=last_modified, digest=digest)
@@ -146,6 +151,8 @@ class StoreWriter:
                 if run["status"] == "running":
                     self.store.finish_run(run["id"], "finished", counters[run["source"]])
                     log.info("%s: finished (batch %s)", run["source"], batch)
+
+        write_transaction(self.store.db.conn, finish)
         hold_locks(self.client, self.scripts, batch, 0)
         with self.client.pipeline() as pipe:
             pipe.delete(*(batch_key(batch, part) for part in BATCH_PARTS))

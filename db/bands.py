@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 
+from db.transactions import retry_while_busy, write_transaction
 from extract.dedup import NUM_PERM, band_keys, candidate_threshold, lsh_params
 
 SCHEMA = """
@@ -28,7 +29,7 @@ class SQLiteBandIndex:
     def __init__(self, conn: sqlite3.Connection, threshold: float, num_perm: int = NUM_PERM):
         self.conn = conn
         self.bands, self.rows = lsh_params(candidate_threshold(threshold), num_perm)
-        conn.executescript(SCHEMA)
+        retry_while_busy(lambda: conn.executescript(SCHEMA))
 
     @property
     def params(self) -> str:
@@ -43,19 +44,19 @@ class SQLiteBandIndex:
         return self.conn.execute("select 1 from article_bands limit 1").fetchone() is None
 
     def clear(self) -> None:
-        self.conn.execute("drop table if exists article_bands")
-        self.conn.executescript(SCHEMA)
+        write_transaction(self.conn, lambda: self.conn.execute("drop table if exists article_bands"))
+        retry_while_busy(lambda: self.conn.executescript(SCHEMA))
 
     def insert(self, url: str, sig, check_duplication: bool = False) -> None:
-        self.conn.executemany("insert or ignore into article_bands values (?, ?)",
-                              [(key, url) for key in band_keys(sig, self.bands, self.rows)])
+        rows = [(key, url) for key in band_keys(sig, self.bands, self.rows)]
+        write_transaction(self.conn, lambda: self.conn.executemany("insert or ignore into article_bands values (?, ?)", rows))
 
     @contextmanager
     def insertion_session(self):
         """Inserts grouped in one transaction (the connection is in autocommit mode otherwise)."""
         own = not self.conn.in_transaction
-        if own:
-            self.conn.execute("begin")
+        if own:  # IMMEDIATE: once the write lock is held, nothing inside can find the database busy
+            retry_while_busy(lambda: self.conn.execute("begin immediate"))
         try:
             yield self
         except BaseException:

@@ -141,6 +141,8 @@ CREATE TABLE IF NOT EXISTS project_mentions (
     event_date TEXT,
     PRIMARY KEY (project_id, announcement_id)
 );
+-- Re-storing an article replaces its announcements' mentions: found by announcement, not by a scan.
+CREATE INDEX IF NOT EXISTS project_mentions_announcement ON project_mentions(announcement_id);
 
 -- Each story once, with its reprints: originals (articles that duplicate nothing) and their copies.
 CREATE VIEW IF NOT EXISTS clusters AS
@@ -166,6 +168,11 @@ CREATE TABLE IF NOT EXISTS dedup_meta (
 -- beside the words tells a renumbered rowid (VACUUM) from the row it indexed. See db/search.py.
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(url UNINDEXED, words, tokenize = 'unicode61');
 CREATE VIRTUAL TABLE IF NOT EXISTS projects_fts USING fts5(id UNINDEXED, words, tokenize = 'unicode61');
+-- 'synced': when db.search.sync last checked the index against every row (later starts only check its ends).
+CREATE TABLE IF NOT EXISTS search_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
 
 -- Alerts: subscriptions' digests (outbox)
 -- A digest is rendered and stored before anything is sent; each channel's delivery is its own row,
@@ -238,3 +245,5 @@ CREATE INDEX IF NOT EXISTS project_mentions_outlet ON project_mentions(outlet);
 CREATE INDEX IF NOT EXISTS crawl_runs_source ON crawl_runs(source, id);
 CREATE INDEX IF NOT EXISTS fetch_errors_source ON fetch_errors(source, at);
 CREATE INDEX IF NOT EXISTS pages_seen_last_seen ON pages_seen(last_seen);
+-- A crawl starts by reading its source's heads and failed pages (Store.pages_seen_of), not every page seen.
+CREATE INDEX IF NOT EXISTS pages_seen_source ON pages_seen(source);

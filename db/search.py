@@ -15,8 +15,11 @@ instance, which other modules may use, is left untouched.
 
 The index tables are ``articles_fts`` and ``projects_fts`` (FTS5, rowid = the row's rowid, the
 row's key kept beside the words to notice rowids that changed, e.g. after VACUUM). ``db.store``
-re-indexes each article and project it writes; :func:`sync` indexes what an older yrdwatch
-stored before the index existed.
+indexes each article it writes in the same transaction, and adds to a project's words only the
+words of its new mention (a project named by hundreds of articles is not cut again for each new
+one). :func:`sync` indexes what an older yrdwatch stored before the index existed; once it has
+checked a database in full it records so (``search_meta``), and later starts only check that the
+index still ends where its tables end, without reading them.
 """
 from __future__ import annotations
 
@@ -24,9 +27,11 @@ import contextlib
 import io
 import json
 import logging
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from db.transactions import write_transaction
 from extract.normalize import analysis_text
 
 if TYPE_CHECKING:
@@ -140,48 +145,85 @@ def _index_rows(conn, table: str, rowids: Iterable[int]) -> None:
         _write(conn, table, rowid, key_value, index_words(TEXT_OF[table](conn, rowid)))
 
 
-def index_article(conn, url: str, title: str | None, analysed_text: str) -> None:
-    """(Re-)index one stored article from what its writer holds: the title and the analysis text
-    of the article text (``Article.analysis_text``), so that the row is not read back and its
-    text not converted again. Indexes the same words as :func:`sync`; the caller's transaction
-    covers it."""
+def article_words(title: str | None, analysed_text: str) -> str:
+    """The indexed words of an article, from its title and the analysis text of its text
+    (``Article.analysis_text``): the same words as :func:`sync` makes from the stored row. Made
+    by the writer before it takes the write lock (cutting is the slow part)."""
+    return _words_of_analysed(f"{analysis_text(title or '')}\n{analysed_text}")
+
+
+def index_article(conn, url: str, words: str) -> None:
+    """(Re-)index one stored article with its :func:`article_words`; the caller's transaction covers it."""
     (rowid,) = conn.execute("select rowid from articles where url = ?", [url]).fetchone()
-    _write(conn, "articles", rowid, url, _words_of_analysed(f"{analysis_text(title or '')}\n{analysed_text}"))
+    _write(conn, "articles", rowid, url, words)
 
 
 def index_projects(conn, ids: Iterable[str]) -> None:
-    """(Re-)index projects after their mentions changed."""
+    """(Re-)index projects from all their mentions (after mentions were removed)."""
     ids = list(ids)
     rowids = conn.execute(f"select rowid from projects where id in ({','.join('?' * len(ids))})", ids)
     _index_rows(conn, "projects", [r[0] for r in rowids])
 
 
-def _in_write_transaction(conn, work: Callable[[], None]) -> None:
-    # IMMEDIATE: a deferred transaction that reads first cannot wait for a crawl's write lock
-    # (SQLite answers "database is locked" at once when the snapshot it read is outdated).
-    conn.execute("begin immediate")
-    try:
-        work()
-    except BaseException:
-        conn.execute("rollback")
-        raise
-    conn.execute("commit")
+def add_project_words(conn, project_id: str, fields: Iterable[str | None]) -> None:
+    """Add a new mention's words (its place, park, parties, industries) to a project's entry; a
+    project without an entry yet is indexed in full (it has only this mention). The cost is that
+    of the mention, not of the project's earlier mentions."""
+    (rowid,) = conn.execute("select rowid from projects where id = ?", [project_id]).fetchone()
+    row = conn.execute("select id, words from projects_fts where rowid = ?", [rowid]).fetchone()
+    if row is None or row[0] != project_id:
+        _index_rows(conn, "projects", [rowid])
+        return
+    words = dict.fromkeys(row[1].split())
+    words.update(dict.fromkeys(index_words(" ".join(f for f in fields if f)).split()))
+    if len(words) > len(row[1].split()):
+        _write(conn, "projects", rowid, project_id, " ".join(words))
 
 
-def sync(conn, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+def _index_is_current(conn) -> bool:
+    """Whether a database that was synced in full still looks it, from a few rows at the ends of
+    each table (an index lookup each): no row added after the index's last entry, and the last
+    and first entries still name the rows at their rowids (VACUUM renumbers rows)."""
+    if conn.execute("select 1 from search_meta where key = 'synced'").fetchone() is None:
+        return False
+    for table, (fts, key) in INDEXES.items():
+        for end in ("max", "min"):
+            (rowid,) = conn.execute(f"select {end}(rowid) from {table}").fetchone()
+            if rowid is None:
+                continue
+            indexed = conn.execute(f"select {key} from {fts} where rowid = ?", [rowid]).fetchone()
+            (value,) = conn.execute(f"select {key} from {table} where rowid = ?", [rowid]).fetchone()
+            if indexed is None or indexed[0] != value:
+                return False
+        (last_entry,) = conn.execute(f"select max(rowid) from {fts}").fetchone()
+        (last_row,) = conn.execute(f"select max(rowid) from {table}").fetchone()
+        if last_entry is not None and (last_row is None or last_entry > last_row):
+            return False
+    return True
+
+
+def sync(conn, progress: Callable[[str], None] | None = None, full: bool = False) -> dict[str, int]:
     """Bring the index up to the tables (``conn`` in autocommit mode, as db.store opens it): drop
     entries whose row is gone or whose rowid now holds another row, then index the rows that have
-    none, in short transactions. Idempotent; returns the number of rows indexed per table."""
+    none, in short transactions. Idempotent; returns the number of rows indexed per table.
+
+    Since yrdwatch indexes every row in the transaction that writes it, a database checked in
+    full once stays in step: later calls only run :func:`_index_is_current` (unless ``full``),
+    so ``yrdwatch serve`` starts in the same time on any size of database."""
+    if not full and _index_is_current(conn):
+        return {table: 0 for table in INDEXES}
     indexed = {}
     for table, (fts, key) in INDEXES.items():
         stale = [[r[0]] for r in conn.execute(
             f"select f.rowid from {fts} f left join {table} t on t.rowid = f.rowid where t.{key} is not f.{key}")]
         if stale:
-            _in_write_transaction(conn, lambda: conn.executemany(f"delete from {fts} where rowid = ?", stale))
+            write_transaction(conn, lambda: conn.executemany(f"delete from {fts} where rowid = ?", stale))
         missing = [r[0] for r in conn.execute(f"select rowid from {table} where rowid not in (select rowid from {fts})")]
         if progress and missing:
             progress(f"indexing {len(missing)} {table} for search")
         for start in range(0, len(missing), BATCH):
-            _in_write_transaction(conn, lambda: _index_rows(conn, table, missing[start:start + BATCH]))
+            write_transaction(conn, lambda: _index_rows(conn, table, missing[start:start + BATCH]))
         indexed[table] = len(missing)
+    write_transaction(conn, lambda: conn.execute("insert or replace into search_meta values ('synced', ?)",
+                                                 [datetime.now(timezone.utc).isoformat(timespec="seconds")]))
     return indexed

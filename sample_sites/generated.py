@@ -27,8 +27,10 @@ PARAGRAPHS_PER_PAGE = 5
 FIRST_DAY = datetime(2023, 1, 1, 9, 0)
 
 
-def generated_pages(base: str, pages: int, seed: int = 1) -> dict[str, Resource]:
-    """``{path: Resource}``: ``pages`` articles, their sitemap and robots.txt."""
+def generated_pages(base: str, pages: int, seed: int = 1, sitemaps: int = 1) -> dict[str, Resource]:
+    """``{path: Resource}``: ``pages`` articles, their sitemap and robots.txt. With ``sitemaps`` > 1
+    the articles are also split among ``/suzhou/sitemap-<n>.xml`` (n from 0), one per source of
+    :func:`generated_seeds` with as many sources."""
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html", "xml"]))
     stories = load_stories()
     paragraphs = [p for s in stories for p in s.paragraphs if len(p) > 30]
@@ -50,6 +52,11 @@ def generated_pages(base: str, pages: int, seed: int = 1) -> dict[str, Resource]
     sitemap = env.get_template("suzhou/sitemap.xml").render(outlet=OUTLETS["suzhou"], base=base, stories=made,
                                                              listing="/suzhou/szyw/index.shtml")
     resources["/suzhou/sitemap.xml"] = Resource(sitemap.encode("utf-8"), "application/xml; charset=utf-8")
+    if sitemaps > 1:
+        for part in range(sitemaps):
+            sitemap = env.get_template("suzhou/sitemap.xml").render(outlet=OUTLETS["suzhou"], base=base,
+                                                                     stories=made[part::sitemaps], listing="/suzhou/szyw/index.shtml")
+            resources[f"/suzhou/sitemap-{part}.xml"] = Resource(sitemap.encode("utf-8"), "application/xml; charset=utf-8")
     resources["/robots.txt"] = Resource(b"User-agent: *\nAllow: /\n", "text/plain; charset=utf-8")
     return resources
 
@@ -80,13 +87,14 @@ class GeneratedSiteServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, pages: int = 2000, delay: float = 0.05):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, pages: int = 2000, delay: float = 0.05,
+                 sitemaps: int = 1):
         super().__init__((host, port), _Handler)
         self.delay = delay
         self.lock = threading.Lock()
         self.hits: dict[str, int] = {}
         self.base_url = f"http://{host}:{self.server_address[1]}"
-        self.resources = generated_pages(self.base_url, pages)
+        self.resources = generated_pages(self.base_url, pages, sitemaps=sitemaps)
         self.article_paths = [path for path in self.resources if path.endswith(".shtml")]
 
     def start_in_thread(self) -> "GeneratedSiteServer":
@@ -94,12 +102,18 @@ class GeneratedSiteServer(ThreadingHTTPServer):
         return self
 
 
-def generated_seeds(base_url: str, directory: str | Path) -> Path:
+def generated_seeds(base_url: str, directory: str | Path, sources: int = 1) -> Path:
     """A seeds file with the generated site as one sitemap source (no politeness delay: the
-    server's own delay is the latency being measured)."""
+    server's own delay is the latency being measured), or as ``sources`` sources
+    ``generated-suzhou-<n>``, each reading its own part of the site (a server made with as many
+    ``sitemaps``), so that as many crawl processes can write one database at once."""
     target = Path(directory) / "generated.toml"
-    target.write_text(
-        '[[sources]]\nname = "generated-suzhou"\noutlet = "苏州市人民政府"\nregion = "江苏省苏州市"\nkind = "sitemap"\n'
-        f'start_urls = ["{base_url}/suzhou/sitemap.xml"]\nallowed_domains = ["{urlsplit(base_url).hostname}"]\n'
-        "article_url_pattern = '/suzhou/szyw/\\d{6}/t\\d{8}_\\d+\\.shtml$'\ndownload_delay = 0\n", encoding="utf-8")
+    parts = [("generated-suzhou", "sitemap.xml")] if sources == 1 else [
+        (f"generated-suzhou-{n}", f"sitemap-{n}.xml") for n in range(sources)]
+    target.write_text("".join(
+        f'[[sources]]\nname = "{name}"\noutlet = "苏州市人民政府"\nregion = "江苏省苏州市"\nkind = "sitemap"\n'
+        f'start_urls = ["{base_url}/suzhou/{sitemap}"]\nallowed_domains = ["{urlsplit(base_url).hostname}"]\n'
+        f'private_addresses = ["{urlsplit(base_url).netloc}"]\n'
+        "article_url_pattern = '/suzhou/szyw/\\d{6}/t\\d{8}_\\d+\\.shtml$'\ndownload_delay = 0\n\n"
+        for name, sitemap in parts), encoding="utf-8")
     return target

@@ -8,6 +8,7 @@ import re
 import socket
 import sqlite3
 import threading
+import time
 from email import policy
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from datetime import timedelta
@@ -18,7 +19,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
-from lxml import html as lxml_html
+from lxml import etree, html as lxml_html
 
 from browser import dump_dom, needs_chromium, nonblank_fraction, screenshot
 from extract.money import parse_amount
@@ -98,9 +99,14 @@ def mailbox():
 
 
 class Webhook(BaseHTTPRequestHandler):
+    """Accepts every POST at once (``received``: payloads, ``requests``: path and Idempotency-Key),
+    then answers after the server's ``delay`` seconds."""
+
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.server.received.append(json.loads(body))
+        self.server.requests.append((self.path, self.headers.get("Idempotency-Key")))
+        time.sleep(self.server.delay)
         self.send_response(200)
         self.end_headers()
 
@@ -111,7 +117,7 @@ class Webhook(BaseHTTPRequestHandler):
 @pytest.fixture
 def webhook():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Webhook)
-    server.received = []
+    server.received, server.requests, server.delay = [], [], 0
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server
     server.shutdown()
@@ -172,6 +178,8 @@ def test_smtp_down_then_up_delivers_exactly_once_with_everything(db, tmp_path, m
     assert len(mailbox.messages) == 1 and mailbox.logins == [("digest", True)]
 
     mail = mailbox.messages[0]
+    key = mail["X-Yrdwatch-Digest"]
+    assert key.startswith("yrdwatch-digest-1-") and mail["References"] == f"<{key}@yrdwatch>"
     expected = expected_projects(db)
     assert len(expected) >= 10
     assert mail["Subject"].startswith("长三角新项目｜suzhou-wuxi｜") and f"{len(expected)}个" in mail["Subject"]
@@ -236,6 +244,104 @@ def test_a_failing_channel_leaves_the_others_delivered_and_is_retried_alone(db, 
     as_json = invoke("--db", db, "--config", config, "status", "--json", "--seeds", ROOT / "seeds" / "sample.toml")
     pending = [json.loads(line) for line in as_json.output.splitlines() if '"subscription"' in line]
     assert [(p["channel"], p["attempts"]) for p in pending] == [(f"json://127.0.0.1:{dead}/nobody-listens", 2)]
+
+
+def test_a_slow_webhook_gets_each_digest_once_within_its_timeout_and_one_key_on_every_attempt(db, tmp_path, webhook):
+    """An endpoint that accepts at once but answers after 4 s: a channel whose timeout allows it
+    receives the digest once; a channel whose timeout (1 s) gives up first is tried again, and
+    both attempts carry the digest's one idempotency key, for the endpoint to drop the copy."""
+    webhook.delay = 4
+    port = webhook.server_address[1]
+    config = write_config(tmp_path, f"""
+[[subscriptions]]
+name = "everything"
+
+[[subscriptions.channels]]
+url = "json://127.0.0.1:{port}/patient"
+timeout = 10
+
+[[subscriptions.channels]]
+url = "json://127.0.0.1:{port}/hasty"
+timeout = 1
+""")
+    first = invoke("--db", db, "--config", config, "digest")
+    assert "/patient: sent" in first.output and "/hasty: FAILED" in first.output, first.output
+    again = invoke("--db", db, "--config", config, "digest", "--retry-now")
+    assert "retry: digest #1 → json://127.0.0.1" in again.output and "/hasty: FAILED" in again.output, again.output
+    paths = [path for path, _ in webhook.requests]
+    assert paths.count("/patient") == 1 and paths.count("/hasty") == 2
+    keys = {key for _, key in webhook.requests}
+    created = sqlite3.connect(db).execute("select created_at from digests where id = 1").fetchone()[0]
+    assert keys == {f"yrdwatch-digest-1-{''.join(ch for ch in created[:19] if ch.isdigit())}"}
+    assert {payload["idempotency_key"] for payload in webhook.received} == keys
+    assert invoke("--db", db, "--config", config, "digest", "--retry-now").output.count("/patient") == 0
+
+
+def test_a_channel_timeout_must_be_a_positive_number_of_seconds(db, tmp_path):
+    config = write_config(tmp_path, """
+[[subscriptions]]
+name = "everything"
+
+[[subscriptions.channels]]
+url = "json://127.0.0.1:9/hook"
+timeout = "soon"
+""")
+    result = invoke("--db", db, "--config", config, "digest")
+    assert result.exit_code != 0 and "timeout 'soon' must be a number of seconds" in result.output, result.output
+
+
+POISON = "\x1b[31m\ufffe\x00\x7f\x85\uffff"  # an escape sequence, noncharacters, NUL, DEL, a C1 control
+UNPRINTABLE = "\x1b\ufffe\x00\x7f\x85\uffff"
+
+
+def poison_every_text(db_path) -> None:
+    """Control and non-characters in every stored text a digest shows (as pages stored before
+    reading stripped them left them), and one project whose first sighting is no date at all."""
+    db = sqlite3.connect(db_path)
+    for table, columns in (("projects", ("name", "province", "city", "district", "park")),
+                           ("announcements", ("event_type", "event_date", "parties", "industries",
+                                              "investment_qualifier")),
+                           ("articles", ("title", "outlet")), ("project_mentions", ("outlet",))):
+        for column in columns:
+            db.execute(f"update {table} set {column} = ? || coalesce({column}, '') || ?", [POISON, POISON])
+    # JSON arrays keep their shape: the poison goes inside each element.
+    db.execute("update announcements set parties = json_array(? || '党委' || ?), industries = json_array(? || '集成电路')",
+               [POISON, POISON, POISON])
+    db.execute("update projects set first_seen = 'not a time' where id = (select min(id) from projects)")
+    db.commit()
+
+
+def test_a_digest_with_control_characters_in_every_field_goes_out(db, tmp_path, mailbox, caplog):
+    poison_every_text(db)
+    mailbox.start()
+    folder = tmp_path / "files"
+    config = write_config(tmp_path, f"""
+[[subscriptions]]
+name = "everything"
+
+[[subscriptions.channels]]
+url = "mailto://digest:{{password}}@127.0.0.1:{mailbox.port}?from=digest@yrdwatch.example.org&to=team@example.org"
+password_env = "YRDWATCH_TEST_SMTP_PASSWORD"
+
+[[subscriptions.channels]]
+url = "file://{folder}"
+""")
+    with caplog.at_level("WARNING", logger="alerts.digest"):
+        result = invoke("--db", db, "--config", config, "digest", env={"YRDWATCH_TEST_SMTP_PASSWORD": PASSWORD})
+    assert result.exit_code == 0 and result.output.count(": sent") == 2, result.output
+    projects = sqlite3.connect(db).execute("select count(*) from projects").fetchone()[0]
+    assert f"{projects - 1} new projects" in result.output  # all but the one whose row cannot be shown
+    assert any("left out of the digest" in r.getMessage() for r in caplog.records)
+    (mail,) = mailbox.messages
+    html = mail.get_body(("html",)).get_content()
+    assert "党委" in html and not any(ch in html for ch in UNPRINTABLE)
+    for atom in folder.glob("*.atom"):  # the digest's feed and the subscription's rolling feed
+        tree = etree.parse(str(atom))  # strict XML: a control character would fail here
+        assert len(tree.findall("{http://www.w3.org/2005/Atom}entry")) == projects - 1
+    lxml_html.fromstring(next(folder.glob("*.html")).read_text(encoding="utf-8"))
+    assert not any(ch in next(folder.glob("*.md")).read_text(encoding="utf-8") for ch in UNPRINTABLE)
+    dry = invoke("--db", db, "--config", config, "digest", "--dry-run", "--since", "3650d")
+    assert dry.exit_code == 0, dry.output
 
 
 def test_filters_keywords_in_traditional_and_dry_run(db, tmp_path):

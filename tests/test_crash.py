@@ -18,7 +18,7 @@ def test_kill_9_mid_crawl_then_a_new_run(sample_server, tmp_path, db_path):
     seeds = tmp_path / "slow.toml"
     seeds.write_text(
         '[[sources]]\nname = "sample-yrdnews"\noutlet = "长三角经济报"\nregion = "长三角"\nkind = "feed"\n'
-        f'start_urls = ["{sample_server.base_url}/yrdnews/rss.xml"]\nallowed_domains = ["127.0.0.1"]\n'
+        f'start_urls = ["{sample_server.base_url}/yrdnews/rss.xml"]\nallowed_domains = ["127.0.0.1"]\nprivate_addresses = ["127.0.0.1"]\n'
         "download_delay = 0.4\n", encoding="utf-8")
     crawl = [sys.executable, "-m", "yrdwatch", "--db", str(db_path), "crawl", "--seeds", str(seeds)]
     parent = subprocess.Popen(crawl, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -41,4 +41,7 @@ def test_kill_9_mid_crawl_then_a_new_run(sample_server, tmp_path, db_path):
     assert db.execute("select count(*), count(distinct url) from articles").fetchone() == (expected, expected)
     statuses = [r[0] for r in db.execute("select status from crawl_runs order by id")]
     assert statuses == ["interrupted: crawl process killed by signal 9", "finished"]
+    # The killed run shows what it did before the kill, not zeros.
+    killed = db.execute("select requests, article_pages, new_articles from crawl_runs order by id").fetchone()
+    assert killed[0] >= killed[1] >= 1 and killed[2] >= 1, killed
     assert db.execute("select count(*) from source_locks").fetchone()[0] == 0

@@ -9,7 +9,7 @@ def test_faulty_pages_are_recorded_and_the_good_ones_stored(sample_server, tmp_p
     seeds = tmp_path / "faults.toml"
     seeds.write_text(
         '[[sources]]\nname = "sample-faults"\noutlet = "故障页"\nregion = "江苏省"\nkind = "listing"\n'
-        f'start_urls = ["{base}/faults/index.html"]\nallowed_domains = ["127.0.0.1"]\n'
+        f'start_urls = ["{base}/faults/index.html"]\nallowed_domains = ["127.0.0.1"]\nprivate_addresses = ["127.0.0.1"]\n'
         "article_url_pattern = 'art_\\w+\\.html$'\ndownload_delay = 0\n", encoding="utf-8")
     config = tmp_path / "yrdwatch.toml"
     config.write_text("[crawl]\ntimeout = 1\n", encoding="utf-8")

@@ -66,7 +66,7 @@ def test_crawl_delay_retry_after_and_user_agent(polite_site, tmp_path, run_cli):
     base = f"http://127.0.0.1:{polite_site.server_address[1]}"
     seeds = tmp_path / "s.toml"
     seeds.write_text(f'[[sources]]\nname = "polite"\noutlet = "某报"\nregion = "江苏省"\nkind = "feed"\n'
-                     f'start_urls = ["{base}/rss.xml"]\nallowed_domains = ["127.0.0.1"]\n', encoding="utf-8")
+                     f'start_urls = ["{base}/rss.xml"]\nallowed_domains = ["127.0.0.1"]\nprivate_addresses = ["127.0.0.1"]\n', encoding="utf-8")
     config = tmp_path / "yrdwatch.toml"
     config.write_text('[crawl]\nmin_delay = 0\ncontact = "mailto:ops@example.org"\n', encoding="utf-8")
     result = run_cli("--config", config, "crawl", "--seeds", seeds, "--json")

@@ -67,3 +67,28 @@ def test_queries_are_cut_like_the_index_and_never_break_the_match(ingested):
     assert search.query_words("蘇州工業園區 芯片") == ["苏州工业园区", "芯片"]
     for query in ['"', 'a"b', "NOT", "*", "芯片 OR", "(", "'", "NEAR(汾湖", "", "   ", "：，。"]:
         ingested.execute("select count(*) from articles_fts where articles_fts match ?", [search.match_expression(query)])
+
+
+def test_a_new_mention_adds_its_words_to_its_project_as_a_full_reindex_would(tmp_path):
+    from db.store import Store
+    from extract.models import Announcement, Article, Page, Project
+
+    store = Store(tmp_path / "mentions.db")
+
+    def mention(url: str, parties: list[str], industries: list[str], park=None) -> None:
+        ann = Announcement(event_type="签约", province="江苏省", city="苏州市", district="吴江区", park=park,
+                           projects=[Project(name="汾湖智造星舰超级工厂项目", investment_cny=2_000_000_000)],
+                           parties=parties, industries=industries)
+        text = f"{'、'.join(parties)}签约汾湖智造星舰超级工厂项目。"
+        store.save_article(url, "test", Article(Page("签约", None, "测试报", text, "simplified"), text, [ann]),
+                           signature=None, duplicate_of=None, similarity=None)
+
+    mention("https://a.example/1.html", ["吴江区人民政府"], ["高端装备"])
+    mention("https://b.example/2.html", ["宁德时代"], ["新能源汽车"], park="汾湖高新区")
+    db = store.db.conn
+    (project_id, words), = db.execute("select id, words from projects_fts")
+    assert db.execute("select mentions from projects where id = ?", [project_id]).fetchone()[0] == 2
+    assert project_id in found(db, "projects", "宁德时代") & found(db, "projects", "高端装备")
+    (rowid,) = db.execute("select rowid from projects where id = ?", [project_id]).fetchone()
+    assert set(words.split()) == set(search.index_words(search._project_text(db, rowid)).split())
+    store.close()

@@ -11,6 +11,9 @@ serve many sources. Where the knowledge of earlier crawls lives differs, and is 
 from __future__ import annotations
 
 import re
+import zlib
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import feedparser
@@ -18,6 +21,7 @@ import scrapy
 from scrapy.exceptions import (DownloadCancelledError, DownloadConnectionRefusedError, DownloadTimeoutError,
                                IgnoreRequest, ResponseDataLossError)
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.web.client import ResponseFailed
@@ -69,6 +73,34 @@ def source_of(spider, request) -> Source | None:
     return getattr(spider, "source", None)
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The work one source run may do (settings ``YRDWATCH_MAX_*``, defaults in crawler.settings)."""
+    requests: int
+    links_per_page: int
+    feed_items: int
+    sitemap_depth: int
+    sitemap_bytes: int
+
+    @classmethod
+    def from_settings(cls, settings) -> "Limits":
+        return cls(*(settings.getint(f"YRDWATCH_MAX_{name}") for name in
+                     ("REQUESTS", "LINKS_PER_PAGE", "FEED_ITEMS", "SITEMAP_DEPTH", "SITEMAP_BYTES")))
+
+
+def sitemap_body(body: bytes, max_bytes: int) -> bytes:
+    """The XML of a sitemap, unzipped when it is a ``.xml.gz`` (gzip magic bytes), at most
+    ``max_bytes`` unzipped; ValueError with the reason when it cannot be read."""
+    if body[:2] != b"\x1f\x8b":
+        return body
+    try:
+        return gunzip(body, max_size=max_bytes)
+    except (OSError, EOFError, zlib.error) as err:
+        raise ValueError(f"broken gzip data ({err})") from None
+    except ValueError:  # Scrapy's size cap
+        raise ValueError(f"larger than {max_bytes} bytes unzipped") from None
+
+
 def _pattern(source: Source) -> re.Pattern | None:
     return re.compile(source.article_url_pattern) if source.article_url_pattern else None
 
@@ -86,6 +118,43 @@ class NewsSpider(scrapy.Spider):
     # (``first_request``), and a redirect loop must fail loudly instead of vanishing as a duplicate.
     article_dont_filter = True
 
+    @property
+    def limits(self) -> Limits:
+        if "_limits" not in self.__dict__:
+            self._limits = Limits.from_settings(self.crawler.settings)
+            self._issued: Counter = Counter()  # requests made, by source
+            self._limits_hit: set[tuple[str, str]] = set()
+            self._sitemaps_read: set[tuple[str, str]] = set()  # (source, url key): each read once a run
+        return self._limits
+
+    def limit_hit(self, context: dict, url: str, what: str) -> None:
+        """Record a cap of this run (once per source and cap): a fetch_errors row of stage
+        ``limit``, and a warning in the log."""
+        self.limits  # noqa: B018 - makes the run's bookkeeping
+        if (context["source"], what.split(":")[0]) in self._limits_hit:
+            return
+        self._limits_hit.add((context["source"], what.split(":")[0]))
+        self.logger.warning("source %s: %s (%s)", context["source"], what, url)
+        self.crawler.signals.send_catch_log(crawl_error, url=url, reason=what, stage="limit", meta=context)
+
+    def within_budget(self, url: str, context: dict) -> bool:
+        """Whether the source may make one more request in this run (counted when it may)."""
+        limits = self.limits
+        if self._issued[context["source"]] >= limits.requests:
+            self.limit_hit(context, url, f"requests cap: {limits.requests} requests in one run "
+                                         "(YRDWATCH_MAX_REQUESTS); the rest waits for the next run")
+            return False
+        self._issued[context["source"]] += 1
+        return True
+
+    def capped_links(self, urls: list[str], response) -> list[str]:
+        cap = self.limits.links_per_page
+        if len(urls) > cap:
+            self.limit_hit(context_of(response.meta), response.url,
+                           f"links cap: {len(urls)} article links on one page, the first {cap} taken "
+                           "(YRDWATCH_MAX_LINKS_PER_PAGE)")
+        return urls[:cap]
+
     def start_request(self, source: Source, url: str, context: dict):
         """The request for one of the source's start URLs, read as the source's kind says."""
         first_meta = {"listing_page": 1} if source.kind == "listing" else {}
@@ -102,7 +171,7 @@ class NewsSpider(scrapy.Spider):
     def head_request(self, url: str, parser: str, context: dict, **meta):
         """A listing/feed/sitemap request, conditional on the last answer's validators while the
         last full fetch is recent; a 304 reaches ``_head_received`` instead of the error path."""
-        if self.offsite(url, context):
+        if self.offsite(url, context) or not self.within_budget(url, context):
             return None
         headers = {}
         seen = self.head_validators(url)
@@ -153,7 +222,7 @@ class NewsSpider(scrapy.Spider):
         if not self.first_request(schemeless(canonical), context):
             self.crawler.stats.inc_value("yrdwatch/known_articles")
             return None
-        if self.offsite(url, context):
+        if self.offsite(url, context) or not self.within_budget(url, context):
             return None
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
                               dont_filter=self.article_dont_filter, meta={"article": True, **context})
@@ -176,7 +245,7 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure):
         request = failure.request
-        if failure.check(IgnoreRequest) and not failure.check(HttpError) and _NOT_FETCHED_ON_PURPOSE.search(str(failure.value)):
+        if type(failure.value) is IgnoreRequest and _NOT_FETCHED_ON_PURPOSE.search(str(failure.value)):
             self.crawler.signals.send_catch_log(crawl_skipped, url=request.url, reason=str(failure.value),
                                                 meta=request.meta)
             return
@@ -191,6 +260,7 @@ class NewsSpider(scrapy.Spider):
         ``max_pages`` — unless the page held only articles already stored (listings are newest first)."""
         source = self.source_for(response.meta)
         articles, next_pages = listing_links(response.text, response.url, _pattern(source))
+        articles = self.capped_links(articles, response)
         fresh = self.fresh_articles(articles)
         for url, canonical in fresh:
             if request := self.article_request(url, canonical, response):
@@ -212,20 +282,48 @@ class NewsSpider(scrapy.Spider):
             self.crawler.signals.send_catch_log(crawl_error, url=response.url, meta=response.meta,
                                                 reason=f"unreadable feed: {feed.bozo_exception}")
             return
-        links = [response.urljoin(link) for entry in feed.entries
+        entries = feed.entries
+        if len(entries) > self.limits.feed_items:
+            self.limit_hit(context_of(response.meta), response.url,
+                           f"feed items cap: {len(entries)} entries, the first {self.limits.feed_items} taken "
+                           "(YRDWATCH_MAX_FEED_ITEMS)")
+            entries = entries[:self.limits.feed_items]
+        links = [response.urljoin(link) for entry in entries
                  if (link := entry.get("link")) and (pattern is None or pattern.search(link))]
         yield from self.article_requests(links, response)
 
-    def parse_sitemap(self, response):
-        """sitemap.xml (or robots.txt naming sitemaps); nested sitemap indexes are followed."""
+    def sitemap_request(self, url: str, response, depth: int):
+        """A nested sitemap (from an index or robots.txt), unless it was read in this run already
+        (an index that lists itself, or two that list each other) or lies below the depth cap."""
         context = context_of(response.meta)
+        key = (context["source"], url_key(url))
+        if key in self._sitemaps_read:
+            self.crawler.stats.inc_value("yrdwatch/sitemap_repeats")
+            self.limit_hit(context, url, "sitemap repeat: a sitemap index lists a sitemap read in this run already, "
+                                         "not read again")
+            return None
+        if depth > self.limits.sitemap_depth:
+            self.limit_hit(context, url, f"sitemap depth cap: sitemap indexes nested more than "
+                                         f"{self.limits.sitemap_depth} deep (YRDWATCH_MAX_SITEMAP_DEPTH)")
+            return None
+        self._sitemaps_read.add(key)
+        return self.head_request(url, "parse_sitemap", context, sitemap_depth=depth)
+
+    def parse_sitemap(self, response):
+        """sitemap.xml, sitemap.xml.gz (or robots.txt naming sitemaps); nested sitemap indexes are
+        followed, each sitemap once a run and at most ``YRDWATCH_MAX_SITEMAP_DEPTH`` deep."""
+        context, limits = context_of(response.meta), self.limits
+        depth = response.meta.get("sitemap_depth", 0)
+        self._sitemaps_read.add((context["source"], url_key(response.url)))
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(response.text, base_url=response.url):
-                if request := self.head_request(url, "parse_sitemap", context):
+                if request := self.sitemap_request(url, response, depth + 1):
                     yield request
             return
         try:
-            sitemap = Sitemap(response.body)
+            sitemap = Sitemap(sitemap_body(response.body, limits.sitemap_bytes))
+            if sitemap.type not in ("urlset", "sitemapindex"):
+                raise ValueError(f"not a sitemap: its root element is <{sitemap.type}>")
         except Exception as err:  # lxml raises several types on broken XML
             self.crawler.signals.send_catch_log(crawl_error, url=response.url, reason=f"unreadable sitemap: {err}",
                                                 meta=response.meta)
@@ -236,11 +334,11 @@ class NewsSpider(scrapy.Spider):
             if not loc:
                 continue
             if sitemap.type == "sitemapindex":
-                if request := self.head_request(loc, "parse_sitemap", context):
+                if request := self.sitemap_request(loc, response, depth + 1):
                     yield request
             elif self.is_article(loc, source):
                 articles.append(loc)
-        yield from self.article_requests(articles, response)
+        yield from self.article_requests(self.capped_links(articles, response), response)
 
 
 class SourceSpider(NewsSpider):
@@ -299,9 +397,10 @@ class SourceSpider(NewsSpider):
                 self.store.mark_seen(url, self.source.name, status, etag=etag, last_modified=last_modified, digest=digest)
 
 
-# IgnoreRequest means "not fetched on purpose" for robots.txt, off-site and refused private addresses,
-# but Scrapy also raises it for a redirect loop or a page over the size cap: those are errors.
-_NOT_FETCHED_ON_PURPOSE = re.compile(r"robots\.txt|offsite|allowed_domains|private address", re.I)
+# A plain IgnoreRequest means "not fetched on purpose" for robots.txt and off-site links, but Scrapy
+# also raises it for a redirect loop or a page over the size cap: those are errors. So are the
+# refusals of the network policy (crawler.middlewares.RefusedByPolicy, a subclass).
+_NOT_FETCHED_ON_PURPOSE = re.compile(r"robots\.txt|offsite|allowed_domains", re.I)
 
 # Plain-language reasons for the download failures people meet; Twisted's own messages are often
 # empty or a repr of nested failures.

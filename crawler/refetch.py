@@ -1,0 +1,37 @@
+"""Articles that were fetched but could not be stored are asked for again by the next crawls.
+
+Such an article is a ``fetch_errors`` row of stage ``store`` (``crawler.extensions.RunRecorder``).
+Its listing cannot be trusted to lead to it again: the listing may answer 304 the next day (its
+validators were kept when the run finished), or list it on a page the crawl no longer reaches.
+So each run of the source requests these URLs directly, before its heads, for
+``db.store.LOST_RETRY_DAYS``; a stored article leaves the list by being stored.
+"""
+from __future__ import annotations
+
+import scrapy
+
+from crawler.spiders import schemeless
+
+
+class RefetchLostArticles:
+    """Spider middleware: the source's lost articles first, then the spider's own start requests."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_start(self, start):
+        spider = self.crawler.spider
+        source = getattr(spider, "source", None)  # a cluster worker serves many sources: its store retries
+        if source is not None:
+            context = {"source": source.name}
+            for url in spider.store.lost_articles(source.name):
+                if spider.first_request(schemeless(url), context):
+                    self.crawler.stats.inc_value("yrdwatch/lost_articles_refetched")
+                    yield scrapy.Request(url, callback=spider.parse_article, errback=spider.on_error,
+                                         dont_filter=spider.article_dont_filter, meta={"article": True, **context})
+        async for request in start:
+            yield request
