@@ -10,11 +10,11 @@ stamps older than that digest, still has its projects in the next one: none miss
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from pathlib import Path
 
 from alerts.outbox import rows
+from extract.decode import clean_characters
 from extract.normalize import to_simplified
 
 UNPLACED = "未注明城市"
@@ -23,18 +23,11 @@ CURRENCY_NAMES = {"USD": "美元", "EUR": "欧元", "JPY": "日元", "HKD": "港
 SAFE_SCHEMES = ("http://", "https://", "file://")
 # Two sums within 1 % of each other are the same figure, rounded (约260亿 = 200亿 + 60亿).
 _SAME_SUM = 0.01
-# What no digest format can carry: C0/C1 controls (XML 1.0 refuses them, they garble mail headers),
-# lone surrogates and Unicode noncharacters (U+FFFE, U+FDD0…, each plane's last two).
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-                          + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
-                                    for plane in range(17)) + "]")
-
-
 def printable(value):
     """A stored value as a digest may show it: strings without the characters no format can
     carry (a page stored before they were stripped at reading must not stop every digest)."""
     if isinstance(value, str):
-        return _UNPRINTABLE.sub("", value)
+        return clean_characters(value)
     if isinstance(value, list):
         return [printable(v) for v in value]
     if isinstance(value, dict):

@@ -18,6 +18,8 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from crawler.sources import cron_problem
+
 from extract.normalize import to_simplified
 
 TIMEZONE = "Asia/Shanghai"
@@ -160,10 +162,8 @@ def parse_subscriptions(entries, fail, base_dir: Path) -> tuple[Subscription, ..
         if not isinstance(include, bool):
             raise where("include_undisclosed", "must be true or false")
         schedule = entry.get("schedule", DEFAULT_SCHEDULE)
-        try:
-            cron_trigger(schedule)
-        except (ValueError, TypeError, AttributeError) as err:
-            raise where("schedule", f"{schedule!r} is not a cron expression ({err})") from None
+        if problem := cron_problem(schedule) if isinstance(schedule, str) else "must be a cron expression string":
+            raise where("schedule", problem)
         channels = entry.get("channels", [])
         if not isinstance(channels, list):
             raise where("channels", "must be a list of URLs or {url = …, <name>_env = …} tables")

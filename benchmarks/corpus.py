@@ -68,17 +68,6 @@ def scorer():
     return module
 
 
-@lru_cache(maxsize=1)
-def scorer():
-    """``../shared/tools/score_extract.py``, the measure every figure is quoted in."""
-    if not SCORER.exists():
-        raise SystemExit(f"needs {SCORER} (the shared scorer) beside the checkout")
-    spec = importlib.util.spec_from_file_location("score_extract", SCORER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def outlet_key(outlet: str | None, url: str | None = None) -> str:
     """The outlet as a grouping key: its name without the note in parentheses, lower case; the
     address's host when the label names no outlet."""

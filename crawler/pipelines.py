@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 
-from crawler.content import binary_reason
 from db.store import Store, content_hash
 from extract.article import article_from_bytes
 from db.bands import SQLiteBandIndex
@@ -115,8 +114,6 @@ class ExtractPipeline:
         return await asyncio.wrap_future(_reader().submit(self.read, item))
 
     def read(self, item):
-        if reason := binary_reason(item["body"]):
-            raise DropItem(reason)
         try:
             item["article"] = article_from_bytes(item["body"], url=item["url"], content_type=item.get("content_type"))
         except PageError as err:

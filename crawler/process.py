@@ -18,7 +18,7 @@ from scrapy.settings import Settings
 
 from crawler import settings as default_settings
 from crawler.pipelines import shared_store
-from crawler.sources import load_sources, select
+from crawler.sources import load_all, select
 from crawler.spiders import SourceSpider
 
 HEARTBEAT_EVERY = 30  # seconds between lock heartbeats
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     # (releasing the source locks) rather than kill the process where it stands.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
-    sources = select([s for path in args.seeds for s in load_sources(path)], args.source)
+    sources = select(load_all(args.seeds), args.source)
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
     settings.set("YRDWATCH_DB", args.db, priority="cmdline")

@@ -59,12 +59,15 @@ def build_scheduler(db_path: str, sources: list[Source], settings: dict, log_pat
     With ``cluster_url`` a job only feeds the source's start URLs to the cluster's workers."""
     scheduler = BlockingScheduler(timezone=ZoneInfo("Asia/Shanghai"))
     for source in sources:
-        trigger = IntervalTrigger(seconds=every) if every else trigger_for(source)
-        scheduler.add_job(
-            crawl_job, trigger, args=[db_path, source, settings, log_path, cluster_url], id=source.name, name=source.name,
-            max_instances=1, coalesce=True, misfire_grace_time=int(every or period_seconds(source)),
-            jitter=0 if every else jitter, next_run_time=datetime.now(ZoneInfo("Asia/Shanghai")) if every else None,
-        )
+        try:
+            trigger = IntervalTrigger(seconds=every) if every else trigger_for(source)
+            scheduler.add_job(
+                crawl_job, trigger, args=[db_path, source, settings, log_path, cluster_url], id=source.name,
+                name=source.name, max_instances=1, coalesce=True, misfire_grace_time=int(every or period_seconds(source)),
+                jitter=0 if every else jitter, next_run_time=datetime.now(ZoneInfo("Asia/Shanghai")) if every else None,
+            )
+        except Exception as err:  # one bad source must not stop the others: it is named and left out
+            log.error("%s (%s): not scheduled: %s", source.name, source.seeds_file, err)
     return scheduler
 
 

@@ -11,12 +11,13 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from datetime import datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 KINDS = ("listing", "feed", "sitemap")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-_CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z?]+$")
 KNOWN_KEYS = {"name", "outlet", "region", "kind", "start_urls", "allowed_domains", "article_url_pattern",
               "schedule", "verified", "timezone", "max_pages", "download_delay", "enabled", "note",
               "private_addresses", "offsite_redirects"}
@@ -46,6 +47,31 @@ class Source:
     private_addresses: tuple[str, ...] = ()
     offsite_redirects: bool = False
     seeds_file: Path = field(default=Path("."), compare=False)
+
+
+def zone_problem(zone: str) -> str | None:
+    """Why ``zone`` is not an IANA time zone, or None."""
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"{zone!r} is not a time zone (IANA name, e.g. Asia/Shanghai)"
+    return None
+
+
+def cron_problem(schedule: str, zone: str = "Asia/Shanghai") -> str | None:
+    """Why ``schedule`` is not a usable 5-field cron expression, or None: the one check of the
+    sources' and the subscriptions' schedules. APScheduler parses it exactly as ``schedule`` will
+    run it (``99 99 * * *``, ``*/0`` refused), and it must fire at least once (``0 7 31 2 *`` never does)."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    if len(schedule.split()) != 5:
+        return f"{schedule!r} is not a cron expression (5 fields: minute hour day month weekday)"
+    try:
+        trigger = CronTrigger.from_crontab(schedule, timezone=ZoneInfo(zone))
+        fires = trigger.get_next_fire_time(None, datetime.now(ZoneInfo(zone)))
+    except (ValueError, TypeError, ZeroDivisionError) as err:
+        return f"{schedule!r} is not a cron expression ({err})"
+    return None if fires else f"{schedule!r} never fires (no such date)"
 
 
 def host_in_domains(url: str, domains: list[str]) -> bool:
@@ -124,9 +150,10 @@ def _check(entry: dict, defaults: dict, where) -> Source:
         except re.error as err:
             raise where("article_url_pattern", f"not a valid regular expression: {err}") from None
     schedule = merged.get("schedule", Source.schedule)
-    fields = schedule.split()
-    if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
-        raise where("schedule", f"{schedule!r} is not a 5-field cron expression (minute hour day month weekday)")
+    if problem := zone_problem(merged.get("timezone", Source.timezone)):
+        raise where("timezone", problem)
+    if problem := cron_problem(schedule, merged.get("timezone", Source.timezone)):
+        raise where("schedule", problem)
     if "private_addresses" in merged:
         merged["private_addresses"] = tuple(_check_private_addresses(merged["private_addresses"], where))
     for key in ("verified", "enabled", "offsite_redirects"):
@@ -173,6 +200,21 @@ def load_sources(path: str | Path) -> list[Source]:
             raise where("name", f"duplicate source name {source.name!r}")
         names.add(source.name)
         sources.append(Source(**{**source.__dict__, "seeds_file": path}))
+    return sources
+
+
+def load_all(paths) -> list[Source]:
+    """Read several seeds files; a source name used in two of them is refused with both places."""
+    sources, seen = [], {}
+    for path in paths:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        for index, source in enumerate(load_sources(path)):
+            where = f"{path}:{_line_of(lines, index, 'name')}"
+            if source.name in seen:
+                raise SourceError(f"{where}: sources[{index}].name: duplicate source name {source.name!r} "
+                                  f"(also at {seen[source.name]})")
+            seen[source.name] = where
+            sources.append(source)
     return sources
 
 

@@ -74,7 +74,10 @@ _MAX_FOOTER_SHORT_LEN = 100
 _EMPTY_ROW = re.compile(r"^[\s|:\-]*$")
 # Pager lines: "第1页/共3页", "<< 上一页 | 下一页 >>", "[1] [2] [3]".
 _PAGE_ITEM = r"(?:第\s*\d+\s*页|共\s*\d+\s*页|上一页|下一页|首页|尾页|末页|\d{1,3})"
-_PAGER = re.compile(r"^[\W_]*" + _PAGE_ITEM + r"(?:[\W_]*" + _PAGE_ITEM + r")*[\W_]*$")
+# Same lines as with _PAGE_ITEM (any digit run splits into items of 1-3 digits), but a run is one
+# item: splitting it every possible way backtracked exponentially on a long run of digits.
+_PAGER_ITEM = _PAGE_ITEM.replace(r"|\d{1,3})", r"|\d+(?!\d))")
+_PAGER = re.compile(r"^[\W_]*" + _PAGER_ITEM + r"(?:[\W_]*" + _PAGER_ITEM + r")*[\W_]*$")
 _CELL_EDGES = " \t|"
 
 

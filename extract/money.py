@@ -7,10 +7,14 @@ the investment may become ``total_investment_cny``.
 """
 from __future__ import annotations
 
+import logging
+import math
 import re
 from dataclasses import dataclass
 
 import cn2an
+
+log = logging.getLogger(__name__)
 
 # ISO codes of the currencies Chinese news names; anything else written with 元 is yuan.
 CURRENCY_CODES = {"美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY",
@@ -29,6 +33,10 @@ AMOUNT = re.compile(
 _MEASURE_AFTER = re.compile(r"\s*(?:人|吨|平方|亩|千瓦|瓦|度|辆|台|套|件|次|个|户|张|颗|片|公里|米|立方|标箱|头|只)")
 # "4000万美元(折合人民币约2.9亿元)": the page states the rate, so the yuan figure is the one to keep.
 _STATED_RATE = re.compile(r"^\s*[(,]?\s*(?:折合|约合|合|相当于)(?:人民币)?")
+# No announcement states more than a few 万亿元; a larger figure is a typo or an attack, and would not
+# even fit SQLite's 64-bit integers (99999999999999999999亿元 is 1e28), so it is dropped with a warning.
+MAX_PLAUSIBLE = 10 ** 13  # 10万亿, in the figure's own currency
+_MAX_NUMBER_LENGTH = 30  # a longer run of digits or numerals is no amount (float() of 310 digits is infinite)
 _UNIT_VALUE = {"万": 10_000, "亿": 100_000_000}
 _PREFIX_VALUE = {"十": 10, "百": 100, "千": 1000}
 
@@ -73,6 +81,8 @@ class Amount:
 def parse_number(text: str) -> float | None:
     """'1,200.5' → 1200.5, '三百' → 300, '百' → 100; None when it is not a number."""
     text = text.replace(",", "")
+    if len(text) > _MAX_NUMBER_LENGTH:
+        return None
     try:
         return float(text)
     except ValueError:
@@ -103,7 +113,13 @@ def parse_amount(text: str) -> tuple[int, str | None] | None:
 
 def _value(m: re.Match) -> int | None:
     number = parse_number(m.group("num"))
-    return None if number is None else round(number * magnitude(m.group("mag")))
+    if number is None:
+        return None
+    value = number * magnitude(m.group("mag"))
+    if not math.isfinite(value) or value > MAX_PLAUSIBLE:
+        log.warning("amount %r dropped: more than 10万亿 is not a plausible figure", m.group(0)[:60])
+        return None
+    return round(value)
 
 
 def _currency(m: re.Match) -> str | None:

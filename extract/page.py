@@ -17,7 +17,7 @@ from htmldate import find_date
 from extract.boilerplate import (cut_boilerplate, is_debris_line, is_footer_line, is_meta_line, is_sentence,
                                  is_tail_heading, strip_header_furniture, trim_edge_furniture)
 from extract.dates import dateline_date, find_labelled_date, parse_date, parse_header_date
-from extract.decode import decode_html, looks_binary
+from extract.decode import clean_characters, decode_html, looks_binary
 from extract.maintext import main_text
 from extract.models import Page
 from extract.normalize import detect_script, find_mojibake, strip_pinyin_ruby, to_simplified
@@ -191,6 +191,7 @@ def read_html(raw: bytes | str, url: str | None = None, content_type: str | None
         html, encoding = decode_html(raw, content_type)
     else:
         html, encoding = raw, None
+    html = clean_characters(html)
     if not html.strip():
         raise PageError("empty page")
     try:
@@ -346,7 +347,9 @@ def _rejoin_broken_sentences(text: str) -> str:
 def read_text(text: str) -> Page:
     """Read a plain-text article as crawled: optional title line, header lines (menus, date, 来源),
     the body, and footer lines (credits, e-paper index line, copyright)."""
-    text = strip_pinyin_ruby(text.replace("\r\n", "\n"))
+    text = strip_pinyin_ruby(clean_characters(text).replace("\r\n", "\n"))
+    if not text.strip():
+        raise PageError("no text")
     lines = text.split("\n")
     first = _headline(lines)
     title = first.strip() if _is_title_line(first) and parse_date(first) is None else None

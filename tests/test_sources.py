@@ -78,3 +78,39 @@ def test_cli_reports_bad_seeds_file(tmp_path, run_cli):
     result = run_cli("sources", "--seeds", write(tmp_path, GOOD.format(kind="rss")))
     assert result.exit_code == 1
     assert "sources[1].kind" in result.output
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("schedule", "99 99 * * *", "is not a cron expression"),
+    ("schedule", "*/0 6 * * *", "is not a cron expression"),
+    ("schedule", "0 7 31 2 *", "never fires"),
+    ("timezone", "Mars/Olympus", "is not a time zone"),
+])
+def test_schedules_and_zones_are_checked_on_load(tmp_path, run_cli, key, value, message):
+    text = GOOD.format(kind="feed").replace('region = "浙江省"', f'region = "浙江省"\n{key} = "{value}"')
+    path = write(tmp_path, text)
+    with pytest.raises(SourceError, match=rf"{path}:17: sources\[1\]\.{key}: '.*' {message}"):
+        load_sources(path)
+    for command in ("crontab", "schedule"):  # refused before anything is printed or scheduled
+        result = run_cli(command, "--seeds", path)
+        assert result.exit_code == 1 and f"sources[1].{key}" in result.output and value + " " not in result.stdout
+
+
+def test_duplicate_names_across_seeds_files_name_both_places(tmp_path, run_cli):
+    first = write(tmp_path, GOOD.format(kind="feed"))
+    second = tmp_path / "more.toml"
+    second.write_text(GOOD.format(kind="feed").replace('name = "a-listing"', 'name = "c-listing"'), encoding="utf-8")
+    result = run_cli("sources", "--seeds", first, "--seeds", second)
+    assert result.exit_code == 1
+    assert f"{second}:14: sources[1].name: duplicate source name 'b-feed' (also at {first}:14)" in result.output
+
+
+def test_one_bad_source_does_not_stop_the_scheduler(tmp_path, caplog):
+    from dataclasses import replace
+
+    from crawler.schedule import build_scheduler
+
+    good, bad = load_sources(write(tmp_path, GOOD.format(kind="feed")))
+    scheduler = build_scheduler(str(tmp_path / "db.sqlite"), [replace(bad, timezone="Mars/Olympus"), good], {}, None)
+    assert [job.id for job in scheduler.get_jobs()] == ["a-listing"]
+    assert "b-feed" in caplog.text and "not scheduled" in caplog.text

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from crawler.sources import SEEDS_DIR, SourceError, load_sources, select
+from crawler.sources import SEEDS_DIR, SourceError, load_all, select
 from db.store import DEFAULT_DB, Store
 from sample_sites import DEFAULT_BASE, seeds_for
 from yrdwatch.config import ConfigError, load_config
@@ -53,13 +53,12 @@ def extract(paths, as_json):
     given; a file that cannot be read gets a line with "error" and the exit status is 1.
     """
     from extract.article import article_from_file
-    from extract.page import PageError
 
     failed = False
     for path in paths:
         try:
             record = contract_record(path, article_from_file(path))
-        except (OSError, PageError, UnicodeError) as err:
+        except Exception as err:  # unreadable file, unreadable page, or an extractor bug: one line says which
             failed = True
             record = contract_record(path, None, error=f"{type(err).__name__}: {err}")
             click.echo(f"{path}: {record['error']}", err=True)
@@ -113,6 +112,10 @@ def ingest(obj, paths, source):
             failed += 1
             click.echo(f"{path}: not stored: {err}", err=True)
             continue
+        except Exception as err:  # a page the store refuses costs that page, not the files after it
+            failed += 1
+            click.echo(f"{path}: not stored: {type(err).__name__}: {err}", err=True)
+            continue
         dup = f", duplicate of {item['duplicate_of']} ({item['similarity']:.2f})" if item["duplicate_of"] else ""
         click.echo(f"{path}: {item['stored']}, {len(item['article'].announcements)} announcement(s){dup}")
     sys.exit(1 if failed else 0)
@@ -149,7 +152,7 @@ def _seeds_option(help_start: str):
 
 def _load(seeds_files) -> list:
     try:
-        return [s for path in (seeds_files or [DEFAULT_SEEDS]) for s in load_sources(path)]
+        return load_all(seeds_files or [DEFAULT_SEEDS])
     except SourceError as err:
         raise click.ClickException(str(err)) from None
 
@@ -320,6 +323,8 @@ def schedule(obj, seeds_files, names, log_path, jitter, every, cluster):
     scheduler = build_scheduler(obj["db"], chosen, obj["config"].crawl_settings(), log_path, every=every, jitter=jitter,
                                 cluster_url=_cluster_url(obj) if cluster else None)
     for source in chosen:
+        if scheduler.get_job(source.name) is None:
+            continue  # logged by build_scheduler
         when = f"every {every:g} s" if every else f"next {next_run(source):%Y-%m-%d %H:%M %Z} ({source.schedule})"
         click.echo(f"{source.name}: {when}", err=True)
     for line in add_digest_jobs(scheduler, obj["db"], obj["config"], every=every):
