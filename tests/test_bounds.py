@@ -11,6 +11,7 @@ import pytest
 
 from crawler.run import run_crawl
 from crawler.sources import load_sources
+from yrdwatch.config import ConfigError, load_config
 
 ARTICLE = ("<html><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1>"
            "<p>{date} 本网讯，苏州工业园区第{n}个重点项目今日开工，总投资{n}亿元，预计两年内建成投产。</p>"
@@ -94,8 +95,10 @@ def test_every_cap_ends_the_run_and_is_recorded(hostile_site, tmp_path, db_path)
                      "article_url_pattern = '/art/\\d+\\.html$'\n"
                      + "".join(f'[[sources]]\nname = "{name}"\nkind = "{kind}"\nstart_urls = ["http://{site}{path}"]\n'
                                for name, (kind, path) in SOURCES.items()), encoding="utf-8")
-    caps = {"YRDWATCH_MAX_REQUESTS": 40, "YRDWATCH_MAX_LINKS_PER_PAGE": 60, "YRDWATCH_MAX_FEED_ITEMS": 25,
-            "YRDWATCH_MAX_SITEMAP_DEPTH": 3}
+    config = tmp_path / "yrdwatch.toml"  # the caps as a user sets them
+    config.write_text("[crawl]\nmin_delay = 0\nmax_requests = 40\nmax_links_per_page = 60\nmax_feed_items = 25\n"
+                      "max_sitemap_depth = 3\n", encoding="utf-8")
+    caps = load_config(config).crawl_settings()
     runs = {r["source"]: r for r in run_crawl(db_path, load_sources(seeds), settings=caps)}
     assert all(r["status"] == "finished" for r in runs.values()), runs
 
@@ -131,3 +134,10 @@ def test_a_gzipped_sitemap_is_unzipped_up_to_its_cap():
     assert sitemap_body(gzip.compress(xml), len(xml)) == xml and sitemap_body(xml, 10) == xml
     with pytest.raises(ValueError, match="larger than 1000 bytes unzipped"):
         sitemap_body(gzip.compress(xml), 1000)
+
+
+def test_a_cap_that_is_not_a_count_is_refused_with_its_line(tmp_path):
+    config = tmp_path / "yrdwatch.toml"
+    config.write_text("[crawl]\nmax_requests = 100\nmax_feed_items = 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"yrdwatch.toml:3: crawl.max_feed_items: must be a whole number, at least 1"):
+        load_config(config)

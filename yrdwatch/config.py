@@ -12,6 +12,10 @@ path = "db/yrdwatch.db"
 min_delay = 1.0              # seconds between two requests to one host, at least
 timeout = 30                 # seconds before a request is given up (then retried twice)
 contact = "mailto:ops@example.org"   # named in the User-Agent, so site owners can reach you
+max_requests = 5000                  # caps of one source run, each recorded when hit (defaults shown):
+max_links_per_page = 1000
+max_feed_items = 500
+max_sitemap_depth = 3
 
 [dedup]
 threshold = 0.5              # Jaccard estimate over which an article is a near-duplicate
@@ -55,12 +59,16 @@ from extract.dedup import DEFAULT_THRESHOLD
 DEFAULT_CONFIG = Path("yrdwatch.toml")
 SCHEMA = {
     "database": {"path": str},
-    "crawl": {"min_delay": float, "timeout": float, "contact": str},
+    "crawl": {"min_delay": float, "timeout": float, "contact": str, "max_requests": int,
+              "max_links_per_page": int, "max_feed_items": int, "max_sitemap_depth": int},
     "dedup": {"threshold": float, "backend": str, "redis_url": str},
     "cluster": {"redis_url": str},
     "digest": {"datasette_url": str, "backfill_days": float},
 }
-LISTS = ("subscriptions",)  # arrays of tables, checked by their own parser
+LISTS = ("subscriptions",)
+# [crawl] caps of one source run → the Scrapy setting each overrides (defaults in crawler/settings.py).
+CRAWL_LIMITS = {"max_requests": "YRDWATCH_MAX_REQUESTS", "max_links_per_page": "YRDWATCH_MAX_LINKS_PER_PAGE",
+                "max_feed_items": "YRDWATCH_MAX_FEED_ITEMS", "max_sitemap_depth": "YRDWATCH_MAX_SITEMAP_DEPTH"}  # arrays of tables, checked by their own parser
 
 
 BACKENDS = ("sqlite", "memory", "redis")
@@ -83,6 +91,7 @@ class Config:
     datasette_url: str = "http://127.0.0.1:8001"
     backfill_days: float = 7.0
     subscriptions: tuple = ()
+    crawl_limits: tuple = ()  # (Scrapy setting, value) of the [crawl] caps the file sets
     path: Path | None = None
 
     @property
@@ -92,7 +101,8 @@ class Config:
     def crawl_settings(self) -> dict:
         """The Scrapy settings a crawl takes from this configuration."""
         return {"DOWNLOAD_DELAY": self.min_delay, "DOWNLOAD_TIMEOUT": self.timeout, "USER_AGENT": self.user_agent,
-                "YRDWATCH_DEDUP_THRESHOLD": self.dedup_threshold, "YRDWATCH_DEDUP_INDEX": self.dedup_index}
+                "YRDWATCH_DEDUP_THRESHOLD": self.dedup_threshold, "YRDWATCH_DEDUP_INDEX": self.dedup_index,
+                **dict(self.crawl_limits)}
 
     @property
     def dedup_index(self) -> str:
@@ -157,6 +167,9 @@ def load_config(path: str | Path | None = None) -> Config:
     for key in ("min_delay", "timeout"):
         if crawl.get(key, 1.0) < 0 or (key == "timeout" and crawl.get(key) == 0):
             raise fail("crawl", key, "must be a positive number of seconds")
+    for key in CRAWL_LIMITS:
+        if key in crawl and (isinstance(crawl[key], bool) or crawl[key] < (0 if key == "max_sitemap_depth" else 1)):
+            raise fail("crawl", key, "must be a whole number, at least " + ("0" if key == "max_sitemap_depth" else "1"))
     digest = data.get("digest", {})
     if urlsplit(digest.get("datasette_url", Config.datasette_url)).scheme not in ("http", "https"):
         raise fail("digest", "datasette_url", "must be an http(s):// URL")
@@ -177,5 +190,6 @@ def load_config(path: str | Path | None = None) -> Config:
                   min_delay=float(crawl.get("min_delay", Config.min_delay)),
                   timeout=float(crawl.get("timeout", Config.timeout)), contact=crawl.get("contact", Config.contact),
                   dedup_backend=backend, redis_url=redis_url, cluster_url=cluster, path=path, subscriptions=subscriptions,
+                  crawl_limits=tuple((setting, crawl[key]) for key, setting in CRAWL_LIMITS.items() if key in crawl),
                   datasette_url=digest.get("datasette_url", Config.datasette_url),
                   backfill_days=float(digest.get("backfill_days", Config.backfill_days)))
