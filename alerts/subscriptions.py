@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from crawler.sources import cron_problem
@@ -37,6 +37,7 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 DEFAULT_CHANNEL_TIMEOUT = 30.0
 MAX_CHANNEL_TIMEOUT = 600.0
 _NAME = re.compile(r"^[\w.-]+$")
+_TOKEN_LIKE = re.compile(r"\d|^[^/]{20,}$")  # a path segment shown as **** in a channel's label
 
 
 class ChannelError(RuntimeError):
@@ -88,7 +89,15 @@ class Channel:
         if self.kind == "file":
             return self.url
         server, _ = _apprise_server(_PLACEHOLDER.sub("secret", self.url))
-        return server.url(privacy=True).split("?", 1)[0] if server else self.url
+        label = server.url(privacy=True).split("?", 1)[0] if server else self.url
+        if self.kind == "webhook":
+            # A webhook's path often holds its token (…/hook/<token>), and Apprise shows paths whole.
+            # Tokens are random strings (nearly always with a digit, or long); names people give
+            # paths (/hook, /digests) are words and stay, so two webhooks on one host stay apart.
+            parts = urlsplit(label)
+            path = "/".join("****" if _TOKEN_LIKE.search(part) else part for part in parts.path.split("/"))
+            label = parts._replace(path=path).geturl()
+        return label
 
 
 @dataclass(frozen=True)

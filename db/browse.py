@@ -29,6 +29,10 @@ SETTINGS = {
     "facet_time_limit_ms": 500,
     # A live WAL database copied mid-write is not a consistent file, and raw_pages makes it large.
     "allow_download": False,
+    # Datasette's defaults, stated because they bound what one ad-hoc query may cost: a second of
+    # SQLite time and 1,000 rows (each value at most datasette_plugin.MAX_VALUE_BYTES).
+    "sql_time_limit_ms": 1000,
+    "max_returned_rows": 1000,
 }
 
 

@@ -9,16 +9,23 @@
   its ``__arraycontains`` filter parses every row's JSON; on 120,000 announcements both outrun
   the facet time limit (benchmarks/browse_bench.py).
 - Money columns, stored in yuan, are shown in 亿元 on HTML pages; the JSON API keeps yuan.
+- A reader, not a door: the private tables (``PRIVATE_TABLES``) have no pages and no SQL reads
+  them; one value is at most ``MAX_VALUE_BYTES`` and the functions that make any size from a
+  number are refused, so ``?sql=select zeroblob(1000000000)`` fails at once; ``/-/databases``
+  and SQL do not show the database file's path.
 """
 from __future__ import annotations
 
 import json
+
+import sqlite3
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.filters import FilterArguments
 from datasette.utils.asgi import BadRequest
+from datasette.views.special import JsonDataView
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 from markupsafe import Markup
 
@@ -39,6 +46,61 @@ def prepare_connection(conn):
     # read through a memory map they cost about half (browse_bench), and readers of a WAL
     # database may map it while a crawl writes. SQLite caps the size at its compile-time maximum.
     conn.execute(f"pragma mmap_size = {MMAP_BYTES}")
+    # Any string or blob, stored or computed, is refused above this size: zeroblob(1e9) fails at
+    # once instead of allocating a gigabyte per row (Python ≥ 3.11 has setlimit).
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.set_authorizer(authorize)
+
+
+# Pages of raw HTML, crawl locks, subscriptions (their channels) and the digest outbox: for the
+# commands, not for readers. Denied twice: no table or row page (permission_allowed) and no SQL
+# reads them (the authorizer). The authorizer, not denying execute-sql, because it keeps ad-hoc
+# SQL on the public tables, and because it holds for every statement whatever its text (views,
+# subqueries, CTEs, canned queries, joins from public tables) where a check of the SQL text would not.
+PRIVATE_TABLES = frozenset({"raw_pages", "source_locks", "subscriptions", "digests", "digest_items", "digest_deliveries"})
+# Served as NULL: a private column referencing a public row (a project's row page counts the
+# rows that reference it), and the seeds file's absolute path (`yrdwatch sources` shows it).
+READ_AS_NULL = frozenset({("digest_items", "project_id"), ("sources", "seeds_file")})
+# A crawled page is at most 5 MB (crawler/settings.py DOWNLOAD_MAXSIZE) and its text at most 1.5×
+# that in UTF-8 (GBK Chinese), so every stored value reads; with max_returned_rows (1000) this
+# bounds what one answer can hold.
+MAX_VALUE_BYTES = 8 * 1024 * 1024
+# They make a value of any size from a number, so `select zeroblob(8000000) from articles` would
+# still fill max_returned_rows × MAX_VALUE_BYTES; nothing yrdwatch serves needs them.
+SIZE_FROM_NUMBER_FUNCTIONS = frozenset({"zeroblob", "randomblob", "printf", "format"})
+
+
+def authorize(action, arg1, arg2, database, trigger):
+    if action == sqlite3.SQLITE_READ and (arg1, arg2) in READ_AS_NULL:
+        return sqlite3.SQLITE_IGNORE
+    if action == sqlite3.SQLITE_READ and arg1 in PRIVATE_TABLES:
+        # No column at all (count(*), Datasette's table counts on every database page) is ignored
+        # too: a private table tells its row count and nothing else.
+        return sqlite3.SQLITE_IGNORE if arg2 == "" else sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_READ and (arg1, arg2) == ("pragma_database_list", "file"):
+        # Datasette's own `PRAGMA database_list` (its database page) is a pragma, not a read: it works.
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in SIZE_FROM_NUMBER_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_ATTACH:  # another file would bring its own tables
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+@hookimpl
+def permission_allowed(action, resource):
+    if action == "view-table" and isinstance(resource, (tuple, list)) and resource[1] in PRIVATE_TABLES:
+        return False
+    return None
+
+
+@hookimpl
+def register_routes(datasette):
+    # Datasette's /-/databases lists each file's absolute path; this one, matched first, leaves it out.
+    def databases():
+        return [{k: v for k, v in d.items() if k != "path"} for d in datasette._connected_databases()]
+
+    return [(r"^/-/databases(\.(?P<format>json))?$", JsonDataView.as_view(datasette, "databases.json", databases))]
 
 
 @hookimpl
