@@ -1,0 +1,38 @@
+"""Extraction time has a linear bound: the rules read only the head of a huge page (the text kept
+stays whole), and in a crawl a page that reads longer than its budget is recorded as a timeout while
+the crawl goes on."""
+from pathlib import Path
+
+from extract.article import ANALYSED_CHARS, analysed_part, article_from_bytes, text_stage
+from sample_sites.site import load_stories
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _story_text(min_chars: int) -> str:
+    """Story paragraphs (figures, 亿元, project names) repeated to at least ``min_chars`` characters."""
+    paragraphs = [p for s in load_stories() for p in s.paragraphs if p.endswith("。")]
+    lines, size = [], 0
+    while size < min_chars:
+        lines.append(paragraphs[len(lines) % len(paragraphs)])
+        size += len(lines[-1]) + 1
+    return "\n".join(lines)
+
+
+def test_the_cap_is_far_above_every_real_article():
+    # The cap's reason: no real article comes near it (the corpus' longest is ~2,000 characters).
+    longest = max(len(p.read_text(encoding="utf-8")) for p in (ROOT / "corpus" / "articles").glob("*.txt"))
+    assert 10 * longest < ANALYSED_CHARS
+
+
+def test_a_huge_text_is_read_by_its_head_and_kept_whole():
+    text = _story_text(3 * ANALYSED_CHARS)
+    head = analysed_part(text)
+    assert ANALYSED_CHARS // 2 < len(head) <= ANALYSED_CHARS and text.startswith(head)
+    assert text[len(head)] == "\n"  # ended at a line break, no sentence cut in two
+    assert analysed_part(head) == head  # a text under the cap is read whole
+    title, date = "苏州工业园区一批重大项目集中开工", "2023-02-28T11:20:00+08:00"
+    assert text_stage(text, title, date) == text_stage(head, title, date)
+    article = article_from_bytes(("苏州工业园区一批重大项目集中开工\n2023-02-28 11:20\n" + text).encode(),
+                                 content_type="text/plain")
+    assert len(article.analysis_text) > 2 * ANALYSED_CHARS and article.announcements
