@@ -1,8 +1,11 @@
 """Extraction time has a linear bound: the rules read only the head of a huge page (the text kept
 stays whole), and in a crawl a page that reads longer than its budget is recorded as a timeout while
 the crawl goes on."""
+import sqlite3
 from pathlib import Path
 
+from crawler.run import run_crawl
+from crawler.sources import load_sources
 from extract.article import ANALYSED_CHARS, analysed_part, article_from_bytes, text_stage
 from sample_sites.site import load_stories
 
@@ -36,3 +39,16 @@ def test_a_huge_text_is_read_by_its_head_and_kept_whole():
     article = article_from_bytes(("苏州工业园区一批重大项目集中开工\n2023-02-28 11:20\n" + text).encode(),
                                  content_type="text/plain")
     assert len(article.analysis_text) > 2 * ANALYSED_CHARS and article.announcements
+
+
+def test_a_page_over_its_time_budget_is_recorded_and_the_crawl_goes_on(sample_seeds, db_path):
+    # A budget no page can meet (reading a page takes milliseconds at least): every article page
+    # times out, one after another, each on a fresh reader, and the run still ends normally.
+    (source,) = [s for s in load_sources(sample_seeds) if s.name == "sample-yrdnews"]
+    (run,) = run_crawl(db_path, [source], settings={"DOWNLOAD_DELAY": 0, "YRDWATCH_EXTRACT_TIMEOUT": 0.001})
+    assert run["status"] == "finished"
+    extract_errors = [e for e in run["error_details"] if e["stage"] == "extract"]
+    assert len(extract_errors) >= 5 and len({e["url"] for e in extract_errors}) == len(extract_errors)
+    assert {e["reason"] for e in extract_errors} == {"extraction took longer than 0.001 s"}
+    assert run["new_articles"] == 0 and run["errors"] >= len(extract_errors)
+    assert sqlite3.connect(db_path).execute("select count(*) from articles").fetchone()[0] == 0
