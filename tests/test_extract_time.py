@@ -4,10 +4,13 @@ the crawl goes on."""
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from crawler.run import run_crawl
 from crawler.sources import load_sources
 from extract.article import ANALYSED_CHARS, analysed_part, article_from_bytes, text_stage
 from sample_sites.site import load_stories
+from yrdwatch.config import ConfigError, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,3 +55,14 @@ def test_a_page_over_its_time_budget_is_recorded_and_the_crawl_goes_on(sample_se
     assert {e["reason"] for e in extract_errors} == {"extraction took longer than 0.001 s"}
     assert run["new_articles"] == 0 and run["errors"] >= len(extract_errors)
     assert sqlite3.connect(db_path).execute("select count(*) from articles").fetchone()[0] == 0
+
+
+def test_the_budget_is_set_in_the_config_file_and_checked(tmp_path):
+    config = tmp_path / "yrdwatch.toml"
+    config.write_text("[crawl]\nextract_timeout = 5\n", encoding="utf-8")
+    assert load_config(config).crawl_settings()["YRDWATCH_EXTRACT_TIMEOUT"] == 5.0
+    config.write_text("[crawl]\nmin_delay = 0\n", encoding="utf-8")
+    assert "YRDWATCH_EXTRACT_TIMEOUT" not in load_config(config).crawl_settings()  # crawler/settings.py's default
+    config.write_text("[crawl]\nmin_delay = 0\nextract_timeout = 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"yrdwatch.toml:3: crawl.extract_timeout: must be a positive number of seconds"):
+        load_config(config)
