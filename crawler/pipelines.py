@@ -8,8 +8,12 @@ exactly one path into the database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
+import time
+from concurrent.futures import Future
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -89,9 +93,55 @@ class _DatabaseStage:
         return shared_store(self.db_path)
 
 
-@lru_cache(maxsize=None)
-def _reader() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="yrdwatch-extract")
+class _Reader:
+    """One daemon thread that reads pages in turn. Not a ``ThreadPoolExecutor``: its threads are
+    joined when the process exits, so a thread stuck on a page would hold the crawl process open."""
+
+    def __init__(self):
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=self._work, name="yrdwatch-extract", daemon=True).start()
+
+    def submit(self, fn, *args) -> Future:
+        future = Future()
+        self.jobs.put((future, fn, args))
+        return future
+
+    def _work(self):
+        while (job := self.jobs.get()) is not None:
+            future, fn, args = job
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn(*args))
+                except BaseException as err:  # handed to the caller, as an executor does
+                    future.set_exception(err)
+
+    def abandon(self):
+        """Cancel the jobs still queued (their callers submit them again) and end after the current one."""
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self.jobs.get_nowait()[0].cancel()
+        self.jobs.put(None)
+
+
+_readers: list[_Reader] = []  # the current reader last
+
+
+def _reader() -> _Reader:
+    """The thread that reads the pages of this process (one page at a time)."""
+    if not _readers:
+        _readers.append(_Reader())
+    return _readers[-1]
+
+
+def _replace_reader(stuck: _Reader) -> None:
+    """Give up on a reader that is stuck on a page: later pages go to a fresh thread, and pages
+    still queued in the stuck one are handed back (cancelled before they start), to be resubmitted.
+    A Python thread cannot be killed, so the stuck page reads on to its end, its result unused;
+    ``extract.article.ANALYSED_CHARS`` keeps that end near (seconds for a 5 MB page), so few such
+    threads ever run at once, and being daemon threads they never delay the process's exit."""
+    if _readers and _readers[-1] is stuck:
+        _readers.pop()
+        stuck.abandon()
 
 
 class ExtractPipeline:
@@ -110,8 +160,49 @@ class ExtractPipeline:
 
         _reader().submit(tokenizer)
 
+    def __init__(self, timeout: float | None = None):
+        self.timeout = timeout  # seconds one page may take to read; None: no budget (ingest)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getfloat("YRDWATCH_EXTRACT_TIMEOUT") or None)
+
     async def process_item(self, item):
-        return await asyncio.wrap_future(_reader().submit(self.read, item))
+        """The page read in the reader thread, within ``timeout`` seconds counted from the moment
+        its reading starts (not while it waits behind other pages): a page over budget is dropped
+        as an ``extract`` error and the reader replaced, so the crawl goes on instead of stalling."""
+        loop = asyncio.get_running_loop()
+        while True:
+            reader, started, span = _reader(), asyncio.Event(), []  # span: start and end, read's clock
+
+            def read():
+                span.append(time.monotonic())
+                loop.call_soon_threadsafe(started.set)
+                try:
+                    return self.read(item)
+                finally:
+                    span.append(time.monotonic())
+
+            reading = asyncio.wrap_future(reader.submit(read))
+            waiting = asyncio.ensure_future(started.wait())
+            await asyncio.wait({reading, waiting}, return_when=asyncio.FIRST_COMPLETED)
+            waiting.cancel()
+            if not reading.cancelled():
+                break  # else the reader was replaced while this page waited in its queue: submit again
+        if self.timeout is None:
+            return await reading
+        try:
+            await asyncio.wait_for(asyncio.shield(reading), max(0.0, self.timeout - (time.monotonic() - span[0])))
+        except asyncio.TimeoutError:
+            _replace_reader(reader)
+            raise self._over_budget(item) from None
+        if span[1] - span[0] > self.timeout:  # done, but after its budget (the reactor was busy meanwhile)
+            raise self._over_budget(item)
+        return reading.result()
+
+    def _over_budget(self, item) -> DropItem:
+        log.warning("reading %s took longer than %g s: given up, the crawl goes on", item["url"], self.timeout)
+        return DropItem(f"extraction took longer than {self.timeout:g} s")
 
     def read(self, item):
         try:

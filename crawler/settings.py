@@ -55,6 +55,11 @@ YRDWATCH_MAX_LINKS_PER_PAGE = 1000  # article links taken from one listing page 
 YRDWATCH_MAX_FEED_ITEMS = 500  # entries taken from one feed
 YRDWATCH_MAX_SITEMAP_DEPTH = 3  # sitemap indexes nested below the start URL; a sitemap is read once a run
 YRDWATCH_MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # a .xml.gz sitemap is refused beyond this size unzipped
+# Seconds one page may take to read (crawler.pipelines.ExtractPipeline), counted from the start of
+# its reading: over it, the page is a fetch_errors row of stage "extract" ("extraction took longer
+# than N s") and the crawl goes on. Extraction is linear in the page's size (the rules read its first
+# extract.article.ANALYSED_CHARS characters): a 5 MB page reads in a few seconds, so this is a guard.
+YRDWATCH_EXTRACT_TIMEOUT = 60
 
 LOG_LEVEL = "INFO"
 

@@ -16,6 +16,7 @@ max_requests = 5000                  # caps of one source run, each recorded whe
 max_links_per_page = 1000
 max_feed_items = 500
 max_sitemap_depth = 3
+extract_timeout = 60                 # seconds one page may take to read; over it: an extract error
 
 [dedup]
 threshold = 0.5              # Jaccard estimate over which an article is a near-duplicate
@@ -60,7 +61,7 @@ DEFAULT_CONFIG = Path("yrdwatch.toml")
 SCHEMA = {
     "database": {"path": str},
     "crawl": {"min_delay": float, "timeout": float, "contact": str, "max_requests": int,
-              "max_links_per_page": int, "max_feed_items": int, "max_sitemap_depth": int},
+              "max_links_per_page": int, "max_feed_items": int, "max_sitemap_depth": int, "extract_timeout": float},
     "dedup": {"threshold": float, "backend": str, "redis_url": str},
     "cluster": {"redis_url": str},
     "digest": {"datasette_url": str, "backfill_days": float},
@@ -92,6 +93,7 @@ class Config:
     backfill_days: float = 7.0
     subscriptions: tuple = ()
     crawl_limits: tuple = ()  # (Scrapy setting, value) of the [crawl] caps the file sets
+    extract_timeout: float | None = None  # [crawl] extract_timeout; None: crawler/settings.py's default
     path: Path | None = None
 
     @property
@@ -102,7 +104,8 @@ class Config:
         """The Scrapy settings a crawl takes from this configuration."""
         return {"DOWNLOAD_DELAY": self.min_delay, "DOWNLOAD_TIMEOUT": self.timeout, "USER_AGENT": self.user_agent,
                 "YRDWATCH_DEDUP_THRESHOLD": self.dedup_threshold, "YRDWATCH_DEDUP_INDEX": self.dedup_index,
-                **dict(self.crawl_limits)}
+                **dict(self.crawl_limits),
+                **({"YRDWATCH_EXTRACT_TIMEOUT": self.extract_timeout} if self.extract_timeout is not None else {})}
 
     @property
     def dedup_index(self) -> str:
@@ -164,8 +167,8 @@ def load_config(path: str | Path | None = None) -> Config:
     if urlsplit(redis_url).scheme != "redis":
         raise fail("dedup", "redis_url", f"{redis_url!r} is not a redis:// URL")
     crawl = data.get("crawl", {})
-    for key in ("min_delay", "timeout"):
-        if crawl.get(key, 1.0) < 0 or (key == "timeout" and crawl.get(key) == 0):
+    for key in ("min_delay", "timeout", "extract_timeout"):
+        if crawl.get(key, 1.0) < 0 or (key != "min_delay" and crawl.get(key) == 0):
             raise fail("crawl", key, "must be a positive number of seconds")
     for key in CRAWL_LIMITS:
         if key in crawl and (isinstance(crawl[key], bool) or crawl[key] < (0 if key == "max_sitemap_depth" else 1)):
@@ -191,5 +194,6 @@ def load_config(path: str | Path | None = None) -> Config:
                   timeout=float(crawl.get("timeout", Config.timeout)), contact=crawl.get("contact", Config.contact),
                   dedup_backend=backend, redis_url=redis_url, cluster_url=cluster, path=path, subscriptions=subscriptions,
                   crawl_limits=tuple((setting, crawl[key]) for key, setting in CRAWL_LIMITS.items() if key in crawl),
+                  extract_timeout=float(crawl["extract_timeout"]) if "extract_timeout" in crawl else None,
                   datasette_url=digest.get("datasette_url", Config.datasette_url),
                   backfill_days=float(digest.get("backfill_days", Config.backfill_days)))
