@@ -40,6 +40,7 @@ def test_every_pair_names_projects_its_articles_list():
             assert pair[f"{side}_project"] in names, (pair["id"], side)
         assert isinstance(pair["same"], bool) and pair["evidence"], pair["id"]
         assert len(pair["stages"]) == 2 and set(pair["stages"]) <= STAGES, pair["id"]
+        assert pair["stages"] == [_label(pair["earlier"])["event_type"], _label(pair["later"])["event_type"]], pair["id"]
         assert pair["earlier"] != pair["later"], pair["id"]
 
 
@@ -55,4 +56,4 @@ def test_the_frozen_split_is_decided_by_the_pair_id():
     for pair in pairs:
         frozen = int(hashlib.sha1(pair["id"].encode()).hexdigest(), 16) % 5 == 0
         assert pair["split"] == ("frozen" if frozen else "train"), pair["id"]
-    assert sum(p["same"] for p in pairs) >= 10 and sum(not p["same"] for p in pairs) >= 4
+    assert sum(p["same"] for p in pairs) >= 45 and sum(not p["same"] for p in pairs) >= 20
