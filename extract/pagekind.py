@@ -74,6 +74,7 @@ _ROW_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2
 _HEADLINE_MIN_CJK = 6
 _ICON = re.compile(r"logo|icon|ico_|btn|button|share|qr|ewm|erweima|code|banner|arrow|spacer|blank|pixel", re.I)
 _MIN_SENTENCE_CHARS = 10
+_ENTRY_MAX_CHARS = 200
 
 # Thresholds, each checked on the tests' table of pages and on the real pages of ../shared:
 LIST_MIN_DATED_ROWS = 5    # dated headline rows whose links outweigh the prose make a list …
@@ -146,9 +147,10 @@ def _row_of(a):
     return next((node for node in a.iterancestors() if node.tag in _ROW_TAGS), None)
 
 
-def _list_rows(tree) -> tuple[int, int, int, set[str]]:
-    """(rows, dated rows, characters of the dated rows' links, every anchor's text). A link repeated
-    (a picture and a headline to one page, a mobile copy of a box) counts once."""
+def _list_rows(tree) -> tuple[int, int, int, list[str]]:
+    """(rows, dated rows, characters of the dated rows' links, texts that are no prose of the page:
+    every anchor's and every row's). A link repeated (a picture and a headline to one page, a mobile
+    copy of a box) counts once."""
     rows: dict = {}
     hrefs: set[str] = set()
     for a in tree.iter("a"):
@@ -161,7 +163,9 @@ def _list_rows(tree) -> tuple[int, int, int, set[str]]:
         hrefs.add(href)
         rows[row] = len(anchor)
     dated = {row: chars for row, chars in rows.items() if _ROW_DATE.search(_text(row))}
-    return len(rows), len(dated), sum(dated.values()), {_text(a) for a in tree.iter("a")}
+    # a row's text is a headline and its teaser: a longer "row" is a block of the page that holds a link
+    listed = [_text(a) for a in tree.iter("a")] + [text for row in rows if len(text := _text(row)) <= _ENTRY_MAX_CHARS]
+    return len(rows), len(dated), sum(dated.values()), listed
 
 
 def _images(tree) -> int:
@@ -176,9 +180,11 @@ def _headings(tree, title: str | None) -> list[str]:
 
 
 def page_signs(tree, title: str | None, text: str) -> PageSigns:
-    rows, dated, dated_link_chars, anchors = _list_rows(tree)
+    rows, dated, dated_link_chars, listed = _list_rows(tree)
     lines = [line.strip() for line in text.splitlines()]
-    prose = [line for line in lines if len(line) >= _MIN_SENTENCE_CHARS and is_sentence(line) and line not in anchors]
+    # a search result's or a list's teaser under each link is the row's text, not the page's prose
+    prose = [line for line in lines if len(line) >= _MIN_SENTENCE_CHARS and is_sentence(line)
+             and not any(line in entry for entry in listed)]
     head = to_simplified(text[:400])
     headings = _headings(tree, title)
     return PageSigns(
