@@ -75,6 +75,7 @@ _HEADLINE_MIN_CJK = 6
 _ICON = re.compile(r"logo|icon|ico_|btn|button|share|qr|ewm|erweima|code|banner|arrow|spacer|blank|pixel", re.I)
 _MIN_SENTENCE_CHARS = 10
 _ENTRY_MAX_CHARS = 200
+_HEADING_MAX_CHARS = 40  # a box's heading, labelled ("责任编辑：张三") or not, is shorter
 
 # Thresholds, each checked on the tests' table of pages and on the real pages of ../shared:
 LIST_MIN_DATED_ROWS = 5    # dated headline rows whose links outweigh the prose make a list …
@@ -124,21 +125,39 @@ def _in_furniture(el) -> bool:
     return False
 
 
+def _short_text(el, limit: int) -> str | None:
+    """The element's text when it is at most ``limit`` characters, else None (without reading it all)."""
+    parts, size = [], 0
+    for piece in el.itertext():
+        size += len(piece.strip())
+        if size > limit:
+            return None
+        parts.append(piece)
+    return " ".join("".join(parts).split())
+
+
 def _is_tail_box_heading(el) -> bool:
     """A 相关阅读 / 更多资讯 … heading; never the page's own headline (a tag page's "标签：…" is its h1)."""
-    return isinstance(el.tag, str) and el.tag not in ("h1", "head") and el.find(".//h1") is None \
-        and is_tail_heading(_text(el))
+    if not isinstance(el.tag, str) or el.tag in ("h1", "head"):
+        return False
+    text = _short_text(el, _HEADING_MAX_CHARS)
+    return bool(text) and is_tail_heading(text) and el.find(".//h1") is None
 
 
-def _under_tail_heading(row) -> bool:
+def _under_tail_heading(row, headings: dict) -> bool:
     """Whether a row belongs to a box headed 相关阅读, 更多资讯 … (a heading just before its list, or
-    the first child of a box holding it)."""
-    for node in [row, *(node for node in list(row.iterancestors())[:4] if node.tag not in ("body", "html"))]:
+    the first child of a box holding it). ``headings`` remembers each element's answer: rows share boxes."""
+    def heading(el) -> bool:
+        if el not in headings:
+            headings[el] = _is_tail_box_heading(el)
+        return headings[el]
+
+    chain = [row, *(node for node in list(row.iterancestors())[:4] if node.tag not in ("body", "html"))]
+    for node in chain:
         before = node.getprevious()
-        if before is not None and _is_tail_box_heading(before):
+        if before is not None and heading(before):
             return True
-        first = node[0] if len(node) else None
-        if first is not None and first is not row and row not in first.iterdescendants() and _is_tail_box_heading(first):
+        if len(node) and node[0] not in chain and heading(node[0]):
             return True
     return False
 
@@ -147,24 +166,26 @@ def _row_of(a):
     return next((node for node in a.iterancestors() if node.tag in _ROW_TAGS), None)
 
 
-def _list_rows(tree) -> tuple[int, int, int, list[str]]:
+def _list_rows(tree) -> tuple[int, int, int, set[str]]:
     """(rows, dated rows, characters of the dated rows' links, texts that are no prose of the page:
     every anchor's and every row's). A link repeated (a picture and a headline to one page, a mobile
     copy of a box) counts once."""
     rows: dict = {}
     hrefs: set[str] = set()
+    headings: dict = {}
     for a in tree.iter("a"):
         anchor, href = _text(a) or a.get("title", ""), (a.get("href") or "").strip()
         if _cjk(anchor) < _HEADLINE_MIN_CJK or not href or href.startswith(("#", "javascript:")) or href in hrefs:
             continue
         row = _row_of(a)
-        if row is None or row in rows or _in_furniture(row) or _under_tail_heading(row):
+        if row is None or row in rows or _in_furniture(row) or _under_tail_heading(row, headings):
             continue
         hrefs.add(href)
         rows[row] = len(anchor)
     dated = {row: chars for row, chars in rows.items() if _ROW_DATE.search(_text(row))}
-    # a row's text is a headline and its teaser: a longer "row" is a block of the page that holds a link
-    listed = [_text(a) for a in tree.iter("a")] + [text for row in rows if len(text := _text(row)) <= _ENTRY_MAX_CHARS]
+    # a row's parts are a headline and its teaser: a longer "row" is a block of the page that holds a link
+    listed = {_text(a) for a in tree.iter("a")}
+    listed.update(_text(part) for row in rows if len(_text(row)) <= _ENTRY_MAX_CHARS for part in row.iter())
     return len(rows), len(dated), sum(dated.values()), listed
 
 
@@ -181,10 +202,9 @@ def _headings(tree, title: str | None) -> list[str]:
 
 def page_signs(tree, title: str | None, text: str) -> PageSigns:
     rows, dated, dated_link_chars, listed = _list_rows(tree)
-    lines = [line.strip() for line in text.splitlines()]
+    lines = [" ".join(line.split()) for line in text.splitlines()]
     # a search result's or a list's teaser under each link is the row's text, not the page's prose
-    prose = [line for line in lines if len(line) >= _MIN_SENTENCE_CHARS and is_sentence(line)
-             and not any(line in entry for entry in listed)]
+    prose = [line for line in lines if len(line) >= _MIN_SENTENCE_CHARS and is_sentence(line) and line not in listed]
     head = to_simplified(text[:400])
     headings = _headings(tree, title)
     return PageSigns(
