@@ -18,6 +18,8 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 from w3lib.url import canonicalize_url, url_query_cleaner
 
+from extract.pagekind import HEADLINE_MIN_CJK, ROW_DATE, cjk_count
+
 CMS_ARTICLE_URLS = [
     r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html?$",             # 大汉/Hanweb (浙江, 江苏 government sites)
     r"/t\d{8}_\d+\.s?html?$",                                       # TRS WCM: /202308/t20230807_123.html
@@ -43,8 +45,6 @@ NOT_A_PAGE = [
 _NOT_A_PAGE = re.compile("|".join(f"(?:{p})" for p in NOT_A_PAGE), re.I)
 _NEXT_TEXT = re.compile(r"^\s*(?:下一?页|后一?页|下页|next|›|»|>)\s*$", re.I)
 _PAGINATION_URL = re.compile(r"(?:index|list|node_\d+)_\d+\.s?html?$|[?&](?:page|pageNum|pageIndex|pn|p)=\d+", re.I)
-_ROW_DATE = re.compile(r"(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}|(?<!\d)\d{2}-\d{2}(?!\d)")
-_HEADLINE_MIN_CJK = 6
 # Tracking parameters that do not change the page.
 _TRACKING = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "spm", "from",
              "share_token", "isappinstalled", "scene", "clicktime", "enterid", "wfr", "_t", "timestamp")
@@ -85,10 +85,6 @@ def candidates(urls: list[str], pattern: re.Pattern | None) -> list[str]:
     return [*shaped, *(url for url in pages if url not in shaped)]
 
 
-def _cjk_count(text: str) -> int:
-    return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
-
-
 def listing_links(html: str, base_url: str, pattern: re.Pattern | None) -> tuple[list[str], list[str]]:
     """(article URLs, next-listing URLs) found on a listing page, absolute, in page order."""
     sel = Selector(text=html, base_url=base_url)
@@ -111,7 +107,7 @@ def listing_links(html: str, base_url: str, pattern: re.Pattern | None) -> tuple
 
 def _looks_like_listed_article(a, text: str) -> bool:
     """Page shape: a headline-length anchor in a list row (li/tr/dd/div) that also shows a date."""
-    if _cjk_count(text) < _HEADLINE_MIN_CJK or _PAGINATION_URL.search(a.attrib.get("href", "")):
+    if cjk_count(text) < HEADLINE_MIN_CJK or _PAGINATION_URL.search(a.attrib.get("href", "")):
         return False
     row = a.xpath("ancestor::*[self::li or self::tr or self::dl or self::dd or self::div][1]")
-    return bool(row) and bool(_ROW_DATE.search(" ".join(row[0].css("::text").getall())))
+    return bool(row) and bool(ROW_DATE.search(" ".join(row[0].css("::text").getall())))

@@ -70,8 +70,9 @@ _PROFILE_MIN = 4  # profile lines that make a page a profile (an appointment not
 _ROW_TAGS = {"li", "tr", "dd", "dt", "dl", "p", "div", "article", "section"}
 _FURNITURE_TAGS = {"header", "nav", "aside", "footer"}
 _FURNITURE_CLASS = re.compile(r"\b(?:nav|menu|footer|foot|header|topbar|breadcrumb|crumb|position|friend-?links?)\b", re.I)
-_ROW_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|(?<![\d:])\d{2}-\d{2}(?![\d:])")
-_HEADLINE_MIN_CJK = 6
+# A date as list rows print it ("2024-06-03", "2024年6月3日", "[06-03]"); a headline link has this many Han characters.
+ROW_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|(?<![\d:])\d{2}-\d{2}(?![\d:])")
+HEADLINE_MIN_CJK = 6
 _ICON = re.compile(r"logo|icon|ico_|btn|button|share|qr|ewm|erweima|code|banner|arrow|spacer|blank|pixel", re.I)
 _MIN_SENTENCE_CHARS = 10
 _ENTRY_MAX_CHARS = 200
@@ -113,7 +114,8 @@ def _text(el) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
-def _cjk(text: str) -> int:
+def cjk_count(text: str) -> int:
+    """Han characters in a text."""
     return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
@@ -175,14 +177,14 @@ def _list_rows(tree) -> tuple[int, int, int, set[str]]:
     headings: dict = {}
     for a in tree.iter("a"):
         anchor, href = _text(a) or a.get("title", ""), (a.get("href") or "").strip()
-        if _cjk(anchor) < _HEADLINE_MIN_CJK or not href or href.startswith(("#", "javascript:")) or href in hrefs:
+        if cjk_count(anchor) < HEADLINE_MIN_CJK or not href or href.startswith(("#", "javascript:")) or href in hrefs:
             continue
         row = _row_of(a)
         if row is None or row in rows or _in_furniture(row) or _under_tail_heading(row, headings):
             continue
         hrefs.add(href)
         rows[row] = len(anchor)
-    dated = {row: chars for row, chars in rows.items() if _ROW_DATE.search(_text(row))}
+    dated = {row: chars for row, chars in rows.items() if ROW_DATE.search(_text(row))}
     # a row's parts are a headline and its teaser: a longer "row" is a block of the page that holds a link
     listed = {_text(a) for a in tree.iter("a")}
     listed.update(_text(part) for row in rows if len(_text(row)) <= _ENTRY_MAX_CHARS for part in row.iter())

@@ -9,7 +9,9 @@ Three outlets imitate common Chinese CMS shapes, each under its own path prefix 
 - ``yrdnews`` — a regional paper on a newspaper CMS (``/content/2023-08/07/content_90001.htm``),
   with an RSS feed.
 
-Faults a crawler must survive are part of the sites on purpose (see ``FAULTS``). Everything is
+Faults a crawler must survive are part of the sites on purpose (see ``FAULTS``), and so are pages
+that are no articles on article-shaped URLs (``content/pages.toml``) and articles on URLs in other
+CMSs' shapes (a story file's ``path:``). Everything is
 built once, in memory, into ``{path: Resource}``; the server only looks paths up.
 """
 from __future__ import annotations
