@@ -252,8 +252,9 @@ def source_from_json(raw: bytes | str) -> Source:
 
 def seen_value(row: dict) -> str:
     """A pages_seen row as the mirror keeps it (what head requests and the gone check read)."""
-    return json.dumps({key: row[key] for key in ("last_status", "etag", "last_modified", "content_hash",
-                                                 "last_seen", "full_fetched_at", "verdict", "verdict_at")})
+    # .get: a database not yet opened by this version has no verdict columns
+    return json.dumps({key: row.get(key) for key in ("last_status", "etag", "last_modified", "content_hash",
+                                                     "last_seen", "full_fetched_at", "verdict", "verdict_at")})
 
 
 def seed_mirror(client: redis.Redis, db_path: str | Path, sources: list[Source]) -> int:

@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from click.testing import CliRunner
 
+from db.store import Store
 from sample_sites import seeds_for
 from sample_sites.server import SampleSitesServer
 from sample_sites.site import CONTENT, FAULTS
@@ -203,3 +204,21 @@ def test_a_page_judged_no_article_is_not_fetched_again(crawled):
     assert runs["sample-suzhou"]["article_pages"] == 1 and runs["sample-suzhou"]["new_articles"] == 1
     assert runs["sample-suzhou"]["not_articles"] == 0
     assert {path: server.hits.get(path, 0) for path in judged} == hits_before
+
+
+def test_a_hub_the_source_declares_as_its_listing_is_still_followed(crawled, tmp_path):
+    _, _, _, server, _ = crawled
+    hub = server.base_url + next(page["path"] for page in server.site.pages if page["kind"] == "hub")
+    seeds = tmp_path / "hub.toml"
+    seeds.write_text(f'[[sources]]\nname = "suzhou-hub"\noutlet = "苏州市人民政府"\nregion = "江苏省苏州市"\n'
+                     f'kind = "listing"\nstart_urls = ["{hub}"]\nallowed_domains = ["127.0.0.1"]\n'
+                     f'private_addresses = ["{server.base_url.split("//")[1]}"]\ndownload_delay = 0\n', encoding="utf-8")
+    db_path = tmp_path / "hub.db"
+    store = Store(db_path)
+    store.mark_seen(hub, "suzhou-hub", 200, verdict="hub")  # judged a hub by an earlier run
+    store.close()
+    result, runs = crawl(db_path, seeds)
+    assert result.exit_code == 0, result.output
+    suzhou = {server.base_url + s.path for s in server.site.stories if s.outlet == "suzhou"}
+    stored = {url for (url,) in sqlite3.connect(db_path).execute("select url from articles")}
+    assert stored == suzhou and runs["suzhou-hub"]["new_articles"] == len(suzhou)
