@@ -233,9 +233,10 @@ def error_message(meta: dict, url: str, stage: str, reason: str, unreadable: boo
                        "stage": stage, "reason": reason, "unreadable": unreadable}, ensure_ascii=False)
 
 
-def seen_message(meta: dict, url: str, status: int) -> str:
+def seen_message(meta: dict, url: str, status: int, verdict: str | None = None) -> str:
+    """A page's answer for ``pages_seen``; ``verdict``: the kind of a page judged not to be an article."""
     return json.dumps({"type": "seen", "batch": meta.get("batch"), "source": meta.get("source"), "url": url,
-                       "status": status})
+                       "status": status, "verdict": verdict})
 
 
 def source_json(source: Source) -> str:
@@ -251,8 +252,9 @@ def source_from_json(raw: bytes | str) -> Source:
 
 def seen_value(row: dict) -> str:
     """A pages_seen row as the mirror keeps it (what head requests and the gone check read)."""
-    return json.dumps({key: row[key] for key in ("last_status", "etag", "last_modified", "content_hash",
-                                                 "last_seen", "full_fetched_at")})
+    # .get: a database not yet opened by this version has no verdict columns
+    return json.dumps({key: row.get(key) for key in ("last_status", "etag", "last_modified", "content_hash",
+                                                     "last_seen", "full_fetched_at", "verdict", "verdict_at")})
 
 
 def seed_mirror(client: redis.Redis, db_path: str | Path, sources: list[Source]) -> int:

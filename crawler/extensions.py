@@ -16,7 +16,7 @@ from collections import Counter
 from scrapy import signals
 from twisted.internet import task
 
-from crawler.pipelines import shared_store
+from crawler.pipelines import NotArticleDrop, shared_store
 from crawler.signals import crawl_error, crawl_skipped
 
 
@@ -92,6 +92,11 @@ class RunRecorder:
         self.flush_soon()
 
     def item_dropped(self, item, response, exception, spider):
+        if isinstance(exception, NotArticleDrop):  # remembered, so it is not fetched again every day
+            self.counters["not_articles"] += 1
+            self.store.mark_seen(item["url"], item["source"], item.get("status") or 200, verdict=exception.verdict.kind)
+            self.flush_soon()
+            return
         self.counters["unreadable"] += 1
         self.error(url=item.get("url") or response.url, reason=str(exception), stage="extract")
 

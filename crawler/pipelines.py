@@ -24,7 +24,8 @@ from extract.article import article_from_bytes
 from db.bands import SQLiteBandIndex
 from extract.dedup import HASHING, Deduplicator, datasketch_index, signature, signature_from_bytes, signature_to_bytes
 from extract.normalize import analysis_text
-from extract.page import PageError
+from extract.page import NotAnArticle, PageError
+from extract.pagekind import Verdict
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,15 @@ def _replace_reader(stuck: _Reader) -> None:
         stuck.abandon()
 
 
+class NotArticleDrop(DropItem):
+    """A page read in full and judged not to be an article: not an error, a verdict to remember
+    (``RunRecorder`` and the cluster worker record it in ``pages_seen``)."""
+
+    def __init__(self, message: str, verdict: Verdict):
+        super().__init__(message, log_level="INFO")
+        self.verdict = verdict
+
+
 class ExtractPipeline:
     """Page bytes → ``Article`` (page, analysis text, announcements). Unreadable pages are dropped
     with their reason, which the run record keeps.
@@ -207,6 +217,8 @@ class ExtractPipeline:
     def read(self, item):
         try:
             item["article"] = article_from_bytes(item["body"], url=item["url"], content_type=item.get("content_type"))
+        except NotAnArticle as err:
+            raise NotArticleDrop(str(err), err.verdict) from None
         except PageError as err:
             raise DropItem(str(err)) from None
         except Exception as err:  # an extractor bug must cost one page, not the crawl

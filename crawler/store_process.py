@@ -126,7 +126,9 @@ class StoreWriter:
             self.store.add_to_run(run_id, {"errors": 1, "unreadable": int(unreadable)})
 
     def on_seen(self, message: dict) -> None:
-        self.store.mark_seen(message["url"], message["source"], message["status"])
+        self.store.mark_seen(message["url"], message["source"], message["status"], verdict=message.get("verdict"))
+        if message.get("verdict") and (run_id := self.run_id(message)):
+            self.store.add_to_run(run_id, {"not_articles": 1})
         self.mirror_page(message["url"])
 
     def mirror_page(self, url: str) -> None:

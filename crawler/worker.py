@@ -41,7 +41,8 @@ from crawler.cluster import (BATCHES, BEAT_EVERY, HEARTBEAT_TTL, ITEMS, QUEUE, S
                              Scripts, article_message, batch_key, connect, error_message, give_back,
                              give_back_dead_workers, inflight_key, seen_message, source_from_json, worker_key)
 from crawler.signals import crawl_error, crawl_skipped
-from crawler.spiders import NewsSpider, schemeless, is_gone, url_key
+from crawler.pipelines import NotArticleDrop
+from crawler.spiders import NewsSpider, rests, schemeless, url_key
 from crawler.sources import Source
 from extract.dedup import signature, signature_to_bytes
 
@@ -224,7 +225,7 @@ class ClusterSpider(RedisSpider, NewsSpider):
         now = datetime.now(timezone.utc)
         rows = self.server.hmget(SEEN, [schemeless(c) for c in canonicals])
         seen = {c: json.loads(raw) for c, raw in zip(canonicals, rows) if raw}
-        return {c for c, row in seen.items() if row.get("stored") or is_gone(row, now)}
+        return {c for c, row in seen.items() if row.get("stored") or rests(row, now)}
 
     def first_request(self, key: str, meta: dict) -> bool:
         return self.server.sadd(batch_key(meta["batch"], "requested"), key) == 1
@@ -256,7 +257,11 @@ class ClusterSpider(RedisSpider, NewsSpider):
         self.link.finish(failure.request.meta)
 
     def item_dropped(self, item, response, exception):
-        message = error_message(response.meta, item.get("url") or response.url, "extract", str(exception), unreadable=True)
+        if isinstance(exception, NotArticleDrop):  # a verdict for the store to remember, not an error
+            message = seen_message(response.meta, item["url"], item.get("status") or 200, exception.verdict.kind)
+        else:
+            message = error_message(response.meta, item.get("url") or response.url, "extract", str(exception),
+                                    unreadable=True)
         self.link.finish(response.meta, [message])
 
     def item_failed(self, item, response, failure):

@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     errors INTEGER DEFAULT 0,
     skipped INTEGER DEFAULT 0,      -- requests not made on purpose (robots.txt, off-site)
     unreadable INTEGER DEFAULT 0,   -- article pages downloaded in which no article text was found
+    not_articles INTEGER DEFAULT 0, -- candidate pages downloaded and judged not to be articles (hubs, profiles …)
     undated INTEGER DEFAULT 0       -- articles stored without a publication date
 );
 CREATE INDEX IF NOT EXISTS crawl_runs_batch ON crawl_runs(batch);
@@ -64,7 +65,12 @@ CREATE TABLE IF NOT EXISTS pages_seen (
     content_hash TEXT,
     first_seen TEXT,
     last_seen TEXT,
-    full_fetched_at TEXT            -- last 200 answer: a 304 is trusted only this long (validators can lie)
+    full_fetched_at TEXT,           -- last 200 answer: a 304 is trusted only this long (validators can lie)
+    -- A page read in full and judged not to be an article (extract.pagekind: listing, hub, tag, search,
+    -- gallery, profile): not requested again as an article for 30 days (crawler.spiders.RECHECK_AFTER).
+    -- Any later answer recorded for the page (stored as an article, 404, …) clears it.
+    verdict TEXT,
+    verdict_at TEXT
 );
 
 CREATE TABLE IF NOT EXISTS articles (

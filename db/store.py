@@ -184,18 +184,22 @@ class Store:
 
     # --- pages seen -------------------------------------------------------------------------
     def mark_seen(self, url: str, source: str, status: int, *, etag: str | None = None,
-                  last_modified: str | None = None, digest: str | None = None) -> None:
-        """Record a fetch of ``url``; validators and hash are kept when this answer has none (a 304)."""
+                  last_modified: str | None = None, digest: str | None = None, verdict: str | None = None) -> None:
+        """Record a fetch of ``url``; validators and hash are kept when this answer has none (a 304).
+        ``verdict``: the kind of a page read and judged not to be an article (``extract.pagekind``);
+        every other answer clears an earlier verdict."""
         stamp = now()
         self.execute(
             """insert into pages_seen (url, source, last_status, etag, last_modified, content_hash, first_seen,
-                                       last_seen, full_fetched_at)
-               values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       last_seen, full_fetched_at, verdict, verdict_at)
+               values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                on conflict(url) do update set source = excluded.source, last_status = excluded.last_status,
                    etag = coalesce(excluded.etag, etag), last_modified = coalesce(excluded.last_modified, last_modified),
                    content_hash = coalesce(excluded.content_hash, content_hash), last_seen = excluded.last_seen,
-                   full_fetched_at = coalesce(excluded.full_fetched_at, full_fetched_at)""",
-            [url, source, status, etag, last_modified, digest, stamp, stamp, stamp if status == 200 else None])
+                   full_fetched_at = coalesce(excluded.full_fetched_at, full_fetched_at),
+                   verdict = excluded.verdict, verdict_at = excluded.verdict_at""",
+            [url, source, status, etag, last_modified, digest, stamp, stamp, stamp if status == 200 else None,
+             verdict, stamp if verdict else None])
 
     def pages_seen_of(self, source: str) -> dict[str, dict]:
         """The source's fetched pages that are not stored articles: its listings, feeds and

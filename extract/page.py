@@ -20,11 +20,20 @@ from extract.dates import dateline_date, find_labelled_date, parse_date, parse_h
 from extract.decode import clean_characters, decode_html, looks_binary
 from extract.maintext import main_text
 from extract.models import Page
+from extract.pagekind import KINDS, Verdict, judge_page
 from extract.normalize import detect_script, find_mojibake, strip_pinyin_ruby, to_simplified
 
 
 class PageError(ValueError):
     """A page that cannot be read as an article (empty, binary, no main text)."""
+
+
+class NotAnArticle(PageError):
+    """A page read in full that is no article (a list, hub, gallery, profile …): ``verdict`` says which."""
+
+    def __init__(self, verdict: Verdict):
+        super().__init__(f"not an article: {KINDS[verdict.kind]} ({verdict.reason})")
+        self.verdict = verdict
 
 
 _OUTLET = re.compile(
@@ -204,12 +213,16 @@ def read_html(raw: bytes | str, url: str | None = None, content_type: str | None
         raise PageError(f"unparseable HTML: {err}") from err
     title = _pick_title(tree)
     text, raw_body = main_text(tree, url=url, title=strip_pinyin_ruby(title) if title else None)
+    visible = _visible_text(tree)
+    published_at = _published_at(html, tree, visible, title)
+    # Judged before the empty-text check: a hub whose list the extractors dropped is still a hub.
+    if not (verdict := judge_page(tree, title, published_at, text)).is_article:
+        raise NotAnArticle(verdict)
     if not text.strip():
         raise PageError("no main text found")
-    visible = _visible_text(tree)
     return Page(
         title=strip_pinyin_ruby(title) if title else None,
-        published_at=_published_at(html, tree, visible, title),
+        published_at=published_at,
         outlet=_html_outlet(_header_area(visible, title), cut_boilerplate(strip_pinyin_ruby(raw_body))),
         text=text,
         script=detect_script(text),

@@ -49,13 +49,14 @@ def generated_pages(base: str, pages: int, seed: int = 1, sitemaps: int = 1) -> 
         html = env.get_template("suzhou/article.html").render(
             outlet=OUTLETS["suzhou"], base=base, story=story, related=rng.sample(headlines, k=8), siblings=[])
         resources[story.path] = Resource(html.encode("utf-8"))
+    # No home or column page is served here, so the sitemaps list none (every sitemap entry is requested).
     sitemap = env.get_template("suzhou/sitemap.xml").render(outlet=OUTLETS["suzhou"], base=base, stories=made,
-                                                             listing="/suzhou/szyw/index.shtml")
+                                                             listing=None)
     resources["/suzhou/sitemap.xml"] = Resource(sitemap.encode("utf-8"), "application/xml; charset=utf-8")
     if sitemaps > 1:
         for part in range(sitemaps):
             sitemap = env.get_template("suzhou/sitemap.xml").render(outlet=OUTLETS["suzhou"], base=base,
-                                                                     stories=made[part::sitemaps], listing="/suzhou/szyw/index.shtml")
+                                                                     stories=made[part::sitemaps], listing=None)
             resources[f"/suzhou/sitemap-{part}.xml"] = Resource(sitemap.encode("utf-8"), "application/xml; charset=utf-8")
     resources["/robots.txt"] = Resource(b"User-agent: *\nAllow: /\n", "text/plain; charset=utf-8")
     return resources

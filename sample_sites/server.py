@@ -36,8 +36,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(send_body=True)
 
     def _answer(self, send_body: bool) -> None:
-        path = self.path.split("?", 1)[0].split("#", 1)[0]
         site = self.server.site
+        path = self.path.split("#", 1)[0]  # a page may be its query (show.php?id=123), else the path alone
+        if path not in site.resources:
+            path = path.split("?", 1)[0]
         resource = site.resources.get(path)
         if resource is None:
             self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8", send_body)

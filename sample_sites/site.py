@@ -9,7 +9,9 @@ Three outlets imitate common Chinese CMS shapes, each under its own path prefix 
 - ``yrdnews`` — a regional paper on a newspaper CMS (``/content/2023-08/07/content_90001.htm``),
   with an RSS feed.
 
-Faults a crawler must survive are part of the sites on purpose (see ``FAULTS``). Everything is
+Faults a crawler must survive are part of the sites on purpose (see ``FAULTS``), and so are pages
+that are no articles on article-shaped URLs (``content/pages.toml``) and articles on URLs in other
+CMSs' shapes (a story file's ``path:``). Everything is
 built once, in memory, into ``{path: Resource}``; the server only looks paths up.
 """
 from __future__ import annotations
@@ -49,6 +51,7 @@ class Story:
     charset_lie: bool = False
     expect: dict = field(default_factory=dict)
     path: str = ""
+    fixed_path: str = ""  # a URL in a shape other than its outlet's own (people.cn, dated .shtml, show.php?id=)
 
 
 @dataclass
@@ -71,7 +74,7 @@ def _parse_story_file(path: Path) -> Story:
         date=datetime.strptime(meta["date"], "%Y-%m-%d %H:%M"), source=meta.get("source", ""),
         paragraphs=[p.strip() for p in body.splitlines() if p.strip()],
         encoding=meta.get("encoding", "utf-8"), charset_lie=meta.get("charset_lie") == "true",
-        expect=json.loads(meta["expect"]) if meta.get("expect") else {},
+        expect=json.loads(meta["expect"]) if meta.get("expect") else {}, fixed_path=meta.get("path", ""),
     )
 
 
@@ -99,6 +102,8 @@ def load_stories() -> list[Story]:
 def _article_path(story: Story) -> str:
     """The story's URL in its outlet's CMS shape; the number comes from the id, so URLs stay put
     when stories are added."""
+    if story.fixed_path:
+        return story.fixed_path
     number = int(hashlib.sha1(story.id.encode("utf-8")).hexdigest()[:4], 16)
     d = story.date
     if story.outlet == "liangxi":
@@ -134,6 +139,13 @@ FAULT_PAGES = {
     "art_busy.html": "429 with Retry-After: 1, then the page",
     "art_nocharset.html": "GBK with no charset anywhere",
 }
+
+
+def load_pages() -> list[dict]:
+    """The pages that are no articles (``content/pages.toml``): a 专题 hub, a profile, a gallery, a tag page."""
+    return tomllib.loads((CONTENT / "pages.toml").read_text(encoding="utf-8"))["page"]
+
+
 ROBOTS_TXT = "User-agent: *\nDisallow: /liangxi/preview/\n\nSitemap: {base}/suzhou/sitemap.xml\n"
 
 
@@ -144,6 +156,7 @@ class SampleSites:
         self.base = base.rstrip("/")
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html", "xml"]))
         self.stories = load_stories()
+        self.pages = load_pages()
         headlines = (CONTENT / "headlines.txt").read_text(encoding="utf-8").split("\n")
         self.headlines = [h.strip() for h in headlines if h.strip()]
         self.resources: dict[str, Resource] = {}
@@ -188,6 +201,10 @@ class SampleSites:
         self.resources[OUTLETS[outlet]["home"]] = Resource(home.encode("utf-8"))
         for story in stories:
             self.resources[story.path] = self._article_resource(outlet, story, stories)
+        pages = [page for page in self.pages if page["outlet"] == outlet]
+        for page in pages:
+            html = self._render(outlet, "page.html", page=page, entries=listed)
+            self.resources[page["path"]] = Resource(html.encode("utf-8"))
         if outlet == "liangxi" and len(stories) > 1:
             self.resources[stories[1].path].fault = "fail-once"
         if outlet == "yrdnews":
@@ -196,7 +213,7 @@ class SampleSites:
             rss = self._render(outlet, "rss.xml", entries=listed, now=max(s.date for s in stories))
             self.resources["/yrdnews/rss.xml"] = Resource(rss.encode("utf-8"), "application/rss+xml; charset=utf-8")
         if outlet == "suzhou":
-            sitemap = self._render(outlet, "sitemap.xml", stories=stories, listing=_listing_path(outlet, 1))
+            sitemap = self._render(outlet, "sitemap.xml", stories=stories, pages=pages, listing=_listing_path(outlet, 1))
             self.resources["/suzhou/sitemap.xml"] = Resource(sitemap.encode("utf-8"), "application/xml; charset=utf-8")
 
     def _build_faults(self) -> None:

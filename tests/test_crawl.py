@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from click.testing import CliRunner
 
+from db.store import Store
 from sample_sites import seeds_for
 from sample_sites.server import SampleSitesServer
 from sample_sites.site import CONTENT, FAULTS
@@ -161,3 +162,63 @@ def test_a_new_article_in_one_listing_is_exactly_what_the_next_crawl_fetches(cra
     assert runs["sample-suzhou"]["article_pages"] == runs["sample-yrdnews"]["article_pages"] == 0
     newest = db.execute("select url from articles order by first_seen desc, rowid desc limit 1").fetchone()[0]
     assert newest == server.base_url + story.path
+
+
+def test_sitemap_entries_in_unknown_url_shapes_are_stored(crawled):
+    _, _, db, server, _ = crawled
+    shapes = {s.fixed_path for s in server.site.stories if s.fixed_path}
+    assert {"/suzhou/n1/2024/0411/c134768-40806751.html", "/suzhou/2024-04/11/content_123456.shtml",
+            "/suzhou/show.php?id=123"} <= shapes
+    for path in shapes:  # none of them has the source's article_url_pattern
+        assert db.execute("select source from articles where url = ?", [server.base_url + path]).fetchone()[0] == "sample-suzhou"
+    listed = db.execute("select text from articles where url = ?",
+                        [url_of(server, "sz-2024-0411-wuzhong-signing-list")]).fetchone()[0]
+    assert "胥口高端装备再制造中心项目" in listed  # the short article with its list of projects stays an article
+
+
+def test_pages_that_are_no_articles_are_not_stored_and_their_verdict_is_kept(crawled):
+    _, runs, db, server, _ = crawled
+    pages = {server.base_url + page["path"]: page["kind"] for page in server.site.pages}
+    assert len(pages) == 4 and set(pages.values()) == {"hub", "profile", "gallery", "tag"}
+    assert not db.execute(f"select url from articles where url in ({','.join('?' * len(pages))})", list(pages)).fetchall()
+    verdicts = dict(db.execute("select url, verdict from pages_seen where verdict is not null").fetchall())
+    assert {url: verdicts.get(url) for url in pages} == pages
+    # the sitemap also lists the outlet's home and column page: read once, judged lists
+    assert verdicts[server.base_url + "/suzhou/"] == verdicts[server.base_url + "/suzhou/szyw/"] == "listing"
+    assert runs["sample-suzhou"]["not_articles"] == 6 and runs["sample-suzhou"]["errors"] == 0
+    assert not db.execute("select 1 from fetch_errors where url in (select url from pages_seen where verdict is not null)"
+                          ).fetchall()
+
+
+def test_a_page_judged_no_article_is_not_fetched_again(crawled):
+    _, _, db, server, (db_path, seeds) = crawled
+    judged = [page["path"] for page in server.site.pages] + ["/suzhou/index.shtml", "/suzhou/szyw/index.shtml"]
+    hits_before = {path: server.hits.get(path, 0) for path in judged}
+    assert all(hits_before.values())
+    template = next(s for s in server.site.stories if s.id == "sz-2024-0418-xiangcheng-jiepai")
+    story = dataclasses.replace(template, id="sz-2024-1202-new", title="苏州工业园区新签约一个生物医药项目",
+                                date=datetime(2024, 12, 2, 9, 0), path="", fixed_path="")
+    server.site.publish(story)  # the sitemap changes, so it is read in full again
+    result, runs = crawl(db_path, seeds)
+    assert result.exit_code == 0
+    assert runs["sample-suzhou"]["article_pages"] == 1 and runs["sample-suzhou"]["new_articles"] == 1
+    assert runs["sample-suzhou"]["not_articles"] == 0
+    assert {path: server.hits.get(path, 0) for path in judged} == hits_before
+
+
+def test_a_hub_the_source_declares_as_its_listing_is_still_followed(crawled, tmp_path):
+    _, _, _, server, _ = crawled
+    hub = server.base_url + next(page["path"] for page in server.site.pages if page["kind"] == "hub")
+    seeds = tmp_path / "hub.toml"
+    seeds.write_text(f'[[sources]]\nname = "suzhou-hub"\noutlet = "苏州市人民政府"\nregion = "江苏省苏州市"\n'
+                     f'kind = "listing"\nstart_urls = ["{hub}"]\nallowed_domains = ["127.0.0.1"]\n'
+                     f'private_addresses = ["{server.base_url.split("//")[1]}"]\ndownload_delay = 0\n', encoding="utf-8")
+    db_path = tmp_path / "hub.db"
+    store = Store(db_path)
+    store.mark_seen(hub, "suzhou-hub", 200, verdict="hub")  # judged a hub by an earlier run
+    store.close()
+    result, runs = crawl(db_path, seeds)
+    assert result.exit_code == 0, result.output
+    suzhou = {server.base_url + s.path for s in server.site.stories if s.outlet == "suzhou"}
+    stored = {url for (url,) in sqlite3.connect(db_path).execute("select url from articles")}
+    assert stored == suzhou and runs["suzhou-hub"]["new_articles"] == len(suzhou)

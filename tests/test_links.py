@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from crawler.links import canonical_url, is_cms_article_url, listing_links
+from crawler.links import candidates, canonical_url, is_cms_article_url, is_not_a_page, listing_links
 
 
 @pytest.mark.parametrize("url", [
@@ -54,3 +54,34 @@ def test_listing_links_with_a_source_pattern():
 def test_canonical_url_drops_fragments_and_tracking():
     assert canonical_url("http://x.cn/a.html?utm_source=wx&id=3#top") == "http://x.cn/a.html?id=3"
     assert canonical_url("http://x.cn/a.html?b=2&a=1") == "http://x.cn/a.html?a=1&b=2"
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.example.gov.cn/images/2024/banner.jpg",
+    "https://www.example.gov.cn/uploads/notice.pdf",
+    "https://www.example.gov.cn/attach/0/list.xlsx",
+    "https://www.example.gov.cn/login.jsp?redirect=/",
+    "https://www.example.gov.cn/jsearch/search.do?q=签约",
+    "https://www.example.gov.cn/search/?keyword=项目",
+])
+def test_addresses_that_are_no_page_are_no_candidates(url):
+    assert is_not_a_page(url) and candidates([url], None) == []
+
+
+@pytest.mark.parametrize("url", [
+    "http://www.people.com.cn/news/2024/0411/c134768-40806751.html",  # a people.cn shape on another path
+    "https://www.example.gov.cn/2024-04/11/content_123456.shtml",
+    "https://www.example.gov.cn/show.php?id=123",
+    "https://www.example.gov.cn/zt/2024/csj/index.html",
+    "https://www.example.gov.cn/s/article/abc.html",
+])
+def test_every_other_same_site_page_is_a_candidate(url):
+    assert not is_not_a_page(url) and candidates([url], None) == [url]
+
+
+def test_candidates_put_article_shapes_first_and_keep_each_once():
+    urls = ["https://x.gov.cn/show.php?id=1", "https://x.gov.cn/art/2024/4/1/art_1_2.html",
+            "https://x.gov.cn/logo.png", "https://x.gov.cn/show.php?id=1", "https://x.gov.cn/about.html"]
+    assert candidates(urls, None) == ["https://x.gov.cn/art/2024/4/1/art_1_2.html", "https://x.gov.cn/show.php?id=1",
+                                      "https://x.gov.cn/about.html"]
+    assert candidates(urls, re.compile(r"/about\.html$"))[0] == "https://x.gov.cn/about.html"

@@ -9,7 +9,7 @@ from tabulate import tabulate
 from extract.models import Article
 
 RUN_KEYS = ("source", "status", "requests", "article_pages", "new_articles", "updated_articles", "duplicates",
-            "announcements", "errors", "skipped")
+            "announcements", "errors", "skipped", "not_articles")
 
 
 def contract_record(input_path: str, article: Article | None, error: str | None = None) -> dict:
@@ -54,7 +54,7 @@ def runs_table(runs: list[dict]) -> str:
     if len(runs) > 1:
         rows.append(["total", ""] + [sum(r[i] for r in rows) for i in range(2, len(RUN_KEYS))])
     headers = ["source", "status", "requests", "article pages", "new", "updated", "duplicates",
-               "announcements", "errors", "skipped"]
+               "announcements", "errors", "skipped", "not articles"]
     return tabulate(rows, headers=headers, tablefmt="simple")
 
 

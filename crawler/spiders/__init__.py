@@ -26,7 +26,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.web.client import ResponseFailed
 
-from crawler.links import canonical_url, is_cms_article_url, listing_links
+from crawler.links import candidates, canonical_url, listing_links
 from crawler.pipelines import shared_store
 from db.store import content_hash
 from crawler.signals import crawl_error, crawl_skipped
@@ -38,6 +38,9 @@ from crawler.sources import Source, host_in_domains
 FULL_FETCH_EVERY = timedelta(hours=24)
 # An article that answered 404/410 is not asked for again for this long.
 GONE_FOR = timedelta(days=7)
+# A page judged not to be an article (a hub, a profile …: extract.pagekind) is not asked for again
+# for this long; then it is read again, in case the site reused the address or the page changed.
+RECHECK_AFTER = timedelta(days=30)
 # The callback that reads a source's first head, by the source's kind.
 HEAD_PARSERS = {"listing": "parse_listing", "feed": "parse_feed", "sitemap": "parse_sitemap"}
 # What a request hands on to the requests it leads to: its source and, on a cluster worker, its crawl batch.
@@ -64,6 +67,16 @@ def context_of(meta: dict) -> dict:
 def is_gone(seen: dict, now: datetime) -> bool:
     """Whether a page last answered 404/410 recently enough not to be asked for again."""
     return seen.get("last_status") in (404, 410) and now - datetime.fromisoformat(seen["last_seen"]) < GONE_FOR
+
+
+def is_judged_not_article(seen: dict, now: datetime) -> bool:
+    """Whether a page was read and judged not to be an article recently enough not to be asked for again."""
+    return bool(seen.get("verdict")) and now - datetime.fromisoformat(seen["verdict_at"]) < RECHECK_AFTER
+
+
+def rests(seen: dict, now: datetime) -> bool:
+    """Whether a page that is no stored article is left alone for now: gone lately, or no article."""
+    return is_gone(seen, now) or is_judged_not_article(seen, now)
 
 
 def source_of(spider, request) -> Source | None:
@@ -201,10 +214,6 @@ class NewsSpider(scrapy.Spider):
                                                   _header(response, "ETag"), _header(response, "Last-Modified"), digest))
         yield from getattr(self, response.meta["parse_head"])(response)
 
-    def is_article(self, url: str, source: Source) -> bool:
-        pattern = _pattern(source)
-        return bool(pattern.search(url)) if pattern else is_cms_article_url(url)
-
     def fresh_articles(self, urls: list[str]) -> list[tuple[str, str]]:
         """``(url, canonical)`` of the links not stored yet nor gone lately, asked in one lookup
         for all of a page's links."""
@@ -275,7 +284,7 @@ class NewsSpider(scrapy.Spider):
                     yield request
 
     def parse_feed(self, response):
-        """RSS or Atom feeds, parsed by feedparser; every entry link is an article."""
+        """RSS or Atom feeds, parsed by feedparser; every entry link is a candidate (the page decides)."""
         pattern = _pattern(self.source_for(response.meta))
         feed = feedparser.parse(response.body)
         if feed.bozo and not feed.entries:
@@ -288,9 +297,8 @@ class NewsSpider(scrapy.Spider):
                            f"feed items cap: {len(entries)} entries, the first {self.limits.feed_items} taken "
                            "(YRDWATCH_MAX_FEED_ITEMS)")
             entries = entries[:self.limits.feed_items]
-        links = [response.urljoin(link) for entry in entries
-                 if (link := entry.get("link")) and (pattern is None or pattern.search(link))]
-        yield from self.article_requests(links, response)
+        links = [response.urljoin(link) for entry in entries if (link := entry.get("link"))]
+        yield from self.article_requests(candidates(links, pattern), response)
 
     def sitemap_request(self, url: str, response, depth: int):
         """A nested sitemap (from an index or robots.txt), unless it was read in this run already
@@ -328,7 +336,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.signals.send_catch_log(crawl_error, url=response.url, reason=f"unreadable sitemap: {err}",
                                                 meta=response.meta)
             return
-        source, articles = self.source_for(context), []
+        locs = []
         for entry in sitemap:
             loc = entry.get("loc")
             if not loc:
@@ -336,8 +344,10 @@ class NewsSpider(scrapy.Spider):
             if sitemap.type == "sitemapindex":
                 if request := self.sitemap_request(loc, response, depth + 1):
                     yield request
-            elif self.is_article(loc, source):
-                articles.append(loc)
+            else:
+                locs.append(loc)
+        # Every page the sitemap lists is a candidate (the page decides), article-shaped ones first.
+        articles = candidates(locs, _pattern(self.source_for(context)))
         yield from self.article_requests(self.capped_links(articles, response), response)
 
 
@@ -349,7 +359,7 @@ class SourceSpider(NewsSpider):
         super().__init__(name=source.name, **kwargs)
         self.source = source
         self.allowed_domains = list(source.allowed_domains)
-        self.gone: set[str] = set()  # url keys of articles that answered 404/410 lately
+        self.resting: set[str] = set()  # url keys of pages gone lately or judged no article lately
         self.seen: dict[str, dict] = {}
         self.requested: set[str] = set()
         self.pending_heads: list[tuple] = []
@@ -366,7 +376,8 @@ class SourceSpider(NewsSpider):
     async def start(self):
         now = datetime.now(timezone.utc)
         self.seen = {url_key(url): row for url, row in self.store.pages_seen_of(self.source.name).items()}
-        self.gone = {key for key, row in self.seen.items() if is_gone(row, now)}  # not asked for again this week
+        # not asked for again for now: gone this week, or judged no article this month
+        self.resting = {key for key, row in self.seen.items() if rests(row, now)}
         for url in self.source.start_urls:
             if request := self.start_request(self.source, url, {"source": self.source.name}):
                 yield request
@@ -376,8 +387,8 @@ class SourceSpider(NewsSpider):
 
     def known(self, canonicals: list[str]) -> set[str]:
         """Stored already (asked of the database: an index lookup per link, not a set of every
-        URL held in memory), or gone lately."""
-        return {c for c in canonicals if schemeless(c) in self.gone or self.store.is_stored(c)}
+        URL held in memory), gone lately or judged no article lately."""
+        return {c for c in canonicals if schemeless(c) in self.resting or self.store.is_stored(c)}
 
     def first_request(self, key: str, meta: dict) -> bool:
         if key in self.requested:
