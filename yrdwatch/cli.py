@@ -10,13 +10,12 @@ from pathlib import Path
 
 import click
 
-from crawler.sources import SEEDS_DIR, SourceError, load_all, select
+from crawler.sources import SAMPLE_SEEDS, SEEDS_DIR, SourceError, load_all, select
 from db.store import DEFAULT_DB, Store
 from sample_sites import DEFAULT_BASE, seeds_for
 from yrdwatch.config import ConfigError, load_config
-from yrdwatch.output import contract_record, errors_table, json_line, run_json, runs_table
-
-DEFAULT_SEEDS = SEEDS_DIR / "sample.toml"
+from yrdwatch.output import (check_report, contract_record, errors_table, json_line, run_json, runs_table,
+                             sources_table)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -147,33 +146,71 @@ def reprocess(obj, source):
 
 def _seeds_option(help_start: str):
     return click.option("--seeds", "seeds_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-                        help=f"{help_start} [default: {DEFAULT_SEEDS.relative_to(SEEDS_DIR.parent)}].")
+                        help=f"{help_start} [default: the configuration's [crawl] seeds, else the bundled "
+                             f"{SAMPLE_SEEDS.relative_to(SEEDS_DIR.parent)}].")
 
 
-def _load(seeds_files) -> list:
+def _load(obj, seeds_files) -> list:
+    """The sources of --seeds, else of the configuration's [crawl] seeds, else the bundled samples
+    (said once on stderr: a user who meant their own sources must not crawl the samples unawares)."""
+    files = list(seeds_files or obj["config"].seeds)
+    if not files:
+        click.echo(f"No [crawl] seeds in the configuration and no --seeds: using the bundled sample sources "
+                   f"({SAMPLE_SEEDS.relative_to(SEEDS_DIR.parent)}, sites on 127.0.0.1:8765).", err=True)
+        files = [SAMPLE_SEEDS]
     try:
-        return load_all(seeds_files or [DEFAULT_SEEDS])
+        return load_all(files)
     except SourceError as err:
         raise click.ClickException(str(err)) from None
 
 
-def _chosen(seeds_files, names) -> list:
+def _chosen(obj, seeds_files, names) -> list:
     """The sources to crawl: the named ones, else every enabled one."""
     try:
-        return select(_load(seeds_files), names)
+        return select(_load(obj, seeds_files), names)
     except SourceError as err:
         raise click.ClickException(str(err)) from None
 
 
 @cli.command()
+@click.argument("names", nargs=-1, metavar="[NAME]...")
 @_seeds_option("Source list(s) to read")
-def sources(seeds_files):
-    """List and validate the sources of seeds files (errors name file, line and key)."""
-    from tabulate import tabulate
+@click.option("--check", is_flag=True,
+              help="Try each source for real (DNS, robots.txt, its first listing/feed/sitemap, the article links, "
+                   "one article read by the extractor); exit status 1 when one fails.")
+@click.option("--json", "as_json", is_flag=True, help="With --check: one JSON object per source.")
+@click.pass_obj
+def sources(obj, names, seeds_files, check, as_json):
+    """List and validate the sources of seeds files (errors name file, line and key); with
+    --check, try them (the NAMEs, else every enabled one) as a crawl would, storing nothing.
 
-    rows = [[s.name, s.kind, s.outlet, s.region, s.schedule, "yes" if s.verified else "no", s.start_urls[0]]
-            for s in _load(seeds_files)]
-    click.echo(tabulate(rows, headers=["name", "kind", "outlet", "region", "schedule", "verified", "first start URL"]))
+    \b
+    A new source is unverified. Once its check passed and its article looks right, mark it
+    verified in its seeds file: `verified = true` in its [[sources]] table (the check's report
+    names the file and line). Crawls name the unverified sources they crawl.
+    """
+    if not check:
+        click.echo(sources_table(_chosen(obj, seeds_files, names) if names else _load(obj, seeds_files)))
+        return
+    chosen = _chosen(obj, seeds_files, names)
+    from crawler.check import CheckError, check_sources
+
+    try:
+        reports = check_sources(chosen, obj["config"].crawl_settings())
+    except CheckError as err:
+        raise click.ClickException(str(err)) from None
+    for report in reports:
+        click.echo(json_line(report) if as_json else check_report(report))
+    failed = [r["source"] for r in reports if not r["passed"]]
+    if failed:
+        click.echo(f"Check failed: {', '.join(failed)}", err=True)
+    sys.exit(1 if failed else 0)
+
+
+def _name_unverified(sources_) -> None:
+    if unverified := [s.name for s in sources_ if not s.verified]:
+        click.echo(f"Unverified source(s): {', '.join(unverified)}. Try them with `yrdwatch sources --check NAME`, "
+                   "then set `verified = true` in their seeds file.", err=True)
 
 
 def _crawl_and_report(obj, sources_, as_json, log_path, cluster=False):
@@ -215,13 +252,17 @@ def crawl(obj, names, seeds_files, as_json, log_path, cluster):
     the results are written by `yrdwatch store` (run it beside the database); the command waits
     for the store to record the runs and prints them the same way. See docs/cluster.md.
     """
-    chosen = _chosen(seeds_files, names)
+    chosen = _chosen(obj, seeds_files, names)
+    _name_unverified(chosen)
     runs = _crawl_and_report(obj, chosen, as_json, log_path, cluster)
     refused = [e for r in runs for e in r["error_details"] if "refused" in e["reason"].lower()]
     if any(e["url"].startswith(DEFAULT_BASE) for e in refused):
         click.echo(f"Hint: nothing answers on {DEFAULT_BASE}; start the sample sites with `yrdwatch sample-sites` "
                    "(or run `yrdwatch demo`, which starts them itself).", err=True)
-    sys.exit(0 if all(r["status"] == "finished" for r in runs) else 1)
+    unfinished = [f"{r['source']}: {r['status']}" for r in runs if r["status"] != "finished"]
+    if unfinished:
+        click.echo("Not finished:\n  " + "\n  ".join(unfinished), err=True)
+    sys.exit(1 if unfinished else 0)
 
 
 def _cluster_url(obj) -> str:
@@ -318,7 +359,8 @@ def schedule(obj, seeds_files, names, log_path, jitter, every, cluster):
 
     from crawler.schedule import add_digest_jobs, build_scheduler, next_run, run_scheduler
 
-    chosen = _chosen(seeds_files, names)
+    chosen = _chosen(obj, seeds_files, names)
+    _name_unverified(chosen)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     scheduler = build_scheduler(obj["db"], chosen, obj["config"].crawl_settings(), log_path, every=every, jitter=jitter,
                                 cluster_url=_cluster_url(obj) if cluster else None)
@@ -343,7 +385,7 @@ def crontab(obj, seeds_files, log_path, cluster):
     per-source lock, so they never crawl one source twice)."""
     from crawler.schedule import crontab_lines
 
-    for line in crontab_lines(_load(seeds_files), obj["db"], log_path, cluster, obj["config"]):
+    for line in crontab_lines(_load(obj, seeds_files), obj["db"], log_path, cluster, obj["config"]):
         click.echo(line)
 
 
@@ -361,7 +403,7 @@ def status(obj, seeds_files, as_json):
     from crawler.schedule import source_status
 
     store = Store(obj["db"])
-    rows = [source_status(store, source) for source in _load(seeds_files)]
+    rows = [source_status(store, source) for source in _load(obj, seeds_files)]
     cluster = _cluster_status(obj) if obj["config"].cluster_url else None
     if as_json:
         for row in [*rows, *unsent(store.db.conn), *([{"cluster": cluster}] if cluster else [])]:
@@ -522,8 +564,8 @@ def demo(obj, port, as_json, log_path):
         raise click.ClickException(f"cannot serve the sample sites on 127.0.0.1:{port}: {err} (try --port)") from None
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            seeds = seeds_for(server.base_url, tmp) if port != 8765 else DEFAULT_SEEDS
-            runs = _crawl_and_report(obj, _load([seeds]), as_json, log_path)
+            seeds = seeds_for(server.base_url, tmp) if port != 8765 else SAMPLE_SEEDS
+            runs = _crawl_and_report(obj, _load(obj, [seeds]), as_json, log_path)
     finally:
         server.shutdown()
         server.server_close()
