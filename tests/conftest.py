@@ -75,6 +75,24 @@ def shared_path(*parts) -> Path:
     return path
 
 
+# What the environment or the working directory configures must not reach the tests: a
+# README-style ./yrdwatch.toml in the checkout (its database, seeds, subscriptions) or a
+# YRDWATCH_DB / YRDWATCH_REDIS_URL of the shell. Every test, and every CLI process it starts
+# (they inherit the environment), reads an empty configuration unless it names its own.
+ISOLATING_VARIABLES = ("YRDWATCH_DB", "YRDWATCH_REDIS_URL")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_configuration(tmp_path_factory):
+    empty = tmp_path_factory.mktemp("config") / "yrdwatch.toml"
+    empty.write_text("# the tests' configuration: every default\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:  # session-wide: module fixtures that crawl are covered too
+        patch.setenv("YRDWATCH_CONFIG", str(empty))
+        for variable in ISOLATING_VARIABLES:
+            patch.delenv(variable, raising=False)
+        yield empty
+
+
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch):
     # Crawls must reach 127.0.0.1 directly even where a proxy is configured.

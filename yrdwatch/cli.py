@@ -4,6 +4,7 @@ Every subcommand's help is written to be read as documentation (``yrdwatch COMMA
 """
 from __future__ import annotations
 
+import importlib.util
 import sys
 import tempfile
 from pathlib import Path
@@ -15,7 +16,7 @@ from db.store import DEFAULT_DB, Store
 from sample_sites import DEFAULT_BASE, seeds_for
 from yrdwatch.config import ConfigError, load_config
 from yrdwatch.output import (check_report, contract_record, errors_table, json_line, run_json, runs_table,
-                             sources_table)
+                             sources_status_table, sources_table)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -265,18 +266,31 @@ def crawl(obj, names, seeds_files, as_json, log_path, cluster):
     sys.exit(1 if unfinished else 0)
 
 
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
+
+
 def _cluster_url(obj) -> str:
+    """The cluster's Redis URL, once the optional modules a cluster runs on are known to be installed."""
     if not obj["config"].cluster_url:
         raise click.ClickException("no cluster is configured: set [cluster] redis_url in the configuration file "
                                    "or YRDWATCH_REDIS_URL (see docs/cluster.md)")
+    missing = [name for name in ("redis", "scrapy_redis") if not _installed(name)]
+    if missing:
+        raise click.ClickException(f"a cluster needs the optional extra 'redis' (module {', '.join(missing)} is not "
+                                   f"installed): pip install 'yrdwatch[redis]'")
     return obj["config"].cluster_url
 
 
 def _cluster_crawl(obj, sources_) -> list[dict]:
+    url = _cluster_url(obj)
     from crawler.cluster import ClusterError, run_cluster_crawl
 
     try:
-        return run_cluster_crawl(_cluster_url(obj), obj["db"], sources_, warn=lambda text: click.echo(text, err=True))
+        return run_cluster_crawl(url, obj["db"], sources_, warn=lambda text: click.echo(text, err=True))
     except ClusterError as err:
         raise click.ClickException(str(err)) from None
 
@@ -295,11 +309,12 @@ def worker(obj, concurrency, exit_when_idle, log_path):
     SIGTERM or Ctrl-C (what it holds goes back to the queue); a worker killed outright loses
     nothing either: another worker gives its requests back once its heartbeat expires (10 s).
     """
+    url = _cluster_url(obj)
     from crawler.cluster import ClusterError
     from crawler.worker import run_worker
 
     try:
-        stats = run_worker(_cluster_url(obj), obj["config"].crawl_settings(), concurrency, exit_when_idle, log_path)
+        stats = run_worker(url, obj["config"].crawl_settings(), concurrency, exit_when_idle, log_path)
     except ClusterError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"worker {stats['worker']}: {stats.get('downloader/response_count', 0)} responses, "
@@ -320,13 +335,14 @@ def store_command(obj, batch_size):
     """
     import logging
 
+    url = _cluster_url(obj)
     from crawler.cluster import ClusterError
     from crawler.store_process import run_store
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     config = obj["config"]
     try:
-        run_store(_cluster_url(obj), obj["db"], config.dedup_threshold, config.dedup_index, batch_size)
+        run_store(url, obj["db"], config.dedup_threshold, config.dedup_index, batch_size)
     except ClusterError as err:
         raise click.ClickException(str(err)) from None
 
@@ -378,15 +394,27 @@ def schedule(obj, seeds_files, names, log_path, jitter, every, cluster):
 @_seeds_option("Source list(s)")
 @click.option("--log", "log_path", default="yrdwatch-cron.log", show_default=True, help="Log file for the cron jobs.")
 @click.option("--cluster", is_flag=True, help="Lines that run `crawl --cluster` (the cluster's workers crawl).")
+@click.option("--env-file", type=click.Path(dir_okay=False),
+              help="NAME=value file the lines load first (cron gives jobs almost no environment) [default: "
+                   "yrdwatch.env beside the configuration file, loaded by the digests whose channels need "
+                   "secrets; given, loaded by every line].")
 @click.pass_obj
-def crontab(obj, seeds_files, log_path, cluster):
+def crontab(obj, seeds_files, log_path, cluster, env_file):
     """Print crontab lines that crawl each source on its schedule and send each subscription's
     digest on its own (for system cron instead of `yrdwatch schedule`; both take the same
-    per-source lock, so they never crawl one source twice)."""
-    from crawler.schedule import crontab_lines
+    per-source lock, so they never crawl one source twice). The lines of digests whose channels
+    read secrets from environment variables load them from an env file, and a comment names them."""
+    from crawler.schedule import crontab_lines, secret_variables
 
-    for line in crontab_lines(_load(obj, seeds_files), obj["db"], log_path, cluster, obj["config"]):
+    config = obj["config"]
+    chosen = env_file or (config.path.parent if config.path else Path(".")) / "yrdwatch.env"
+    needed = secret_variables(config)
+    for line in crontab_lines(_load(obj, seeds_files), obj["db"], log_path, cluster, config, env_file=chosen,
+                              load_env_everywhere=bool(env_file)):
         click.echo(line)
+    if (needed or env_file) and not Path(chosen).exists():
+        click.echo(f"Note: {chosen} does not exist yet: write {', '.join(needed) or 'your variables'} into it as "
+                   "NAME=value lines (chmod 600), or the jobs that load it fail.", err=True)
 
 
 @cli.command()
@@ -409,11 +437,7 @@ def status(obj, seeds_files, as_json):
         for row in [*rows, *unsent(store.db.conn), *([{"cluster": cluster}] if cluster else [])]:
             click.echo(json_line(row))
         return
-    from tabulate import tabulate
-
-    click.echo(tabulate([[r[k] if r[k] is not None else "" for k in r] for r in rows],
-                        headers=["source", "last run (UTC)", "status", "s", "pages", "new", "dup", "ann", "err",
-                                 "next run", "warning"]))
+    click.echo(sources_status_table(rows))
     if digests := status_table(store.db.conn):
         click.echo("\n" + digests)
     if cluster:
@@ -421,9 +445,12 @@ def status(obj, seeds_files, as_json):
 
 
 def _cluster_status(obj) -> dict:
+    try:
+        url = _cluster_url(obj)
+    except click.ClickException as err:  # the redis extra is not installed
+        return {"error": err.message}
     from crawler.cluster import ClusterError, cluster_state, connect, redacted
 
-    url = obj["config"].cluster_url
     try:
         return {"redis": redacted(url), **cluster_state(connect(url))}
     except ClusterError as err:

@@ -86,3 +86,15 @@ def check_report(report: dict) -> str:
                    f"`verified = true` in its [[sources]] table ({where})")
     return f"{report['source']} ({report['kind']}, {where})\n" + "\n".join("  " + line for line in steps.splitlines()) + \
         f"\n  verdict: {verdict}\n"
+
+
+def sources_status_table(rows: list[dict]) -> str:
+    """``yrdwatch status``'s sources: times in Beijing time, as every time a person reads."""
+    from alerts.render import local_time  # loaded by status's digest part anyway
+
+    def cell(key, value):
+        return local_time(value) if key in ("last_run", "next_run") else "" if value is None else value
+
+    return tabulate([[cell(key, value) for key, value in row.items()] for row in rows],
+                    headers=["source", "last run (Beijing)", "status", "s", "pages", "new", "dup", "ann", "err",
+                             "next run (Beijing)", "warning"])
