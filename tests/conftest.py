@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -65,6 +66,14 @@ def run_until_sigterm(args, done, timeout: float) -> tuple[int, str, str]:
         if proc.poll() is None:
             proc.kill()
     return proc.returncode, out, err
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def shared_path(*parts) -> Path:
