@@ -191,7 +191,7 @@ def load_config(path: str | Path | None = None) -> Config:
     for key in CRAWL_LIMITS:
         if key in crawl and (isinstance(crawl[key], bool) or crawl[key] < (0 if key == "max_sitemap_depth" else 1)):
             raise fail("crawl", key, "must be a whole number, at least " + ("0" if key == "max_sitemap_depth" else "1"))
-    seeds = _seeds_files(crawl.get("seeds", []), path.parent, lambda message: fail("crawl", "seeds", message))
+    seeds = _seeds_files(crawl.get("seeds", []), path.resolve().parent, lambda message: fail("crawl", "seeds", message))
     digest = data.get("digest", {})
     if urlsplit(digest.get("datasette_url", Config.datasette_url)).scheme not in ("http", "https"):
         raise fail("digest", "datasette_url", "must be an http(s):// URL")
