@@ -135,7 +135,7 @@ def test_an_smtp_login_refused_is_said_as_such(db, tmp_path, mailbox):
     config = mail_config(tmp_path, mailbox.port)
     result = invoke("--db", db, "--config", config, "digest", env={"YRDWATCH_TEST_SMTP_PASSWORD": "wrong"})
     assert result.exit_code == 1
-    assert (f"FAILED (SMTP authentication failed for digest@127.0.0.1 (the server answered 535 5.7.8 "
+    assert ("FAILED (SMTP authentication failed for digest@127.0.0.1 (the server answered 535 5.7.8 "
             "Authentication credentials invalid))") in result.stdout, result.stdout
     assert "Connection error" not in result.stdout and "wrong" not in result.stdout
     assert mailbox.logins and not any(mailbox.logins) and not mailbox.messages
