@@ -198,7 +198,7 @@ def crontab_lines(sources: list[Source], db_path: str, log_path: str, cluster: b
              "# Cron and `yrdwatch schedule` share one lock per source: they never crawl a source twice at once."]
     if load and (needed or load_env_everywhere):
         lines.append(f"# Cron gives jobs almost no environment: these lines load {Path(env_file).resolve()} first "
-                     "(NAME=value lines; chmod 600).")
+                     "(shell syntax, NAME='value' lines; chmod 600).")
     for variable, users in needed.items():
         lines.append(f"# {variable} must be set there, for {'; '.join(users)}")
     zone = None
@@ -215,6 +215,8 @@ def crontab_lines(sources: list[Source], db_path: str, log_path: str, cluster: b
         lines += ["# Digests: each run first resends the deliveries that failed before (under cron, at the",
                   "# subscription's next run; `yrdwatch schedule` retries every few minutes).",
                   "CRON_TZ=Asia/Shanghai"]
-        lines += [f"{sub.schedule} {load if needed or load_env_everywhere else ''}{exe} --db {db}{settings} digest "
-                  f"--subscription {shlex.quote(sub.name)} >> {log_file} 2>&1" for sub in config.subscriptions]
+        for sub in config.subscriptions:
+            needs_secrets = any(channel.secrets for channel in sub.channels)
+            lines.append(f"{sub.schedule} {load if needs_secrets or load_env_everywhere else ''}{exe} --db {db}{settings} "
+                         f"digest --subscription {shlex.quote(sub.name)} >> {log_file} 2>&1")
     return lines

@@ -111,14 +111,18 @@ def test_status_shows_beijing_time_and_says_so(db, crawled):
 
 def test_crontab_lines_load_the_secrets_cron_does_not_give(db, crawled, tmp_path, mailbox):
     config = mail_config(tmp_path, mailbox.port)
+    with config.open("a", encoding="utf-8") as more:  # a subscription whose channel needs no secret
+        more.write('\n[[subscriptions]]\nname = "to-files"\nchannels = ["file://digests"]\n')
     env_file = tmp_path / "yrdwatch.env"
     result = invoke("--db", db, "--config", config, "crontab", "--seeds", crawled[1], "--log", tmp_path / "cron.log")
     assert f"Note: {env_file} does not exist yet: write YRDWATCH_TEST_SMTP_PASSWORD into it" in result.stderr
     lines = result.stdout.splitlines()
     assert "# YRDWATCH_TEST_SMTP_PASSWORD must be set there, for everything: mailto://digest:****@127.0.0.1" in \
         "\n".join(lines)
-    (digest_line,) = [line for line in lines if " digest --subscription " in line]
+    (digest_line,) = [line for line in lines if " digest --subscription everything " in line]
     assert f"set -a && . {env_file} && set +a && " in digest_line
+    (files_line,) = [line for line in lines if " digest --subscription to-files " in line]
+    assert str(env_file) not in files_line
     assert all(". " + str(env_file) not in line for line in lines if " crawl " in line)  # crawls need no secret
 
     # Run the line as cron does: /bin/sh, an almost empty environment. PYTHONPATH makes this checkout's
