@@ -104,7 +104,7 @@ def add_digest_jobs(scheduler: BlockingScheduler, db_path: str, config, every: f
         else:
             trigger = cron_trigger(subscription.schedule)
             first, grace = first_and_period(trigger, now)
-            when = f"next {first:%Y-%m-%d %H:%M %Z} ({subscription.schedule})"
+            when = f"next {first:%Y-%m-%d %H:%M} Beijing time ({subscription.schedule})"  # an Asia/Shanghai trigger
         scheduler.add_job(digest_job, trigger, args=[db_path, config, [subscription]], id=f"digest:{subscription.name}",
                           name=f"digest:{subscription.name}", max_instances=1, coalesce=True,
                           misfire_grace_time=int(grace), next_run_time=now if every else None)

@@ -4,7 +4,7 @@ no configuration file in the working directory reaches."""
 import re
 import sqlite3
 import subprocess
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +18,7 @@ from sample_sites.server import SampleSitesServer
 from yrdwatch.cli import cli
 from yrdwatch.config import Config, load_config
 
-from conftest import ROOT
+from conftest import ROOT, run_until_sigterm
 
 PASSWORD = "s3cret pass"
 
@@ -162,3 +162,17 @@ def test_a_readme_style_configuration_in_the_working_directory_does_not_reach_th
     leaked = load_config()
     assert leaked.path.name == "yrdwatch.toml" and leaked.seeds == (tmp_path / "seeds" / "mine.toml",)
     assert "shanghai-gov-news" in invoke("sources").stdout
+
+
+def test_schedule_says_its_next_runs_in_beijing_time(tmp_path):
+    seeds = tmp_path / "london.toml"
+    seeds.write_text('[[sources]]\nname = "london"\noutlet = "伦敦"\nregion = "英国"\nkind = "feed"\n'
+                     'start_urls = ["https://example.org/rss.xml"]\nallowed_domains = ["example.org"]\n'
+                     'schedule = "0 7 * * *"\ntimezone = "Europe/London"\n', encoding="utf-8")
+    _, _, err = run_until_sigterm(["--db", tmp_path / "y.db", "schedule", "--seeds", seeds], lambda: False, 8)
+    zone = ZoneInfo("Europe/London")
+    london = datetime.now(zone)
+    day = london.date() if london.time() < time(7) else london.date() + timedelta(days=1)
+    seven = datetime.combine(day, time(7), zone)
+    beijing = seven.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    assert f"london: next {beijing} Beijing time (0 7 * * *, Europe/London)" in err, err

@@ -373,6 +373,7 @@ def schedule(obj, seeds_files, names, log_path, jitter, every, cluster):
     """
     import logging
 
+    from alerts.render import local_time
     from crawler.schedule import add_digest_jobs, build_scheduler, next_run, run_scheduler
 
     chosen = _chosen(obj, seeds_files, names)
@@ -383,7 +384,8 @@ def schedule(obj, seeds_files, names, log_path, jitter, every, cluster):
     for source in chosen:
         if scheduler.get_job(source.name) is None:
             continue  # logged by build_scheduler
-        when = f"every {every:g} s" if every else f"next {next_run(source):%Y-%m-%d %H:%M %Z} ({source.schedule})"
+        when = f"every {every:g} s" if every else (f"next {local_time(next_run(source).isoformat())} Beijing time "
+                                                   f"({source.schedule}, {source.timezone})")
         click.echo(f"{source.name}: {when}", err=True)
     for line in add_digest_jobs(scheduler, obj["db"], obj["config"], every=every):
         click.echo(line, err=True)
