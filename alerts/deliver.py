@@ -17,9 +17,10 @@ the same key, and an endpoint that keeps the keys it has seen receives each dige
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from alerts.render import CHART_CID, local_time
 from alerts.subscriptions import ChannelError
@@ -108,11 +109,13 @@ def _notify(kind: str, url: str, digest: dict, timeout: float) -> None:
             url = _with_default(url, "overflow", "split")
         elif kind == "webhook":
             url = _with_default(_with_default(url, "+Idempotency-Key", key), ":idempotency_key", key)
+    # Apprise logs a refused login as a "Connection error" warning; the server's answer is only in
+    # its debug lines, so those are captured too and read for it.
     with tempfile.TemporaryDirectory(prefix="yrdwatch-digest-") as tmp, \
-            apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
+            apprise.LogCapture(level=logging.DEBUG, fmt="%(levelname)s %(message)s") as log:
         notifier = apprise.Apprise()
         if not notifier.add(url):
-            raise DeliveryError(f"Apprise cannot use the URL: {log.getvalue().strip() or 'unsupported'}")
+            raise DeliveryError(f"Apprise cannot use the URL: {_warnings(log.getvalue()) or 'unsupported'}")
         attachments = None
         if kind in ("email", "webhook"):
             chart = Path(tmp) / CHART_CID
@@ -120,9 +123,27 @@ def _notify(kind: str, url: str, digest: dict, timeout: float) -> None:
             attachments = apprise.AppriseAttachment()
             attachments.add(str(chart))
         accepted = notifier.notify(title=digest["subject"], body=body, body_format=body_format, attach=attachments)
-        problems = log.getvalue().strip()
+        logged = log.getvalue()
     if not accepted:
-        raise DeliveryError(" ".join(problems.split()) or "the channel did not accept the message")
+        if kind == "email" and (answer := _SMTP_AUTH_REFUSED.search(logged)):
+            parts = urlsplit(url)
+            user = parse_qs(parts.query).get("user", [unquote(parts.username or "")])[0]
+            raise DeliveryError(f"SMTP authentication failed for {user}@{parts.hostname} "
+                                f"(the server answered {answer.group(1)} {answer.group(2).strip()})")
+        raise DeliveryError(_warnings(logged) or "the channel did not accept the message")
+
+
+# What smtplib's SMTPAuthenticationError / SMTPSenderRefused for a login look like in Apprise's debug
+# line: (535, b'5.7.8 Authentication credentials invalid'); 534 asks for another mechanism or an app
+# password, 530 for a login first.
+_SMTP_AUTH_REFUSED = re.compile(r"Socket Exception: \((53[045]), b?['\"](.*?)['\"]\)")
+
+
+def _warnings(logged: str) -> str:
+    """The warnings and errors of Apprise's captured log, on one line."""
+    lines = [line.split(" ", 1)[1] for line in logged.splitlines()
+             if line.startswith(("WARNING ", "ERROR ", "CRITICAL "))]
+    return " ".join(" ".join(lines).split())
 
 
 def _masked(text: str, secrets: list[str]) -> str:

@@ -48,6 +48,8 @@ class RunRecorder:
         self.flushed_at = 0.0
         self.run_id: int | None = None
         self.source = None
+        self.answered = False  # whether the site answered anything at all (robots.txt included)
+        self.first_error: str | None = None
         for handler, signal in (
             (self.spider_opened, signals.spider_opened), (self.spider_closed, signals.spider_closed),
             (self.response_received, signals.response_received), (self.item_scraped, signals.item_scraped),
@@ -84,6 +86,7 @@ class RunRecorder:
             self.flushed = Counter(self.counters)
 
     def response_received(self, response, request, spider):
+        self.answered = True
         if request.meta.get("article"):
             self.counters["article_pages"] += 1
 
@@ -109,6 +112,8 @@ class RunRecorder:
 
     def error(self, url, reason, stage="download"):
         self.counters["errors"] += 1
+        if stage == "download" and self.first_error is None:
+            self.first_error = reason
         self.store.record_error(self.run_id, self.source, url, stage, reason)
         self.flush_soon()
 
@@ -119,4 +124,12 @@ class RunRecorder:
         if self.flusher.running:
             self.flusher.stop()
         self.counters["requests"] = self.crawler.stats.get_value("downloader/request_count", 0)
-        self.store.finish_run(self.run_id, "finished" if reason == "finished" else reason, dict(self.counters))
+        self.store.finish_run(self.run_id, self.status(reason), dict(self.counters))
+
+    def status(self, reason: str) -> str:
+        """The run's status: Scrapy's close reason, except that a run which ended normally without a
+        single answer from the site (a host that does not resolve, refuses every connection, or
+        times out) failed, with the first reason, instead of "finished" with nothing done."""
+        if reason == "finished" and not self.answered and self.first_error:
+            return f"failed: no answer from the site: {self.first_error}"
+        return reason

@@ -125,12 +125,12 @@ class NetworkPolicy:
             raise RefusedByPolicy(reason)
         if request.meta.get("redirect_urls") and (reason := redirect_refusal(request.url, source)):
             raise RefusedByPolicy(reason)
-        if address is None and (reason := refusal(await self._resolve(parts.hostname), port, source)):
+        if address is None and (reason := refusal(await self.resolve(parts.hostname), port, source)):
             raise RefusedByPolicy(reason)  # a name is resolved only once it may be asked for at all
         return None
 
     @staticmethod
-    async def _resolve(host: str) -> Address:
+    async def resolve(host: str) -> Address:
         from twisted.internet import reactor  # the reactor Scrapy installed, with its caching resolver
 
         try:

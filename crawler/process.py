@@ -25,6 +25,16 @@ HEARTBEAT_EVERY = 30  # seconds between lock heartbeats
 LOCK_STALE_AFTER = 300  # a lock silent this long belongs to a dead crawl (on another machine)
 
 
+def scrapy_settings(pairs: list[str]) -> Settings:
+    """crawler/settings.py with the ``NAME=VALUE`` pairs the parent process passed (``--set``)."""
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.process")
     parser.add_argument("--db", required=True)
@@ -38,13 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
     sources = select(load_all(args.seeds), args.source)
-    settings = Settings()
-    settings.setmodule(default_settings, priority="project")
+    settings = scrapy_settings(args.set)
     settings.set("YRDWATCH_DB", args.db, priority="cmdline")
     settings.set("YRDWATCH_BATCH", args.batch, priority="cmdline")
-    for pair in args.set:
-        name, _, value = pair.partition("=")
-        settings.set(name, value, priority="cmdline")
 
     store = shared_store(args.db)
     store.sync_sources(sources)

@@ -32,6 +32,21 @@ class CrawlError(RuntimeError):
     """The crawl process could not run at all (its log tail is in the message)."""
 
 
+def child_command(module: str, sources: list[Source], settings: dict | None, args: list[str]) -> tuple[list, dict]:
+    """The command line and environment of a child process (``python -m MODULE``) that reads
+    ``sources`` from their seeds files with Scrapy ``settings``: a crawl, or a check of sources."""
+    cmd = [sys.executable, "-m", module, *args]
+    for path in dict.fromkeys(str(s.seeds_file) for s in sources):
+        cmd += ["--seeds", path]
+    for source in sources:
+        cmd += ["--source", source.name]
+    for name, value in (settings or {}).items():
+        cmd += ["--set", f"{name}={value}"]
+    project_root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [project_root, os.environ.get("PYTHONPATH")]))}
+    return cmd, env
+
+
 def run_crawl(db_path: str | Path, sources: list[Source], *, settings: dict | None = None,
               log_path: str | Path | None = None) -> list[dict]:
     """Crawl ``sources`` (already validated) into ``db_path``; one dict per source run.
@@ -40,16 +55,7 @@ def run_crawl(db_path: str | Path, sources: list[Source], *, settings: dict | No
     read back from the database, so what the caller reports is exactly what was recorded.
     """
     batch = uuid.uuid4().hex[:12]
-    seeds_files = list(dict.fromkeys(str(s.seeds_file) for s in sources))
-    cmd = [sys.executable, "-m", "crawler.process", "--db", str(db_path), "--batch", batch]
-    for path in seeds_files:
-        cmd += ["--seeds", path]
-    for source in sources:
-        cmd += ["--source", source.name]
-    for name, value in (settings or {}).items():
-        cmd += ["--set", f"{name}={value}"]
-    project_root = str(Path(__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [project_root, os.environ.get("PYTHONPATH")]))}
+    cmd, env = child_command("crawler.process", sources, settings, ["--db", str(db_path), "--batch", batch])
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL
     try:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)

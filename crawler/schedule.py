@@ -104,7 +104,7 @@ def add_digest_jobs(scheduler: BlockingScheduler, db_path: str, config, every: f
         else:
             trigger = cron_trigger(subscription.schedule)
             first, grace = first_and_period(trigger, now)
-            when = f"next {first:%Y-%m-%d %H:%M %Z} ({subscription.schedule})"
+            when = f"next {first:%Y-%m-%d %H:%M} Beijing time ({subscription.schedule})"  # an Asia/Shanghai trigger
         scheduler.add_job(digest_job, trigger, args=[db_path, config, [subscription]], id=f"digest:{subscription.name}",
                           name=f"digest:{subscription.name}", max_instances=1, coalesce=True,
                           misfire_grace_time=int(grace), next_run_time=now if every else None)
@@ -168,16 +168,39 @@ def source_status(store, source: Source) -> dict:
     }
 
 
+def secret_variables(config) -> dict[str, list[str]]:
+    """The environment variables the subscriptions' channels read their secrets from, each with
+    the channels (labels, secrets masked) that need it."""
+    needed: dict[str, list[str]] = {}
+    for subscription in getattr(config, "subscriptions", ()):
+        for channel in subscription.channels:
+            for _, variable in channel.secrets:
+                needed.setdefault(variable, []).append(f"{subscription.name}: {channel.label}")
+    return needed
+
+
 def crontab_lines(sources: list[Source], db_path: str, log_path: str, cluster: bool = False,
-                  config=None) -> list[str]:
+                  config=None, env_file: str | Path | None = None, load_env_everywhere: bool = False) -> list[str]:
     """System-cron equivalents of the schedule: one ``yrdwatch crawl --source`` line per source
     (``crawl --cluster`` with ``cluster``), then one ``yrdwatch digest --subscription`` line per
-    subscription of ``config``, at Asia/Shanghai time."""
+    subscription of ``config``, at Asia/Shanghai time.
+
+    Cron starts a job with almost no environment, so a digest whose channel reads its secret from
+    a variable would fail there: the lines of jobs that need variables (every line with
+    ``load_env_everywhere``) first load ``env_file`` (``NAME=value`` lines, exported by ``set -a``),
+    and a comment names the variables it must hold."""
     exe = shlex.join([sys.executable, "-m", "yrdwatch"])
     db, log_file = shlex.quote(str(Path(db_path).resolve())), shlex.quote(str(Path(log_path).resolve()))
+    needed = secret_variables(config)
+    load = f"set -a && . {shlex.quote(str(Path(env_file).resolve()))} && set +a && " if env_file else ""
     lines = ["# yrdwatch crawls, each at its source's own time zone: CRON_TZ is honoured by cronie and",
              "# systemd-cron; with Debian's cron, set the machine's zone to Asia/Shanghai instead.",
              "# Cron and `yrdwatch schedule` share one lock per source: they never crawl a source twice at once."]
+    if load and (needed or load_env_everywhere):
+        lines.append(f"# Cron gives jobs almost no environment: these lines load {Path(env_file).resolve()} first "
+                     "(shell syntax, NAME='value' lines; chmod 600).")
+    for variable, users in needed.items():
+        lines.append(f"# {variable} must be set there, for {'; '.join(users)}")
     zone = None
     for s in sources:
         if s.timezone != zone:
@@ -185,12 +208,15 @@ def crontab_lines(sources: list[Source], db_path: str, log_path: str, cluster: b
             lines.append(f"CRON_TZ={zone}")
         seeds = shlex.quote(str(Path(s.seeds_file).resolve()))
         command = "crawl --cluster" if cluster else "crawl"
-        lines.append(f"{s.schedule} {exe} --db {db} {command} --seeds {seeds} --source {s.name} >> {log_file} 2>&1")
+        lines.append(f"{s.schedule} {load if load_env_everywhere else ''}{exe} --db {db} {command} --seeds {seeds} "
+                     f"--source {s.name} >> {log_file} 2>&1")
     if config is not None and config.subscriptions:
         settings = f" --config {shlex.quote(str(Path(config.path).resolve()))}" if config.path else ""
         lines += ["# Digests: each run first resends the deliveries that failed before (under cron, at the",
                   "# subscription's next run; `yrdwatch schedule` retries every few minutes).",
                   "CRON_TZ=Asia/Shanghai"]
-        lines += [f"{sub.schedule} {exe} --db {db}{settings} digest --subscription {shlex.quote(sub.name)}"
-                  f" >> {log_file} 2>&1" for sub in config.subscriptions]
+        for sub in config.subscriptions:
+            needs_secrets = any(channel.secrets for channel in sub.channels)
+            lines.append(f"{sub.schedule} {load if needs_secrets or load_env_everywhere else ''}{exe} --db {db}{settings} "
+                         f"digest --subscription {shlex.quote(sub.name)} >> {log_file} 2>&1")
     return lines

@@ -1,5 +1,6 @@
 """Scrapy settings for every yrdwatch crawl. Per-run values (database, batch) are set by ``crawler.run``."""
 
+from db.store import DEFAULT_DB
 from extract.dedup import DEFAULT_THRESHOLD
 
 BOT_NAME = "yrdwatch"
@@ -64,7 +65,7 @@ YRDWATCH_EXTRACT_TIMEOUT = 60
 LOG_LEVEL = "INFO"
 
 # yrdwatch's own settings (overridden per run).
-YRDWATCH_DB = "db/yrdwatch.db"
+YRDWATCH_DB = str(DEFAULT_DB)
 YRDWATCH_BATCH = None
 YRDWATCH_DEDUP_THRESHOLD = DEFAULT_THRESHOLD
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 would open a control port per crawl

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+# The bundled sample sources: what a command reads when neither --seeds nor [crawl] seeds names a file.
+SAMPLE_SEEDS = SEEDS_DIR / "sample.toml"
 KINDS = ("listing", "feed", "sitemap")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 KNOWN_KEYS = {"name", "outlet", "region", "kind", "start_urls", "allowed_domains", "article_url_pattern",
@@ -38,7 +40,8 @@ class Source:
     article_url_pattern: str | None = None
     schedule: str = "0 6 * * *"
     timezone: str = "Asia/Shanghai"
-    verified: bool = True
+    # Set by a person once `yrdwatch sources --check NAME` passed: a new source is unverified.
+    verified: bool = False
     max_pages: int = 5  # listing pages followed per start URL
     download_delay: float | None = None  # seconds between requests to the host; None: the config's floor
     enabled: bool = True
@@ -47,6 +50,7 @@ class Source:
     private_addresses: tuple[str, ...] = ()
     offsite_redirects: bool = False
     seeds_file: Path = field(default=Path("."), compare=False)
+    line: int = field(default=0, compare=False)  # where its name is written in seeds_file
 
 
 def zone_problem(zone: str) -> str | None:
@@ -199,7 +203,7 @@ def load_sources(path: str | Path) -> list[Source]:
         if source.name in names:
             raise where("name", f"duplicate source name {source.name!r}")
         names.add(source.name)
-        sources.append(Source(**{**source.__dict__, "seeds_file": path}))
+        sources.append(Source(**{**source.__dict__, "seeds_file": path, "line": _line_of(lines, index, "name")}))
     return sources
 
 
@@ -207,9 +211,8 @@ def load_all(paths) -> list[Source]:
     """Read several seeds files; a source name used in two of them is refused with both places."""
     sources, seen = [], {}
     for path in paths:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
         for index, source in enumerate(load_sources(path)):
-            where = f"{path}:{_line_of(lines, index, 'name')}"
+            where = f"{path}:{source.line}"
             if source.name in seen:
                 raise SourceError(f"{where}: sources[{index}].name: duplicate source name {source.name!r} "
                                   f"(also at {seen[source.name]})")

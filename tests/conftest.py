@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -67,12 +68,38 @@ def run_until_sigterm(args, done, timeout: float) -> tuple[int, str, str]:
     return proc.returncode, out, err
 
 
+@pytest.fixture
+def free_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def shared_path(*parts) -> Path:
     """A file under ../shared, or skip: third-party fixtures are read in place, never copied."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
         pytest.skip(f"{path} is not present (../shared is only beside a development checkout)")
     return path
+
+
+# What the environment or the working directory configures must not reach the tests: a
+# README-style ./yrdwatch.toml in the checkout (its database, seeds, subscriptions) or a
+# YRDWATCH_DB / YRDWATCH_REDIS_URL of the shell. Every test, and every CLI process it starts
+# (they inherit the environment), reads an empty configuration unless it names its own.
+ISOLATING_VARIABLES = ("YRDWATCH_DB", "YRDWATCH_REDIS_URL")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_configuration(tmp_path_factory):
+    empty = tmp_path_factory.mktemp("config") / "yrdwatch.toml"
+    empty.write_text("# the tests' configuration: every default\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:  # session-wide: module fixtures that crawl are covered too
+        patch.setenv("YRDWATCH_CONFIG", str(empty))
+        for variable in ISOLATING_VARIABLES:
+            patch.delenv(variable, raising=False)
+        yield empty
 
 
 @pytest.fixture(autouse=True)

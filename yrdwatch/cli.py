@@ -4,19 +4,19 @@ Every subcommand's help is written to be read as documentation (``yrdwatch COMMA
 """
 from __future__ import annotations
 
+import importlib.util
 import sys
 import tempfile
 from pathlib import Path
 
 import click
 
-from crawler.sources import SEEDS_DIR, SourceError, load_all, select
+from crawler.sources import SAMPLE_SEEDS, SEEDS_DIR, SourceError, load_all, select
 from db.store import DEFAULT_DB, Store
 from sample_sites import DEFAULT_BASE, seeds_for
 from yrdwatch.config import ConfigError, load_config
-from yrdwatch.output import contract_record, errors_table, json_line, run_json, runs_table
-
-DEFAULT_SEEDS = SEEDS_DIR / "sample.toml"
+from yrdwatch.output import (check_report, contract_record, errors_table, json_line, run_json, runs_table,
+                             sources_status_table, sources_table)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -147,33 +147,71 @@ def reprocess(obj, source):
 
 def _seeds_option(help_start: str):
     return click.option("--seeds", "seeds_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-                        help=f"{help_start} [default: {DEFAULT_SEEDS.relative_to(SEEDS_DIR.parent)}].")
+                        help=f"{help_start} [default: the configuration's [crawl] seeds, else the bundled "
+                             f"{SAMPLE_SEEDS.relative_to(SEEDS_DIR.parent)}].")
 
 
-def _load(seeds_files) -> list:
+def _load(obj, seeds_files) -> list:
+    """The sources of --seeds, else of the configuration's [crawl] seeds, else the bundled samples
+    (said once on stderr: a user who meant their own sources must not crawl the samples unawares)."""
+    files = list(seeds_files or obj["config"].seeds)
+    if not files:
+        click.echo(f"No [crawl] seeds in the configuration and no --seeds: using the bundled sample sources "
+                   f"({SAMPLE_SEEDS.relative_to(SEEDS_DIR.parent)}, sites on 127.0.0.1:8765).", err=True)
+        files = [SAMPLE_SEEDS]
     try:
-        return load_all(seeds_files or [DEFAULT_SEEDS])
+        return load_all(files)
     except SourceError as err:
         raise click.ClickException(str(err)) from None
 
 
-def _chosen(seeds_files, names) -> list:
+def _chosen(obj, seeds_files, names) -> list:
     """The sources to crawl: the named ones, else every enabled one."""
     try:
-        return select(_load(seeds_files), names)
+        return select(_load(obj, seeds_files), names)
     except SourceError as err:
         raise click.ClickException(str(err)) from None
 
 
 @cli.command()
+@click.argument("names", nargs=-1, metavar="[NAME]...")
 @_seeds_option("Source list(s) to read")
-def sources(seeds_files):
-    """List and validate the sources of seeds files (errors name file, line and key)."""
-    from tabulate import tabulate
+@click.option("--check", is_flag=True,
+              help="Try each source for real (DNS, robots.txt, its first listing/feed/sitemap, the article links, "
+                   "one article read by the extractor); exit status 1 when one fails.")
+@click.option("--json", "as_json", is_flag=True, help="With --check: one JSON object per source.")
+@click.pass_obj
+def sources(obj, names, seeds_files, check, as_json):
+    """List and validate the sources of seeds files (errors name file, line and key); with
+    --check, try them (the NAMEs, else every enabled one) as a crawl would, storing nothing.
 
-    rows = [[s.name, s.kind, s.outlet, s.region, s.schedule, "yes" if s.verified else "no", s.start_urls[0]]
-            for s in _load(seeds_files)]
-    click.echo(tabulate(rows, headers=["name", "kind", "outlet", "region", "schedule", "verified", "first start URL"]))
+    \b
+    A new source is unverified. Once its check passed and its article looks right, mark it
+    verified in its seeds file: `verified = true` in its [[sources]] table (the check's report
+    names the file and line). Crawls name the unverified sources they crawl.
+    """
+    if not check:
+        click.echo(sources_table(_chosen(obj, seeds_files, names) if names else _load(obj, seeds_files)))
+        return
+    chosen = _chosen(obj, seeds_files, names)
+    from crawler.check import CheckError, check_sources
+
+    try:
+        reports = check_sources(chosen, obj["config"].crawl_settings())
+    except CheckError as err:
+        raise click.ClickException(str(err)) from None
+    for report in reports:
+        click.echo(json_line(report) if as_json else check_report(report))
+    failed = [r["source"] for r in reports if not r["passed"]]
+    if failed:
+        click.echo(f"Check failed: {', '.join(failed)}", err=True)
+    sys.exit(1 if failed else 0)
+
+
+def _name_unverified(sources_) -> None:
+    if unverified := [s.name for s in sources_ if not s.verified]:
+        click.echo(f"Unverified source(s): {', '.join(unverified)}. Try them with `yrdwatch sources --check NAME`, "
+                   "then set `verified = true` in their seeds file.", err=True)
 
 
 def _crawl_and_report(obj, sources_, as_json, log_path, cluster=False):
@@ -215,27 +253,44 @@ def crawl(obj, names, seeds_files, as_json, log_path, cluster):
     the results are written by `yrdwatch store` (run it beside the database); the command waits
     for the store to record the runs and prints them the same way. See docs/cluster.md.
     """
-    chosen = _chosen(seeds_files, names)
+    chosen = _chosen(obj, seeds_files, names)
+    _name_unverified(chosen)
     runs = _crawl_and_report(obj, chosen, as_json, log_path, cluster)
     refused = [e for r in runs for e in r["error_details"] if "refused" in e["reason"].lower()]
     if any(e["url"].startswith(DEFAULT_BASE) for e in refused):
         click.echo(f"Hint: nothing answers on {DEFAULT_BASE}; start the sample sites with `yrdwatch sample-sites` "
                    "(or run `yrdwatch demo`, which starts them itself).", err=True)
-    sys.exit(0 if all(r["status"] == "finished" for r in runs) else 1)
+    unfinished = [f"{r['source']}: {r['status']}" for r in runs if r["status"] != "finished"]
+    if unfinished:
+        click.echo("Not finished:\n  " + "\n  ".join(unfinished), err=True)
+    sys.exit(1 if unfinished else 0)
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
 
 
 def _cluster_url(obj) -> str:
+    """The cluster's Redis URL, once the optional modules a cluster runs on are known to be installed."""
     if not obj["config"].cluster_url:
         raise click.ClickException("no cluster is configured: set [cluster] redis_url in the configuration file "
                                    "or YRDWATCH_REDIS_URL (see docs/cluster.md)")
+    missing = [name for name in ("redis", "scrapy_redis") if not _installed(name)]
+    if missing:
+        raise click.ClickException(f"a cluster needs the optional extra 'redis' (module {', '.join(missing)} is not "
+                                   f"installed): pip install 'yrdwatch[redis]'")
     return obj["config"].cluster_url
 
 
 def _cluster_crawl(obj, sources_) -> list[dict]:
+    url = _cluster_url(obj)
     from crawler.cluster import ClusterError, run_cluster_crawl
 
     try:
-        return run_cluster_crawl(_cluster_url(obj), obj["db"], sources_, warn=lambda text: click.echo(text, err=True))
+        return run_cluster_crawl(url, obj["db"], sources_, warn=lambda text: click.echo(text, err=True))
     except ClusterError as err:
         raise click.ClickException(str(err)) from None
 
@@ -254,11 +309,12 @@ def worker(obj, concurrency, exit_when_idle, log_path):
     SIGTERM or Ctrl-C (what it holds goes back to the queue); a worker killed outright loses
     nothing either: another worker gives its requests back once its heartbeat expires (10 s).
     """
+    url = _cluster_url(obj)
     from crawler.cluster import ClusterError
     from crawler.worker import run_worker
 
     try:
-        stats = run_worker(_cluster_url(obj), obj["config"].crawl_settings(), concurrency, exit_when_idle, log_path)
+        stats = run_worker(url, obj["config"].crawl_settings(), concurrency, exit_when_idle, log_path)
     except ClusterError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"worker {stats['worker']}: {stats.get('downloader/response_count', 0)} responses, "
@@ -279,13 +335,14 @@ def store_command(obj, batch_size):
     """
     import logging
 
+    url = _cluster_url(obj)
     from crawler.cluster import ClusterError
     from crawler.store_process import run_store
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     config = obj["config"]
     try:
-        run_store(_cluster_url(obj), obj["db"], config.dedup_threshold, config.dedup_index, batch_size)
+        run_store(url, obj["db"], config.dedup_threshold, config.dedup_index, batch_size)
     except ClusterError as err:
         raise click.ClickException(str(err)) from None
 
@@ -316,16 +373,19 @@ def schedule(obj, seeds_files, names, log_path, jitter, every, cluster):
     """
     import logging
 
+    from alerts.render import local_time
     from crawler.schedule import add_digest_jobs, build_scheduler, next_run, run_scheduler
 
-    chosen = _chosen(seeds_files, names)
+    chosen = _chosen(obj, seeds_files, names)
+    _name_unverified(chosen)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     scheduler = build_scheduler(obj["db"], chosen, obj["config"].crawl_settings(), log_path, every=every, jitter=jitter,
                                 cluster_url=_cluster_url(obj) if cluster else None)
     for source in chosen:
         if scheduler.get_job(source.name) is None:
             continue  # logged by build_scheduler
-        when = f"every {every:g} s" if every else f"next {next_run(source):%Y-%m-%d %H:%M %Z} ({source.schedule})"
+        when = f"every {every:g} s" if every else (f"next {local_time(next_run(source).isoformat())} Beijing time "
+                                                   f"({source.schedule}, {source.timezone})")
         click.echo(f"{source.name}: {when}", err=True)
     for line in add_digest_jobs(scheduler, obj["db"], obj["config"], every=every):
         click.echo(line, err=True)
@@ -336,15 +396,27 @@ def schedule(obj, seeds_files, names, log_path, jitter, every, cluster):
 @_seeds_option("Source list(s)")
 @click.option("--log", "log_path", default="yrdwatch-cron.log", show_default=True, help="Log file for the cron jobs.")
 @click.option("--cluster", is_flag=True, help="Lines that run `crawl --cluster` (the cluster's workers crawl).")
+@click.option("--env-file", type=click.Path(dir_okay=False),
+              help="NAME=value file the lines load first (cron gives jobs almost no environment) [default: "
+                   "yrdwatch.env beside the configuration file, loaded by the digests whose channels need "
+                   "secrets; given, loaded by every line].")
 @click.pass_obj
-def crontab(obj, seeds_files, log_path, cluster):
+def crontab(obj, seeds_files, log_path, cluster, env_file):
     """Print crontab lines that crawl each source on its schedule and send each subscription's
     digest on its own (for system cron instead of `yrdwatch schedule`; both take the same
-    per-source lock, so they never crawl one source twice)."""
-    from crawler.schedule import crontab_lines
+    per-source lock, so they never crawl one source twice). The lines of digests whose channels
+    read secrets from environment variables load them from an env file, and a comment names them."""
+    from crawler.schedule import crontab_lines, secret_variables
 
-    for line in crontab_lines(_load(seeds_files), obj["db"], log_path, cluster, obj["config"]):
+    config = obj["config"]
+    chosen = env_file or (config.path.parent if config.path else Path(".")) / "yrdwatch.env"
+    needed = secret_variables(config)
+    for line in crontab_lines(_load(obj, seeds_files), obj["db"], log_path, cluster, config, env_file=chosen,
+                              load_env_everywhere=bool(env_file)):
         click.echo(line)
+    if (needed or env_file) and not Path(chosen).exists():
+        click.echo(f"Note: {chosen} does not exist yet: write {', '.join(needed) or 'your variables'} into it as "
+                   "NAME=value lines (chmod 600), or the jobs that load it fail.", err=True)
 
 
 @cli.command()
@@ -361,17 +433,13 @@ def status(obj, seeds_files, as_json):
     from crawler.schedule import source_status
 
     store = Store(obj["db"])
-    rows = [source_status(store, source) for source in _load(seeds_files)]
+    rows = [source_status(store, source) for source in _load(obj, seeds_files)]
     cluster = _cluster_status(obj) if obj["config"].cluster_url else None
     if as_json:
         for row in [*rows, *unsent(store.db.conn), *([{"cluster": cluster}] if cluster else [])]:
             click.echo(json_line(row))
         return
-    from tabulate import tabulate
-
-    click.echo(tabulate([[r[k] if r[k] is not None else "" for k in r] for r in rows],
-                        headers=["source", "last run (UTC)", "status", "s", "pages", "new", "dup", "ann", "err",
-                                 "next run", "warning"]))
+    click.echo(sources_status_table(rows))
     if digests := status_table(store.db.conn):
         click.echo("\n" + digests)
     if cluster:
@@ -379,9 +447,12 @@ def status(obj, seeds_files, as_json):
 
 
 def _cluster_status(obj) -> dict:
+    try:
+        url = _cluster_url(obj)
+    except click.ClickException as err:  # the redis extra is not installed
+        return {"error": err.message}
     from crawler.cluster import ClusterError, cluster_state, connect, redacted
 
-    url = obj["config"].cluster_url
     try:
         return {"redis": redacted(url), **cluster_state(connect(url))}
     except ClusterError as err:
@@ -522,8 +593,8 @@ def demo(obj, port, as_json, log_path):
         raise click.ClickException(f"cannot serve the sample sites on 127.0.0.1:{port}: {err} (try --port)") from None
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            seeds = seeds_for(server.base_url, tmp) if port != 8765 else DEFAULT_SEEDS
-            runs = _crawl_and_report(obj, _load([seeds]), as_json, log_path)
+            seeds = seeds_for(server.base_url, tmp) if port != 8765 else SAMPLE_SEEDS
+            runs = _crawl_and_report(obj, _load(obj, [seeds]), as_json, log_path)
     finally:
         server.shutdown()
         server.server_close()

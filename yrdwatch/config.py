@@ -9,6 +9,7 @@ environment variable that holds the secret.
 path = "db/yrdwatch.db"
 
 [crawl]
+seeds = ["seeds/mine.toml"]  # the sources every command reads (relative to this file); default: the samples
 min_delay = 1.0              # seconds between two requests to one host, at least
 timeout = 30                 # seconds before a request is given up (then retried twice)
 contact = "mailto:ops@example.org"   # named in the User-Agent, so site owners can reach you
@@ -60,7 +61,7 @@ from extract.dedup import DEFAULT_THRESHOLD
 DEFAULT_CONFIG = Path("yrdwatch.toml")
 SCHEMA = {
     "database": {"path": str},
-    "crawl": {"min_delay": float, "timeout": float, "contact": str, "max_requests": int,
+    "crawl": {"seeds": list, "min_delay": float, "timeout": float, "contact": str, "max_requests": int,
               "max_links_per_page": int, "max_feed_items": int, "max_sitemap_depth": int, "extract_timeout": float},
     "dedup": {"threshold": float, "backend": str, "redis_url": str},
     "cluster": {"redis_url": str},
@@ -94,6 +95,7 @@ class Config:
     subscriptions: tuple = ()
     crawl_limits: tuple = ()  # (Scrapy setting, value) of the [crawl] caps the file sets
     extract_timeout: float | None = None  # [crawl] extract_timeout; None: crawler/settings.py's default
+    seeds: tuple[Path, ...] = ()  # [crawl] seeds, resolved against the file's folder; (): none configured
     path: Path | None = None
 
     @property
@@ -122,6 +124,22 @@ def _cluster_url(configured: str | None, fail) -> str | None:
             raise ConfigError(f"YRDWATCH_REDIS_URL: {url!r} is not a redis:// URL")
         raise fail("cluster", "redis_url", f"{url!r} is not a redis:// URL")
     return url or None
+
+
+def _seeds_files(entries: list, folder: Path, fail) -> tuple[Path, ...]:
+    """``[crawl] seeds``: seeds files that exist, relative paths read from the configuration's folder
+    (their sources are checked when a command reads them, with the seeds file's own line numbers)."""
+    if not entries:
+        return ()
+    files = []
+    for entry in entries:
+        if not isinstance(entry, str) or not entry:
+            raise fail(f"{entry!r} is not a file name (a list of seeds files, e.g. [\"seeds/mine.toml\"])")
+        file = folder / Path(entry).expanduser()
+        if not file.is_file():
+            raise fail(f"{entry!r}: no such seeds file ({file})")
+        files.append(file)
+    return tuple(files)
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -173,6 +191,7 @@ def load_config(path: str | Path | None = None) -> Config:
     for key in CRAWL_LIMITS:
         if key in crawl and (isinstance(crawl[key], bool) or crawl[key] < (0 if key == "max_sitemap_depth" else 1)):
             raise fail("crawl", key, "must be a whole number, at least " + ("0" if key == "max_sitemap_depth" else "1"))
+    seeds = _seeds_files(crawl.get("seeds", []), path.resolve().parent, lambda message: fail("crawl", "seeds", message))
     digest = data.get("digest", {})
     if urlsplit(digest.get("datasette_url", Config.datasette_url)).scheme not in ("http", "https"):
         raise fail("digest", "datasette_url", "must be an http(s):// URL")
@@ -194,6 +213,6 @@ def load_config(path: str | Path | None = None) -> Config:
                   timeout=float(crawl.get("timeout", Config.timeout)), contact=crawl.get("contact", Config.contact),
                   dedup_backend=backend, redis_url=redis_url, cluster_url=cluster, path=path, subscriptions=subscriptions,
                   crawl_limits=tuple((setting, crawl[key]) for key, setting in CRAWL_LIMITS.items() if key in crawl),
-                  extract_timeout=float(crawl["extract_timeout"]) if "extract_timeout" in crawl else None,
+                  extract_timeout=float(crawl["extract_timeout"]) if "extract_timeout" in crawl else None, seeds=seeds,
                   datasette_url=digest.get("datasette_url", Config.datasette_url),
                   backfill_days=float(digest.get("backfill_days", Config.backfill_days)))

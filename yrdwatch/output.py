@@ -1,4 +1,8 @@
-"""What the CLI prints: the extract contract's JSON, run summaries as JSON lines or a table."""
+"""What the CLI prints: the extract contract's JSON, run summaries as JSON lines or a table,
+sources and their checks.
+
+Tables are tabulate's, which measures Chinese text by its display width (two columns a
+character) when ``wcwidth`` is installed, a dependency for that reason."""
 from __future__ import annotations
 
 import json
@@ -61,3 +65,36 @@ def runs_table(runs: list[dict]) -> str:
 def errors_table(runs: list[dict]) -> str:
     rows = [[run["source"], e["url"], e["stage"], e["reason"]] for run in runs for e in run.get("error_details", [])]
     return tabulate(rows, headers=["source", "url", "stage", "reason"], tablefmt="simple") if rows else ""
+
+
+def sources_table(sources: list) -> str:
+    rows = [[s.name, s.kind, s.outlet, s.region, s.schedule, "yes" if s.verified else "no", s.start_urls[0]]
+            for s in sources]
+    return tabulate(rows, headers=["name", "kind", "outlet", "region", "schedule", "verified", "first start URL"])
+
+
+def check_report(report: dict) -> str:
+    """``yrdwatch sources --check``: each step of one source and the verdict."""
+    steps = tabulate([[s["step"], s["status"], s["detail"]] for s in report["steps"]], tablefmt="plain")
+    where = f"{report['seeds_file']}:{report['line']}"
+    if not report["passed"]:
+        verdict = f"FAILED at {report['reason']}"
+    elif report["verified"]:
+        verdict = f"passed (marked verified in {where})"
+    else:
+        verdict = (f"passed. Read the article above; if it is right, mark the source verified: "
+                   f"`verified = true` in its [[sources]] table ({where})")
+    return f"{report['source']} ({report['kind']}, {where})\n" + "\n".join("  " + line for line in steps.splitlines()) + \
+        f"\n  verdict: {verdict}\n"
+
+
+def sources_status_table(rows: list[dict]) -> str:
+    """``yrdwatch status``'s sources: times in Beijing time, as every time a person reads."""
+    from alerts.render import local_time  # loaded by status's digest part anyway
+
+    def cell(key, value):
+        return local_time(value) if key in ("last_run", "next_run") else "" if value is None else value
+
+    return tabulate([[cell(key, value) for key, value in row.items()] for row in rows],
+                    headers=["source", "last run (Beijing)", "status", "s", "pages", "new", "dup", "ann", "err",
+                             "next run (Beijing)", "warning"])
