@@ -316,7 +316,8 @@ def schedule(obj, seeds_files, names, log_path, jitter, every, cluster):
     """
     import logging
 
-    from crawler.schedule import add_digest_jobs, build_scheduler, next_run, run_scheduler
+    from crawler.schedule import build_scheduler, next_run, run_scheduler
+    from yrdwatch.schedule import add_digest_jobs
 
     chosen = _chosen(seeds_files, names)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
