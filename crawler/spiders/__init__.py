@@ -27,7 +27,8 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from twisted.web.client import ResponseFailed
 
 from crawler.links import canonical_url, is_cms_article_url, listing_links
-from crawler.pipelines import shared_store
+from crawler.database import database_of
+from crawler.items import PageItem
 from db.store import content_hash
 from crawler.signals import crawl_error, crawl_skipped
 from crawler.sources import Source, host_in_domains
@@ -233,15 +234,9 @@ class NewsSpider(scrapy.Spider):
                 yield request
 
     def parse_article(self, response):
-        yield {
-            "source": self.source_for(response.meta).name,
-            "url": canonical_url(response.url),
-            "status": response.status,
-            "body": response.body,
-            "content_type": _header(response, "Content-Type"),
-            "etag": _header(response, "ETag"),
-            "last_modified": _header(response, "Last-Modified"),
-        }
+        yield PageItem(source=self.source_for(response.meta).name, url=canonical_url(response.url),
+                       status=response.status, body=response.body, content_type=_header(response, "Content-Type"),
+                       etag=_header(response, "ETag"), last_modified=_header(response, "Last-Modified"))
 
     def on_error(self, failure):
         request = failure.request
@@ -358,7 +353,8 @@ class SourceSpider(NewsSpider):
 
     @property
     def store(self):
-        return shared_store(self.crawler.settings.get("YRDWATCH_DB"))
+        """The crawl's store, which the crawler hands round (``crawler.database``)."""
+        return database_of(self.crawler).store
 
     def source_for(self, meta: dict) -> Source:
         return self.source
