@@ -332,7 +332,7 @@ def worker_settings(redis_url: str, concurrency: int, exit_when_idle: bool) -> d
         "CONCURRENT_REQUESTS": concurrency,
         "ITEM_PIPELINES": {"crawler.pipelines.ExtractPipeline": 100, "crawler.worker.PushPipeline": 300},
         # No RunRecorder: runs are recorded by the store, from the messages and counters.
-        "EXTENSIONS": {"scrapy.extensions.throttle.AutoThrottle": None, "crawler.throttle.PoliteThrottle": 0},
+        "EXTENSIONS": {},
     }
 
 

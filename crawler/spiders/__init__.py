@@ -348,8 +348,15 @@ class SourceSpider(NewsSpider):
         self.seen: dict[str, dict] = {}
         self.requested: set[str] = set()
         self.pending_heads: list[tuple] = []
-        if source.download_delay is not None:
-            self.download_delay = source.download_delay
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.source.download_delay is not None:
+            # The source's own floor is its crawler's DOWNLOAD_DELAY (the settings are frozen only
+            # after the spider is made): AutoThrottle and crawler.throttle.PoliteDelays read it there.
+            crawler.settings.set("DOWNLOAD_DELAY", spider.source.download_delay, priority="spider")
+        return spider
 
     @property
     def store(self):
