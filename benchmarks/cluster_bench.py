@@ -36,7 +36,7 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.pipelines import redis_connection  # noqa: E402
+from crawler.database import redis_connection  # noqa: E402
 from db.bands import SQLiteBandIndex  # noqa: E402
 from extract.dedup import DEFAULT_THRESHOLD, Deduplicator, datasketch_index, signature_from_bytes  # noqa: E402
 from sample_sites.generated import GeneratedSiteServer, generated_seeds  # noqa: E402

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from trafilatura.meta import reset_caches
 
+from crawler.database import CrawlDatabase
+from crawler.items import PageItem
 from crawler.pipelines import process_offline
 from sample_sites.site import SampleSites
 
@@ -37,8 +39,8 @@ def pages(count: int):
     for n in range(count):
         story, res = stories[n % len(stories)]
         body = res.body.replace(b"<p", f"<p>\u7b2c{n}\u671f\u7a3f\u4ef6\u3002</p><p".encode(), 1)
-        yield {"source": "soak", "url": f"http://soak.test/{n}{story.path}", "body": body,
-               "content_type": res.content_type}
+        yield PageItem(source="soak", url=f"http://soak.test/{n}{story.path}", body=body,
+                       content_type=res.content_type)
 
 
 def main() -> None:
@@ -49,14 +51,14 @@ def main() -> None:
     args = parser.parse_args()
     per_run = args.pages // args.runs
     with tempfile.TemporaryDirectory() as tmp:
-        db = str(Path(tmp) / "soak.db")
+        database = CrawlDatabase(Path(tmp) / "soak.db", 0.5)
         start = rss_mb()
         stream = pages(args.pages)
         began, after_first = time.perf_counter(), None
         for run in range(args.runs):
             for _ in range(per_run):
                 try:
-                    process_offline(next(stream), db, 0.5)
+                    process_offline(next(stream), database)
                 except Exception:  # a dropped page is part of the path, not of the measurement
                     pass
             if not args.no_reset:

@@ -28,14 +28,12 @@ in-flight set goes back to the queue once its heartbeat expires) and pushes noth
 """
 from __future__ import annotations
 
-import base64
 import json
 import os
 import socket
 import sqlite3
 import time
 import uuid
-import zlib
 from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -44,7 +42,6 @@ import redis
 
 from crawler.sources import Source
 from db.store import Store
-from extract.models import Announcement, Article, Page, Project
 
 PREFIX = "yrdwatch"
 START_URLS = f"{PREFIX}:start_urls"
@@ -198,35 +195,6 @@ def give_back(scripts: Scripts, worker: str) -> int:
 
 
 # --- messages for the store ---------------------------------------------------------------------
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def article_message(item: dict, batch: str, signature: bytes) -> str:
-    """A read page for the store: the article as extracted, its MinHash signature and the body
-    (compressed) kept for re-extraction."""
-    return json.dumps({
-        "type": "article", "batch": batch, "source": item["source"], "url": item["url"], "status": item["status"],
-        "content_type": item["content_type"], "etag": item["etag"], "last_modified": item["last_modified"],
-        "body": _b64(zlib.compress(item["body"])), "signature": _b64(signature), "article": asdict(item["article"]),
-    }, ensure_ascii=False)
-
-
-def item_from_message(message: dict) -> dict:
-    """The item a local crawl's pipeline would hold after extraction, from an article message."""
-    article = message["article"]
-    announcements = [Announcement(**{**a, "projects": [Project(**p) for p in a["projects"]]})
-                     for a in article["announcements"]]
-    return {
-        "source": message["source"], "url": message["url"], "status": message["status"],
-        "content_type": message["content_type"], "etag": message["etag"], "last_modified": message["last_modified"],
-        "body": zlib.decompress(base64.b64decode(message["body"])),
-        "signature": base64.b64decode(message["signature"]),
-        "article": Article(page=Page(**article["page"]), analysis_text=article["analysis_text"],
-                           announcements=announcements),
-    }
-
 
 def error_message(meta: dict, url: str, stage: str, reason: str, unreadable: bool = False) -> str:
     return json.dumps({"type": "error", "batch": meta.get("batch"), "source": meta.get("source"), "url": url,

@@ -16,20 +16,21 @@ from collections import Counter
 from scrapy import signals
 from twisted.internet import task
 
-from crawler.pipelines import NotArticleDrop, shared_store
+from crawler.database import database_of
+from crawler.items import PageItem
+from crawler.pipelines import NotArticleDrop
 from crawler.signals import crawl_error, crawl_skipped
 
 
-def stored_counters(item: dict) -> Counter:
+def stored_counters(item: PageItem) -> Counter:
     """What one stored item adds to its run's counters (a cluster's store counts the same way)."""
     counters: Counter = Counter()
-    stored = item.get("stored")
-    if item["article"].page.published_at is None:
+    if item.article.page.published_at is None:
         counters["undated"] += 1
-    if stored in ("new", "updated"):
-        counters[f"{stored}_articles"] += 1
-        counters["announcements"] += len(item["article"].announcements)
-        counters["duplicates"] += bool(item.get("duplicate_of") or item.get("supersedes"))
+    if item.stored in ("new", "updated"):
+        counters[f"{item.stored}_articles"] += 1
+        counters["announcements"] += len(item.article.announcements)
+        counters["duplicates"] += bool(item.duplicate_of or item.supersedes)
     return counters
 
 
@@ -40,7 +41,6 @@ FLUSH_AT_MOST_EVERY = 1.0  # seconds: a stored item or an error writes them too,
 class RunRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
-        self.db_path = crawler.settings.get("YRDWATCH_DB")
         self.batch = crawler.settings.get("YRDWATCH_BATCH")
         self.counters: Counter = Counter()
         self.flushed: Counter = Counter()  # what the run's row holds already
@@ -65,7 +65,7 @@ class RunRecorder:
 
     @property
     def store(self):
-        return shared_store(self.db_path)
+        return database_of(self.crawler).store
 
     def spider_opened(self, spider):
         self.source = spider.name
@@ -97,14 +97,14 @@ class RunRecorder:
     def item_dropped(self, item, response, exception, spider):
         if isinstance(exception, NotArticleDrop):  # remembered, so it is not fetched again every day
             self.counters["not_articles"] += 1
-            self.store.mark_seen(item["url"], item["source"], item.get("status") or 200, verdict=exception.verdict.kind)
+            self.store.mark_seen(item.url, item.source, item.status or 200, verdict=exception.verdict.kind)
             self.flush_soon()
             return
         self.counters["unreadable"] += 1
-        self.error(url=item.get("url") or response.url, reason=str(exception), stage="extract")
+        self.error(url=item.url, reason=str(exception), stage="extract")
 
     def item_error(self, item, response, spider, failure):
-        self.error(url=item.get("url") or response.url, stage="store",
+        self.error(url=item.url, stage="store",
                    reason=f"not stored: {type(failure.value).__name__}: {failure.getErrorMessage()}")
 
     def spider_error(self, failure, response, spider):

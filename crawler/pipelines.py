@@ -1,7 +1,7 @@
 """Item pipelines: read the page, find near-duplicates, store. Each stage is small and plain.
 
-An item is a dict ``{source, url, body, content_type, status, etag, last_modified}``; the stages
-add ``article``, then ``signature``/``duplicate_of``/``similarity``, then ``stored``. The same
+An item is a ``crawler.items.PageItem`` (what was fetched); the stages add ``article``, then
+``signature``/``duplicate_of``/``similarity``/``supersedes``, then ``stored``. The same
 stages serve ``yrdwatch ingest`` through ``process_offline``, so a file and a crawled page take
 exactly one path into the database.
 """
@@ -14,84 +14,34 @@ import queue
 import threading
 import time
 from concurrent.futures import Future
-from functools import lru_cache
-from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 
+from crawler.database import CrawlDatabase, database_of
+from crawler.items import PageItem
 from db.store import Store, content_hash
 from extract.article import article_from_bytes
-from db.bands import SQLiteBandIndex
-from extract.dedup import HASHING, Deduplicator, datasketch_index, signature, signature_from_bytes, signature_to_bytes
-from extract.normalize import analysis_text
+from extract.dedup import signature, signature_from_bytes, signature_to_bytes
 from extract.page import NotAnArticle, PageError
 from extract.pagekind import Verdict
 
 log = logging.getLogger(__name__)
 
 
-# One store and one LSH index per database per process: every spider of a crawl (several sources
-# run at once) must see the articles the others just stored, or simultaneous reprints are missed.
-@lru_cache(maxsize=None)
-def shared_store(db_path: str) -> Store:
-    return Store(db_path)
-
-
-@lru_cache(maxsize=None)
-def shared_index(db_path: str, threshold: float, index: str = "sqlite") -> Deduplicator:
-    """The near-duplicate index of a database. ``index`` is where its LSH bands live:
-    ``sqlite`` (a table beside the articles: nothing to rebuild), ``memory`` (datasketch, rebuilt
-    from the stored signatures at start) or a ``redis://`` URL (datasketch's Redis storage,
-    shared by processes, filled from SQLite when empty)."""
-    store = shared_store(db_path)
-    resigned = store.meta("hashing") != HASHING
-    if resigned:
-        # Signatures made another way cannot be compared with new ones: re-sign from stored text.
-        store.resign(lambda text: signature_to_bytes(signature(analysis_text(text))))
-        store.save_meta({"hashing": HASHING})
-    if index == "sqlite":
-        lsh = SQLiteBandIndex(store.db.conn, threshold)
-        if resigned or store.meta("bands") != lsh.params:
-            lsh.clear()  # bands of old signatures or old parameters: made again below
-            store.save_meta({"bands": lsh.params})
-    elif index.startswith("redis://"):
-        lsh = datasketch_index(threshold, redis=redis_connection(index))
-    else:
-        lsh = datasketch_index(threshold)
-    store.save_meta({"threshold": threshold, "backend": index.split("://")[0]})
-
-    def lookup(url: str):
-        blob = store.signature_of(url)
-        return signature_from_bytes(blob) if blob else None
-
-    dedup = Deduplicator(threshold=threshold, lookup=lookup, index=lsh)
-    if dedup.is_empty():
-        dedup.add_many((url, signature_from_bytes(blob)) for url, blob in store.signatures())
-    return dedup
-
-
-def redis_connection(url: str) -> dict:
-    parts = urlsplit(url)
-    credentials = {"username": parts.username or None, "password": parts.password} if parts.password else {}
-    return {"host": parts.hostname or "127.0.0.1", "port": parts.port or 6379, "db": int(parts.path.strip("/") or 0),
-            **credentials}
-
-
 class _DatabaseStage:
-    def __init__(self, db_path: str, threshold: float, index: str = "sqlite"):
-        self.db_path = str(db_path)
-        self.threshold = threshold
-        self.index = index or "sqlite"
+    """A stage that reads or writes the crawl's database, which the crawler hands it
+    (``crawler.database.database_of``)."""
+
+    def __init__(self, database: CrawlDatabase):
+        self.database = database
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        return cls(settings.get("YRDWATCH_DB"), settings.getfloat("YRDWATCH_DEDUP_THRESHOLD"),
-                   settings.get("YRDWATCH_DEDUP_INDEX") or "sqlite")
+        return cls(database_of(crawler))
 
     @property
     def store(self) -> Store:
-        return shared_store(self.db_path)
+        return self.database.store
 
 
 class _Reader:
@@ -210,19 +160,19 @@ class ExtractPipeline:
             raise self._over_budget(item)
         return reading.result()
 
-    def _over_budget(self, item) -> DropItem:
-        log.warning("reading %s took longer than %g s: given up, the crawl goes on", item["url"], self.timeout)
+    def _over_budget(self, item: PageItem) -> DropItem:
+        log.warning("reading %s took longer than %g s: given up, the crawl goes on", item.url, self.timeout)
         return DropItem(f"extraction took longer than {self.timeout:g} s")
 
-    def read(self, item):
+    def read(self, item: PageItem) -> PageItem:
         try:
-            item["article"] = article_from_bytes(item["body"], url=item["url"], content_type=item.get("content_type"))
+            item.article = article_from_bytes(item.body, url=item.url, content_type=item.content_type)
         except NotAnArticle as err:
             raise NotArticleDrop(str(err), err.verdict) from None
         except PageError as err:
             raise DropItem(str(err)) from None
         except Exception as err:  # an extractor bug must cost one page, not the crawl
-            log.exception("extraction failed for %s", item["url"])
+            log.exception("extraction failed for %s", item.url)
             raise DropItem(f"extraction failed: {type(err).__name__}: {err}") from None
         return item
 
@@ -234,20 +184,20 @@ class DedupPipeline(_DatabaseStage):
     the original arrives later, the original takes over (``supersedes``) and the copies point to it.
     """
 
-    def process_item(self, item):
-        index = shared_index(self.db_path, self.threshold, self.index)
+    def process_item(self, item: PageItem) -> PageItem:
+        index = self.database.dedup
         # A cluster worker signs the article where it was read; the store only decides.
-        sig = signature_from_bytes(item["signature"]) if item.get("signature") else signature(item["article"].analysis_text)
-        match = index.check(sig, exclude=item["url"])
-        item.update(signature=signature_to_bytes(sig), duplicate_of=None, similarity=None, supersedes=None)
+        sig = signature_from_bytes(item.signature) if item.signature else signature(item.article.analysis_text)
+        match = index.check(sig, exclude=item.url)
+        item.signature, item.duplicate_of, item.similarity, item.supersedes = signature_to_bytes(sig), None, None, None
         root = self.store.duplicate_root(match.key) if match else None
-        if root and root != item["url"]:  # an original re-read finds its own copies: not a duplicate
-            item["similarity"] = match.similarity
-            if _published_before(item["article"].page.published_at, self.store.published_at(root)):
-                item["supersedes"] = root
+        if root and root != item.url:  # an original re-read finds its own copies: not a duplicate
+            item.similarity = match.similarity
+            if _published_before(item.article.page.published_at, self.store.published_at(root)):
+                item.supersedes = root
             else:
-                item["duplicate_of"] = root
-        index.add(item["url"], sig)
+                item.duplicate_of = root
+        index.add(item.url, sig)
         return item
 
 
@@ -258,23 +208,21 @@ def _published_before(ours: str | None, theirs: str | None) -> bool:
 class StorePipeline(_DatabaseStage):
     """Idempotent upsert of the article, its announcements and projects; the page marked seen."""
 
-    def process_item(self, item):
-        article = item["article"]
-        item["stored"] = self.store.save_article(
-            item["url"], item["source"], article, signature=item["signature"], duplicate_of=item["duplicate_of"],
-            similarity=item["similarity"], raw=item["body"], content_type=item.get("content_type"),
-            force=item.get("force", False),
+    def process_item(self, item: PageItem) -> PageItem:
+        item.stored = self.store.save_article(
+            item.url, item.source, item.article, signature=item.signature, duplicate_of=item.duplicate_of,
+            similarity=item.similarity, raw=item.body, content_type=item.content_type, force=item.force,
         )
-        if item.get("supersedes"):
-            self.store.make_original(item["url"], item["supersedes"], item["similarity"])
-        self.store.mark_seen(item["url"], item["source"], item.get("status") or 200, etag=item.get("etag"),
-                             last_modified=item.get("last_modified"), digest=content_hash(item["body"]))
+        if item.supersedes:
+            self.store.make_original(item.url, item.supersedes, item.similarity)
+        self.store.mark_seen(item.url, item.source, item.status, etag=item.etag,
+                             last_modified=item.last_modified, digest=content_hash(item.body))
         return item
 
 
-def process_offline(item: dict, db_path: str, threshold: float, index: str = "sqlite") -> dict:
+def process_offline(item: PageItem, database: CrawlDatabase) -> PageItem:
     """Run one item through the same stages as a crawl, without Scrapy's engine (for ingest)."""
     item = ExtractPipeline().read(item)
-    for stage in (DedupPipeline(db_path, threshold, index), StorePipeline(db_path, threshold)):
+    for stage in (DedupPipeline(database), StorePipeline(database)):
         item = stage.process_item(item)
     return item

@@ -17,7 +17,7 @@ from twisted.internet import task
 from scrapy.settings import Settings
 
 from crawler import settings as default_settings
-from crawler.pipelines import shared_store
+from crawler.database import CrawlDatabase
 from crawler.sources import load_all, select
 from crawler.spiders import SourceSpider
 
@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     settings.set("YRDWATCH_DB", args.db, priority="cmdline")
     settings.set("YRDWATCH_BATCH", args.batch, priority="cmdline")
 
-    store = shared_store(args.db)
+    database = CrawlDatabase.from_settings(settings)  # shared by every source's crawler (crawler.database)
+    store = database.store
     store.sync_sources(sources)
     host, pid = socket.gethostname(), os.getpid()
     mine = []
@@ -67,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         if mine:
             process = CrawlerProcess(settings, install_root_handler=True)
             for source in mine:
-                process.crawl(SourceSpider, source=source)
+                crawler = process.create_crawler(SourceSpider)
+                crawler.database = database
+                process.crawl(crawler, source=source)
             beat = task.LoopingCall(store.heartbeat, [s.name for s in mine], host, pid)
             beat.start(HEARTBEAT_EVERY, now=False)
             process.start()

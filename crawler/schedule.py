@@ -4,7 +4,8 @@ Each source is one job on its cron expression (``Asia/Shanghai`` unless the sour
 otherwise) with ``max_instances=1`` and ``coalesce=True``, a misfire grace time of the job's own
 period (APScheduler's default of one second silently drops a run that starts late) and jitter so
 that sources sharing a schedule do not start at the same second. Every run is a child process
-(``crawler.run``), so the scheduler itself never hosts a Twisted reactor.
+(``crawler.run``), so the scheduler itself never hosts a Twisted reactor. The digests' jobs join
+this scheduler at the application layer (``yrdwatch.schedule``): the crawler knows nothing of alerts.
 """
 from __future__ import annotations
 
@@ -86,45 +87,6 @@ def crawl_job(db_path: str, source: Source, settings: dict, log_path: str | None
             log.info("%s: %s, %s new articles, %s errors", run["source"], run["status"], run["new_articles"], run["errors"])
     except CrawlError as err:  # the job must not die with the scheduler: it is recorded and retried next time
         log.error("%s: %s", source.name, err)
-
-
-DIGEST_RETRY_SECONDS = 300  # how often failed digest deliveries are looked at (each waits its own backoff)
-
-
-def add_digest_jobs(scheduler: BlockingScheduler, db_path: str, config, every: float | None = None) -> list[str]:
-    """One job per configured subscription on its cron schedule (Asia/Shanghai), like the sources'
-    jobs, and one that sends failed deliveries again once their backoff is over. Without
-    [[subscriptions]] there is nothing to deliver, so no job. Returns a line per job to print."""
-    from alerts.subscriptions import cron_trigger
-
-    lines, now = [], datetime.now(ZoneInfo("Asia/Shanghai"))
-    for subscription in config.subscriptions:
-        if every:
-            trigger, grace, when = IntervalTrigger(seconds=every), every, f"every {every:g} s"
-        else:
-            trigger = cron_trigger(subscription.schedule)
-            first, grace = first_and_period(trigger, now)
-            when = f"next {first:%Y-%m-%d %H:%M} Beijing time ({subscription.schedule})"  # an Asia/Shanghai trigger
-        scheduler.add_job(digest_job, trigger, args=[db_path, config, [subscription]], id=f"digest:{subscription.name}",
-                          name=f"digest:{subscription.name}", max_instances=1, coalesce=True,
-                          misfire_grace_time=int(grace), next_run_time=now if every else None)
-        lines.append(f"digest {subscription.name}: {when}")
-    if config.subscriptions:
-        scheduler.add_job(digest_job, IntervalTrigger(seconds=DIGEST_RETRY_SECONDS),
-                          args=[db_path, config, config.subscriptions, True], id="digest-retries",
-                          name="digest-retries", max_instances=1, coalesce=True)
-    return lines
-
-
-def digest_job(db_path: str, config, subscriptions, retries_only: bool = False) -> None:
-    from alerts.digest import run_subscription
-
-    for subscription in subscriptions:
-        try:
-            for outcome in run_subscription(db_path, config, subscription, retries_only=retries_only):
-                (log.warning if outcome.failed else log.info)("%s", outcome.text.strip())
-        except Exception:  # the job must not die with the scheduler: the next run starts from the outbox
-            log.exception("digest %s failed", subscription.name)
 
 
 def run_scheduler(scheduler: BlockingScheduler) -> None:

@@ -15,13 +15,15 @@ TELNETCONSOLE_ENABLED = False
 
 # Politeness: at most one request at a time per host, at least DOWNLOAD_DELAY seconds apart unless
 # a source sets its own download_delay, more if robots.txt asks (Crawl-delay) or the site answers
-# 429/503 (Retry-After, else exponential backoff): crawler.throttle.PoliteThrottle, which replaces
-# AutoThrottle. The delay is a floor, so it is not randomised below itself.
+# 429/503 (Retry-After, else exponential backoff): crawler.throttle.PoliteDelays, a downloader
+# middleware beside Scrapy's own AutoThrottle, which slows down further for a slow site. The delay
+# is a floor, so it is not randomised below itself, and AutoThrottle starts at it.
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = False
+DOWNLOAD_DELAY_JITTER = 0
 AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
@@ -34,7 +36,9 @@ DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.NetworkPolicy": 50}
+# The network policy first; the politeness floor last, nearest the downloader (after robots.txt,
+# retries and redirects), so that it spaces the requests that are actually sent.
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.NetworkPolicy": 50, "crawler.throttle.PoliteDelays": 950}
 # Articles an earlier run fetched but could not store are requested again, whatever their listing says.
 SPIDER_MIDDLEWARES = {"crawler.refetch.RefetchLostArticles": 50}
 
@@ -43,11 +47,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.DedupPipeline": 200,
     "crawler.pipelines.StorePipeline": 300,
 }
-EXTENSIONS = {
-    "scrapy.extensions.throttle.AutoThrottle": None,
-    "crawler.throttle.PoliteThrottle": 0,
-    "crawler.extensions.RunRecorder": 500,
-}
+EXTENSIONS = {"crawler.extensions.RunRecorder": 500}
 
 # Bounded work per source run (crawler.spiders.Limits): each cap, when hit, is a fetch_errors row
 # of stage "limit" and a log warning; the rest waits for the next run.

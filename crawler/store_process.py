@@ -24,10 +24,12 @@ import time
 from collections import defaultdict
 
 from crawler.cluster import (BATCHES, BEAT_EVERY, FINISHING, HEARTBEAT_TTL, ITEMS, LOCK_TTL, PROCESSING, SEEN, STORE, STORED,
-                             ClusterError, Scripts, batch_key, connect, item_from_message, lock_key, seen_value,
+                             ClusterError, Scripts, batch_key, connect, lock_key, seen_value,
                              source_from_json)
 from crawler.extensions import stored_counters
-from crawler.pipelines import DedupPipeline, StorePipeline, shared_index, shared_store
+from crawler.database import CrawlDatabase
+from crawler.items import PageItem
+from crawler.pipelines import DedupPipeline, StorePipeline
 from crawler.process import pid_alive
 from crawler.spiders import url_key
 from db.transactions import write_transaction
@@ -45,10 +47,10 @@ class StoreWriter:
 
     def __init__(self, client, scripts: Scripts, db_path: str, threshold: float, index: str):
         self.client, self.scripts = client, scripts
-        self.store = shared_store(db_path)
-        self.dedup = DedupPipeline(db_path, threshold, index)
-        shared_index(db_path, threshold, index)  # made now: making it (DDL) would end a transaction
-        self.save = StorePipeline(db_path, threshold, index)
+        database = CrawlDatabase(db_path, threshold, index)
+        self.store = database.store
+        database.dedup  # noqa: B018 - made now: making it (DDL) would end a transaction
+        self.dedup, self.save = DedupPipeline(database), StorePipeline(database)
         self.run_ids: dict[tuple[str, str], int] = {}
         self.mirror: dict[str, str] = {}
         self.articles, self.busy = 0, 0.0  # for the heartbeat: what this store can write per second
@@ -105,10 +107,10 @@ class StoreWriter:
             self.store.record_skipped_run(skipped["source"], batch, skipped["reason"])
 
     def on_article(self, message: dict) -> None:
-        item = self.save.process_item(self.dedup.process_item(item_from_message(message)))
+        item = self.save.process_item(self.dedup.process_item(PageItem.from_message(message)))
         if run_id := self.run_id(message):
             self.store.add_to_run(run_id, stored_counters(item))
-        self.mirror[url_key(item["url"])] = STORED
+        self.mirror[url_key(item.url)] = STORED
         self.articles += 1
 
     def on_error(self, message: dict) -> None:

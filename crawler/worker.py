@@ -38,8 +38,9 @@ from twisted.internet import task
 
 from crawler import settings as default_settings
 from crawler.cluster import (BATCHES, BEAT_EVERY, HEARTBEAT_TTL, ITEMS, QUEUE, SEEN, START_URLS, WORKERS, DUPEFILTER,
-                             Scripts, article_message, batch_key, connect, error_message, give_back,
+                             Scripts, batch_key, connect, error_message, give_back,
                              give_back_dead_workers, inflight_key, seen_message, source_from_json, worker_key)
+from crawler.items import PageItem
 from crawler.signals import crawl_error, crawl_skipped
 from crawler.pipelines import NotArticleDrop
 from crawler.spiders import NewsSpider, rests, schemeless, url_key
@@ -249,7 +250,7 @@ class ClusterSpider(RedisSpider, NewsSpider):
 
     def parse_article(self, response):
         for item in super().parse_article(response):
-            item["request_meta"] = response.meta  # PushPipeline finishes the request with the item
+            item.request_meta = response.meta  # PushPipeline finishes the request with the item
             yield item
 
     def on_error(self, failure):
@@ -258,16 +259,15 @@ class ClusterSpider(RedisSpider, NewsSpider):
 
     def item_dropped(self, item, response, exception):
         if isinstance(exception, NotArticleDrop):  # a verdict for the store to remember, not an error
-            message = seen_message(response.meta, item["url"], item.get("status") or 200, exception.verdict.kind)
+            message = seen_message(response.meta, item.url, item.status or 200, exception.verdict.kind)
         else:
-            message = error_message(response.meta, item.get("url") or response.url, "extract", str(exception),
-                                    unreadable=True)
+            message = error_message(response.meta, item.url, "extract", str(exception), unreadable=True)
         self.link.finish(response.meta, [message])
 
     def item_failed(self, item, response, failure):
         # A stage raised (not DropItem): the page is recorded as lost instead of held forever.
         reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
-        self.link.finish(response.meta, [error_message(response.meta, item.get("url") or response.url, "extract", reason)])
+        self.link.finish(response.meta, [error_message(response.meta, item.url, "extract", reason)])
 
     def failed(self, failure, response):
         reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
@@ -316,10 +316,9 @@ class PushPipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item):
-        meta = item["request_meta"]
-        sig = signature_to_bytes(signature(item["article"].analysis_text))
-        self.crawler.spider.link.finish(meta, [article_message(item, meta["batch"], sig)])
+    def process_item(self, item: PageItem) -> PageItem:
+        item.signature = signature_to_bytes(signature(item.article.analysis_text))
+        self.crawler.spider.link.finish(item.request_meta, [item.to_message(item.request_meta["batch"])])
         return item
 
 
@@ -337,7 +336,7 @@ def worker_settings(redis_url: str, concurrency: int, exit_when_idle: bool) -> d
         "CONCURRENT_REQUESTS": concurrency,
         "ITEM_PIPELINES": {"crawler.pipelines.ExtractPipeline": 100, "crawler.worker.PushPipeline": 300},
         # No RunRecorder: runs are recorded by the store, from the messages and counters.
-        "EXTENSIONS": {"scrapy.extensions.throttle.AutoThrottle": None, "crawler.throttle.PoliteThrottle": 0},
+        "EXTENSIONS": {},
     }
 
 

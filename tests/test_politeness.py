@@ -86,3 +86,26 @@ def test_retry_after_forms():
     assert retry_after_seconds("120") == 120
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0  # in the past
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+def test_a_source_delay_is_its_crawlers_download_delay(tmp_path):
+    """The floor AutoThrottle and PoliteDelays read is the crawler's DOWNLOAD_DELAY, set from the
+    source by the spider (public settings, not a private AutoThrottle method)."""
+    from scrapy.crawler import Crawler
+    from scrapy.settings import Settings
+
+    from crawler import settings as default_settings
+    from crawler.sources import Source
+    from crawler.spiders import SourceSpider
+
+    def delay_of(**fields):
+        settings = Settings()
+        settings.setmodule(default_settings, priority="project")
+        crawler = Crawler(SourceSpider, settings)
+        source = Source(name="s", outlet="某报", region="江苏省", kind="feed", start_urls=["http://x.test/rss.xml"],
+                        allowed_domains=["x.test"], seeds_file=tmp_path / "s.toml", **fields)
+        SourceSpider.from_crawler(crawler, source=source)
+        return crawler.settings.getfloat("DOWNLOAD_DELAY")
+
+    assert delay_of(download_delay=2.5) == 2.5
+    assert delay_of() == 1.0  # the configured floor (crawler.settings DOWNLOAD_DELAY)

@@ -98,16 +98,18 @@ def ingest(obj, paths, source):
     """
     from scrapy.exceptions import DropItem
 
+    from crawler.database import CrawlDatabase
+    from crawler.items import PageItem
     from crawler.pipelines import process_offline
     from extract.article import content_type_of
 
-    failed = 0
+    config, failed = obj["config"], 0
+    database = CrawlDatabase(obj["db"], config.dedup_threshold, config.dedup_index)
     for path in paths:
         raw = Path(path).read_bytes()
-        item = {"source": source, "url": Path(path).resolve().as_uri(), "body": raw, "content_type": content_type_of(path)}
+        item = PageItem(source=source, url=Path(path).resolve().as_uri(), body=raw, content_type=content_type_of(path))
         try:
-            config = obj["config"]
-            item = process_offline(item, obj["db"], config.dedup_threshold, config.dedup_index)
+            item = process_offline(item, database)
         except DropItem as err:
             failed += 1
             click.echo(f"{path}: not stored: {err}", err=True)
@@ -116,8 +118,8 @@ def ingest(obj, paths, source):
             failed += 1
             click.echo(f"{path}: not stored: {type(err).__name__}: {err}", err=True)
             continue
-        dup = f", duplicate of {item['duplicate_of']} ({item['similarity']:.2f})" if item["duplicate_of"] else ""
-        click.echo(f"{path}: {item['stored']}, {len(item['article'].announcements)} announcement(s){dup}")
+        dup = f", duplicate of {item.duplicate_of} ({item.similarity:.2f})" if item.duplicate_of else ""
+        click.echo(f"{path}: {item.stored}, {len(item.article.announcements)} announcement(s){dup}")
     sys.exit(1 if failed else 0)
 
 
@@ -131,17 +133,20 @@ def reprocess(obj, source):
 
     from scrapy.exceptions import DropItem
 
-    from crawler.pipelines import process_offline, shared_store
+    from crawler.database import CrawlDatabase
+    from crawler.items import PageItem
+    from crawler.pipelines import process_offline
 
     config, outcome = obj["config"], Counter()
-    for item in list(shared_store(obj["db"]).raw_pages(source)):
+    database = CrawlDatabase(obj["db"], config.dedup_threshold, config.dedup_index)
+    for page in list(database.store.raw_pages(source)):
         try:
-            item = process_offline({**item, "force": True}, obj["db"], config.dedup_threshold, config.dedup_index)
+            item = process_offline(PageItem(**page, force=True), database)
             outcome["reprocessed"] += 1
-            outcome["announcements"] += len(item["article"].announcements)
+            outcome["announcements"] += len(item.article.announcements)
         except DropItem as err:
             outcome["unreadable"] += 1
-            click.echo(f"{item['url']}: {err}", err=True)
+            click.echo(f"{page['url']}: {err}", err=True)
     click.echo(", ".join(f"{value} {key}" for key, value in outcome.items()) or "no stored pages")
 
 
@@ -374,7 +379,8 @@ def schedule(obj, seeds_files, names, log_path, jitter, every, cluster):
     import logging
 
     from alerts.render import local_time
-    from crawler.schedule import add_digest_jobs, build_scheduler, next_run, run_scheduler
+    from crawler.schedule import build_scheduler, next_run, run_scheduler
+    from yrdwatch.schedule import add_digest_jobs
 
     chosen = _chosen(obj, seeds_files, names)
     _name_unverified(chosen)

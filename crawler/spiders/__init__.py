@@ -27,7 +27,8 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from twisted.web.client import ResponseFailed
 
 from crawler.links import candidates, canonical_url, listing_links
-from crawler.pipelines import shared_store
+from crawler.database import database_of
+from crawler.items import PageItem
 from db.store import content_hash
 from crawler.signals import crawl_error, crawl_skipped
 from crawler.sources import Source, host_in_domains
@@ -242,15 +243,9 @@ class NewsSpider(scrapy.Spider):
                 yield request
 
     def parse_article(self, response):
-        yield {
-            "source": self.source_for(response.meta).name,
-            "url": canonical_url(response.url),
-            "status": response.status,
-            "body": response.body,
-            "content_type": _header(response, "Content-Type"),
-            "etag": _header(response, "ETag"),
-            "last_modified": _header(response, "Last-Modified"),
-        }
+        yield PageItem(source=self.source_for(response.meta).name, url=canonical_url(response.url),
+                       status=response.status, body=response.body, content_type=_header(response, "Content-Type"),
+                       etag=_header(response, "ETag"), last_modified=_header(response, "Last-Modified"))
 
     def on_error(self, failure):
         request = failure.request
@@ -363,12 +358,20 @@ class SourceSpider(NewsSpider):
         self.seen: dict[str, dict] = {}
         self.requested: set[str] = set()
         self.pending_heads: list[tuple] = []
-        if source.download_delay is not None:
-            self.download_delay = source.download_delay
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.source.download_delay is not None:
+            # The source's own floor is its crawler's DOWNLOAD_DELAY (the settings are frozen only
+            # after the spider is made): AutoThrottle and crawler.throttle.PoliteDelays read it there.
+            crawler.settings.set("DOWNLOAD_DELAY", spider.source.download_delay, priority="spider")
+        return spider
 
     @property
     def store(self):
-        return shared_store(self.crawler.settings.get("YRDWATCH_DB"))
+        """The crawl's store, which the crawler hands round (``crawler.database``)."""
+        return database_of(self.crawler).store
 
     def source_for(self, meta: dict) -> Source:
         return self.source
