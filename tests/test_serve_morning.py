@@ -23,8 +23,10 @@ WIDE, PHONE = (1400, 1000), (414, 896)
 def pages(db: sqlite3.Connection, database: str) -> dict[str, dict]:
     """The pages a reader starts from, with what to measure on each: the rows that must show on
     the first screen, and the cells that must keep a readable width (in characters)."""
-    project = db.execute("select project_id from project_mentions group by project_id "
-                         "order by count(*) desc, project_id limit 1").fetchone()[0]
+    # The project followed through the most stages, then the most reports.
+    project = db.execute("select m.project_id from project_mentions m join announcements a on a.id = m.announcement_id "
+                         "group by m.project_id order by count(distinct a.event_type) desc, count(*) desc, m.project_id "
+                         "limit 1").fetchone()[0]
     article = db.execute("select url from articles where is_announcement order by length(text) desc limit 1").fetchone()[0]
     return {
         "landing": {"path": "/", "rows": ".morning-table tbody tr", "min_rows": 8,
