@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sqlite3
 import urllib.parse
 import urllib.request
@@ -45,6 +46,10 @@ def get(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=60) as response:
         assert response.status == 200
         return response.read()
+
+
+def get_json_rows(url: str, **params) -> list[dict]:
+    return json.loads(get(f"{url}?{urllib.parse.urlencode({**params, '_shape': 'objects'})}"))["rows"]
 
 
 def root(site) -> str:  # noqa: F811
@@ -144,3 +149,34 @@ def test_exports_open_in_excel_with_amounts_in_yi_yuan(site):  # noqa: F811
     assert table_csv.startswith(b"\xef\xbb\xbf")
     assert len(list(csv.reader(io.StringIO(table_csv.decode("utf-8-sig"))))) - 1 == \
         site.db.execute("select count(*) from articles").fetchone()[0]
+
+
+def test_progress_is_a_known_projects_new_stage_and_a_reprint_is_no_news(site):  # noqa: F811
+    db = site.db
+    project, first, later, announcement = db.execute(
+        "select m1.project_id, m1.article_url, m2.article_url, m2.announcement_id from project_mentions m1 "
+        "join project_mentions m2 on m2.project_id = m1.project_id and m2.article_url != m1.article_url "
+        "join announcements a1 on a1.id = m1.announcement_id join announcements a2 on a2.id = m2.announcement_id "
+        "where a1.event_type = a2.event_type order by m1.project_id limit 1").fetchone()
+    saved = {"project": db.execute("select first_seen from projects where id = ?", [project]).fetchone()[0],
+             "article": db.execute("select first_seen from articles where url = ?", [first]).fetchone()[0],
+             "event": db.execute("select event_type from announcements where id = ?", [announcement]).fetchone()[0]}
+    month_ago = "2000-01-01T00:00:00+00:00"  # the project and its first report are old news
+
+    def kinds() -> dict:
+        rows = get_json_rows(f"{site.url}/this_week.json", days=7)
+        return {r["project_id"]: (r["kind"], r["event_type"], r["article_url"]) for r in rows}
+
+    try:
+        db.execute("update projects set first_seen = ? where id = ?", [month_ago, project])
+        db.execute("update articles set first_seen = ? where url = ?", [month_ago, first])
+        db.commit()
+        assert project not in kinds()  # the same event again, from another outlet: a reprint
+        db.execute("update announcements set event_type = '投产' where id = ?", [announcement])
+        db.commit()
+        assert kinds()[project] == ("进展", "投产", later)
+    finally:
+        db.execute("update projects set first_seen = ? where id = ?", [saved["project"], project])
+        db.execute("update articles set first_seen = ? where url = ?", [saved["article"], first])
+        db.execute("update announcements set event_type = ? where id = ?", [saved["event"], announcement])
+        db.commit()
