@@ -180,3 +180,16 @@ def test_progress_is_a_known_projects_new_stage_and_a_reprint_is_no_news(site): 
         db.execute("update articles set first_seen = ? where url = ?", [saved["article"], first])
         db.execute("update announcements set event_type = ? where id = ?", [saved["event"], announcement])
         db.commit()
+
+
+@pytest.mark.parametrize("export", ["xlsx", "csvbom"])
+def test_exports_keep_the_private_tables_private(site, export):  # noqa: F811
+    import urllib.error
+
+    query = urllib.parse.urlencode({"sql": "select url, html_zlib from raw_pages"})
+    with pytest.raises(urllib.error.HTTPError) as refused:  # the xlsx export re-runs the SQL itself
+        get(f"{site.url}.{export}?{query}")
+    assert refused.value.code in (400, 403, 500) and site.sample.base_url.encode() not in refused.value.read()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        get(f"{site.url}/raw_pages.{export}")
+    assert refused.value.code in (403, 500) and site.sample.base_url.encode() not in refused.value.read()
