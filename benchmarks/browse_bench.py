@@ -158,6 +158,7 @@ def pages(db_url: str, db) -> list[str]:
     """Every kind of page: table pages (their facets come from the metadata), facet selections,
     searches (two-character words, Traditional, a very common word, with a facet), canned queries."""
     outlet = db.execute("select outlet from articles limit 1").fetchone()[0]
+    project = db.execute("select project_id from project_mentions group by project_id order by count(*) desc limit 1").fetchone()[0]
     q = urllib.parse.quote
     paths = ["", "/articles", "/announcements", "/projects", "/project_mentions", "/clusters", "/sources",
              "/crawl_runs", "/fetch_errors", "/pages_seen",
@@ -168,6 +169,8 @@ def pages(db_url: str, db) -> list[str]:
              "/articles?_search=" + q("汾湖"), "/articles?_search=" + q("芯片"), "/articles?_search=" + q("蘇州"),
              "/articles?_search=" + q("项目"), "/articles?_search=" + q("芯片") + "&outlet=" + q(outlet),
              "/projects?_search=" + q("宁德时代"), "/projects?_search=" + q("集成电路 苏州"),
+             "/this_week", "/this_week?days=30", "/project_timeline?project=" + q(project),  # the morning pages' SQL
+             "/projects/" + q(project),
              "/new_projects", "/new_projects?days=30", "/projects_by_city", "/projects_by_city?since=2026-01-01",
              "/projects_over_amount?min_yi=100", "/projects_over_amount?min_yi=10&city=" + q("蘇州"),
              "/party_announcements?party=" + q("宁德时代"), "/stories_with_reprints", "/sources_health"]

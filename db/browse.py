@@ -3,8 +3,9 @@
 The database is served mutable (never ``--immutable``): SQLite's WAL lets Datasette read while a
 crawl writes. Before serving, the schema is brought up to date and the search index is filled
 for rows an older yrdwatch stored without one (``db.search.sync``), so any old database can be
-served. The search box, the year and list facets and the 亿元 display come from
-``db.datasette_plugin``.
+served. The search box, the year and list facets and the exposure rules come from
+``db.datasette_plugin``; how cells read (亿元, Beijing time, lists as text) and the CSV export
+with a byte-order mark from ``db.datasette_render``; the pages from ``db/templates``.
 """
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ from db import search
 from db.store import Store
 
 METADATA = Path(__file__).with_name("metadata.yaml")
+# The morning page (index), project and article pages, and their stylesheet (served as
+# /yrdwatch-static/, named by metadata.yaml's extra_css_urls).
+TEMPLATES = Path(__file__).with_name("templates")
+STATIC = Path(__file__).with_name("static")
 
 SETTINGS = {
     # The facets worth having are set per table in the metadata; suggesting more runs a query per
@@ -81,11 +86,13 @@ def build_datasette(db_path: str | Path, settings: dict | None = None):
     from datasette.app import Datasette
     from datasette.plugins import pm
 
-    from db import datasette_plugin
+    from db import datasette_plugin, datasette_render
 
-    if not pm.is_registered(datasette_plugin):
-        pm.register(datasette_plugin, name="yrdwatch")
-    return Datasette([str(db_path)], metadata=metadata_for(db_path), settings={**SETTINGS, **(settings or {})})
+    for plugin, name in ((datasette_plugin, "yrdwatch"), (datasette_render, "yrdwatch-render")):
+        if not pm.is_registered(plugin):
+            pm.register(plugin, name=name)
+    return Datasette([str(db_path)], metadata=metadata_for(db_path), settings={**SETTINGS, **(settings or {})},
+                     template_dir=str(TEMPLATES), static_mounts=[("yrdwatch-static", str(STATIC))])
 
 
 def serve(db_path: str | Path, host: str, port: int, progress: Callable[[str], None], settings: dict | None = None) -> None:

@@ -8,7 +8,7 @@
   with its filter ``?_has_industries=集成电路``: Datasette's array facet deduplicates whole rows and
   its ``__arraycontains`` filter parses every row's JSON; on 120,000 announcements both outrun
   the facet time limit (benchmarks/browse_bench.py).
-- Money columns, stored in yuan, are shown in 亿元 on HTML pages; the JSON API keeps yuan.
+- How cells read (亿元, Beijing time, lists as text) is ``db.datasette_render``'s.
 - A reader, not a door: the private tables (``PRIVATE_TABLES``) have no pages and no SQL reads
   them; one value is at most ``MAX_VALUE_BYTES`` and the functions that make any size from a
   number are refused, so ``?sql=select zeroblob(1000000000)`` fails at once; ``/-/databases``
@@ -27,13 +27,11 @@ from datasette.filters import FilterArguments
 from datasette.utils.asgi import BadRequest
 from datasette.views.special import JsonDataView
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
-from markupsafe import Markup
 
 from db import search
 from extract.normalize import to_simplified
 
 MMAP_BYTES = 2 ** 31
-YUAN_COLUMNS = {"projects": "investment_cny", "announcements": "total_investment_cny"}
 
 
 @hookimpl(trylast=True)
@@ -58,9 +56,10 @@ def prepare_connection(conn):
 # SQL on the public tables, and because it holds for every statement whatever its text (views,
 # subqueries, CTEs, canned queries, joins from public tables) where a check of the SQL text would not.
 PRIVATE_TABLES = frozenset({"raw_pages", "source_locks", "subscriptions", "digests", "digest_items", "digest_deliveries"})
-# Served as NULL: a private column referencing a public row (a project's row page counts the
-# rows that reference it), and the seeds file's absolute path (`yrdwatch sources` shows it).
-READ_AS_NULL = frozenset({("digest_items", "project_id"), ("sources", "seeds_file")})
+# Served as NULL: private columns referencing a public row (a project's or an article's row page
+# counts the rows that reference it: denied, the page would fail), and the seeds file's absolute
+# path (`yrdwatch sources` shows it).
+READ_AS_NULL = frozenset({("digest_items", "project_id"), ("raw_pages", "url"), ("sources", "seeds_file")})
 # A crawled page is at most 5 MB (crawler/settings.py DOWNLOAD_MAXSIZE) and its text at most 1.5×
 # that in UTF-8 (GBK Chinese), so every stored value reads; with max_returned_rows (1000) this
 # bounds what one answer can hold.
@@ -135,14 +134,6 @@ def filters_from_request(request, database, table, datasette):
         return FilterArguments(where, params, described)
 
     return inner
-
-
-@hookimpl
-def render_cell(value, column, table):
-    if YUAN_COLUMNS.get(table) == column and isinstance(value, (int, float)):
-        yi = f"{value / 1e8:,.2f}".rstrip("0").rstrip(".")
-        return Markup(f'<span title="{value:,.0f} 元">{yi} 亿元</span>')
-    return None
 
 
 class ValueFacet(Facet):

@@ -6,6 +6,7 @@ these rows": no driver package and nothing downloaded. The flags keep Chromium o
 """
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import tempfile
@@ -52,3 +53,56 @@ def nonblank_fraction(png: Path) -> float:
 
     pixels = image.imread(str(png))[..., :3]
     return float((pixels.min(axis=-1) < 0.94).mean())
+
+
+needs_chromedriver = pytest.mark.skipif(
+    CHROMIUM is None or shutil.which("chromedriver") is None,
+    reason="Debian's chromium-driver is not installed (.ci/run installs it: apt-get install chromium-driver)")
+
+
+@contextlib.contextmanager
+def chrome(width: int, height: int):
+    """Headless Chromium driven by Debian's chromedriver (Selenium), its viewport exactly
+    ``width`` × ``height`` CSS pixels (a phone's when narrower than 600), for measuring layout."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument("--headless=new" if flag == "--headless" else flag)
+    with tempfile.TemporaryDirectory(prefix="yrdwatch-chromium-") as profile:
+        options.add_argument(f"--user-data-dir={profile}")
+        driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+        try:
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+            driver.set_page_load_timeout(60)
+            yield driver
+        finally:
+            driver.quit()
+
+
+# What a reader sees of a loaded page: how many of ``rows`` lie wholly on the first screen, how
+# far the page scrolls sideways, and the narrowest of each kind of ``cells`` in characters
+# (its width over its own font size: one CJK character is one em wide).
+_LAYOUT = """
+const [rowSelector, cellSelectors] = arguments;
+const fold = window.innerHeight;
+const rows = [...document.querySelectorAll(rowSelector)];
+const visible = rows.filter(r => { const b = r.getBoundingClientRect(); return b.height > 0 && b.top >= 0 && b.bottom <= fold; });
+const narrowest = {};
+for (const selector of cellSelectors) {
+  const widths = [...document.querySelectorAll(selector)].filter(c => c.getBoundingClientRect().height > 0)
+    .map(c => c.getBoundingClientRect().width / parseFloat(getComputedStyle(c).fontSize));
+  narrowest[selector] = widths.length ? Math.min(...widths) : null;
+}
+return {rows: rows.length, rows_above_fold: visible.length,
+        overflow_px: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        narrowest_chars: narrowest};
+"""
+
+
+def layout(driver, url: str, row_selector: str, cell_selectors: list[str] = ()) -> dict:
+    driver.get(url)
+    return driver.execute_script(_LAYOUT, row_selector, list(cell_selectors))

@@ -166,9 +166,12 @@ def canned(site, name: str, **params) -> list[dict]:
 def test_each_canned_query_answers(site):
     db = site.db
     queries = yaml.safe_load((ROOT / "db" / "metadata.yaml").read_text(encoding="utf-8"))["databases"]["yrdwatch"]["queries"]
-    assert set(queries) == {"new_projects", "projects_by_city", "projects_over_amount", "party_announcements",
-                            "stories_with_reprints", "sources_health"}  # a new query needs its check here
+    assert set(queries) == {"this_week", "project_timeline", "new_projects", "projects_by_city", "projects_over_amount",
+                            "party_announcements", "stories_with_reprints", "sources_health"}  # a new query needs its check here
     projects = db.execute("select count(*) from projects").fetchone()[0]
+    assert len(canned(site, "this_week")) == projects  # all crawled minutes ago (more: test_serve_morning)
+    project, mentions = db.execute("select project_id, count(*) from project_mentions group by 1 order by 2 desc").fetchone()
+    assert len(canned(site, "project_timeline", project=project)) == mentions
     db.execute("update projects set first_seen = '2000-01-01T00:00:00+00:00' where rowid = 1")  # an old project
     db.commit()
     assert len(canned(site, "new_projects")) == len(canned(site, "new_projects", days=30)) == projects - 1
