@@ -22,7 +22,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from alerts.render import CHART_CID, local_time
+from alerts.render import CHART_CID
+from extract.dates import local_time
 from alerts.subscriptions import ChannelError
 
 FORMATS = ("html", "md", "atom", "png")

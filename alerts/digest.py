@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from alerts import outbox
 from alerts.deliver import FORMATS, DeliveryError, send, write_files
 from alerts.query import money, new_projects
-from alerts.render import atom_feed, context, html_digest, local_time, markdown_digest
+from alerts.render import atom_feed, context, html_digest, markdown_digest
+from extract.dates import local_time
 from alerts.subscriptions import DEFAULT_SUBSCRIPTION, TIMEZONE, configured
 from db.store import Store
 

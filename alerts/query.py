@@ -15,11 +15,11 @@ from pathlib import Path
 
 from alerts.outbox import rows
 from extract.decode import clean_characters
+from extract.money import CURRENCY_NAMES
 from extract.normalize import to_simplified
 
 UNPLACED = "未注明城市"
 UNCLASSIFIED = "其他行业"
-CURRENCY_NAMES = {"USD": "美元", "EUR": "欧元", "JPY": "日元", "HKD": "港元", "GBP": "英镑"}
 SAFE_SCHEMES = ("http://", "https://", "file://")
 # Two sums within 1 % of each other are the same figure, rounded (约260亿 = 200亿 + 60亿).
 _SAME_SUM = 0.01

@@ -9,15 +9,13 @@ the HTML template's escaping and handed to feedgen as HTML content.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from alerts.query import arrange, money, totals
-from alerts.subscriptions import TIMEZONE
+from extract.dates import local_time
 
 CHART_CID = "chart.png"  # the e-mail's inline image; file output points the same <img> at a .png beside it
 # Inline markup only: values never start a line in the templates, so # + - 1. need no escape, and
@@ -42,12 +40,6 @@ def md_escape(value) -> str:
 def md_url(url: str | None) -> MarkdownSafe:
     """A link destination: characters that could end it or start markup percent-encoded."""
     return MarkdownSafe(quote(url or "", safe="/:?=&#%~+,;@!$*'._-"))
-
-
-def local_time(stamp: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if not stamp:
-        return ""
-    return datetime.fromisoformat(stamp).astimezone(ZoneInfo(TIMEZONE)).strftime(fmt)
 
 
 def _environment(markdown: bool) -> Environment:

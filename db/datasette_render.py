@@ -26,8 +26,8 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from alerts.query import CURRENCY_NAMES
-from alerts.render import local_time
+from extract.dates import local_time
+from extract.money import CURRENCY_NAMES
 
 # Stored money columns and the columns beside them that say how to read them.
 MONEY_COLUMNS = {("projects", "investment_cny"), ("announcements", "total_investment_cny")}

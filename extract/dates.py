@@ -15,6 +15,7 @@ import re
 import time
 from datetime import date, datetime, timedelta
 from itertools import islice
+from zoneinfo import ZoneInfo
 
 from extract.jio import jionlp
 from extract.money import parse_number
@@ -254,3 +255,13 @@ def _relative_day(words: str, ref: DateParts) -> str | None:
     parsed = jionlp.parse_time(words, time_base=time.mktime(base.timetuple()))
     when = date.fromisoformat(parsed["time"][0][:10])
     return (when - timedelta(days=7) if when > base else when).isoformat()
+
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def local_time(stamp: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored ISO time as people read it: in Beijing time (every page, digest and table shows this)."""
+    if not stamp:
+        return ""
+    return datetime.fromisoformat(stamp).astimezone(BEIJING).strftime(fmt)

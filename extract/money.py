@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 CURRENCY_CODES = {"美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY",
                   "英镑": "GBP", "韩元": "KRW", "新加坡元": "SGD", "澳元": "AUD", "加元": "CAD",
                   "瑞士法郎": "CHF"}
+# How a code is written for people (2.5亿美元): the first name of each code above.
+CURRENCY_NAMES = {code: name for name, code in reversed(CURRENCY_CODES.items())}
 _CURRENCY = "|".join(sorted(CURRENCY_CODES, key=len, reverse=True))
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _NUMBER = rf"\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN_DIGITS}]+"

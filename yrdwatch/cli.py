@@ -378,7 +378,7 @@ def schedule(obj, seeds_files, names, log_path, jitter, every, cluster):
     """
     import logging
 
-    from alerts.render import local_time
+    from extract.dates import local_time
     from crawler.schedule import build_scheduler, next_run, run_scheduler
     from yrdwatch.schedule import add_digest_jobs
 

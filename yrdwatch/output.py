@@ -90,7 +90,7 @@ def check_report(report: dict) -> str:
 
 def sources_status_table(rows: list[dict]) -> str:
     """``yrdwatch status``'s sources: times in Beijing time, as every time a person reads."""
-    from alerts.render import local_time  # loaded by status's digest part anyway
+    from extract.dates import local_time
 
     def cell(key, value):
         return local_time(value) if key in ("last_run", "next_run") else "" if value is None else value
