@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -49,6 +50,31 @@ def run_cli(db_path):
         return runner.invoke(cli, ["--db", str(db_path), *map(str, args)], catch_exceptions=False)
 
     return run
+
+
+def invoke(*args, env=None):
+    """``yrdwatch ARGS`` in-process, arguments as a user types them; returns click's Result."""
+    return CliRunner(env=env).invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def crawl_sample_sites(directory: Path, *options) -> tuple[Path, Path]:
+    """One crawl of the sample sites, on a fresh server, into ``directory/crawled.db``: (database, seeds file)."""
+    server = SampleSitesServer("127.0.0.1", 0).start_in_thread()
+    try:
+        seeds = seeds_for(server.base_url, directory)
+        result = invoke("--db", directory / "crawled.db", "crawl", "--seeds", seeds, *options)
+        assert result.exit_code == 0, result.output
+    finally:
+        server.shutdown()
+        server.server_close()
+    return directory / "crawled.db", seeds
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A test's own copy of a module's crawled database (SQLite's backup: consistent, WAL included)."""
+    with sqlite3.connect(source) as reader, sqlite3.connect(target) as writer:
+        reader.backup(writer)
+    return target
 
 
 def run_until_sigterm(args, done, timeout: float) -> tuple[int, str, str]:

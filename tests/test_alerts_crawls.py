@@ -4,12 +4,10 @@ import dataclasses
 import socket
 from datetime import datetime
 
-from click.testing import CliRunner
 
 from sample_sites.site import Story
-from yrdwatch.cli import cli
 
-from conftest import run_until_sigterm
+from conftest import invoke, run_until_sigterm
 
 NEW_STORY = Story(
     id="yrd-2024-0619-nanxun-signing", outlet="yrdnews", title="南浔经济开发区签约高性能复合材料生产基地项目",
@@ -18,10 +16,6 @@ NEW_STORY = Story(
         "项目总投资约15亿元，主要建设碳纤维复合材料生产线。",
         "该项目计划于今年四季度开工，达产后预计年产值超20亿元。南浔区相关负责人表示，将全力做好项目服务保障工作。",
         "近年来，南浔区聚焦新材料、智能装备等重点产业，一批优质项目相继落地。"])
-
-
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
 def files_config(tmp_path, folder):

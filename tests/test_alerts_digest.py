@@ -18,16 +18,12 @@ import feedparser
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from click.testing import CliRunner
 from lxml import etree, html as lxml_html
 
 from browser import dump_dom, needs_chromium, nonblank_fraction, screenshot
 from extract.money import parse_amount
-from sample_sites import seeds_for
-from sample_sites.server import SampleSitesServer
-from yrdwatch.cli import cli
 
-from conftest import ROOT
+from conftest import ROOT, copy_database, crawl_sample_sites, invoke
 
 PASSWORD = "pa ss@w/rd:42"  # characters a URL must quote
 
@@ -38,31 +34,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def invoke(*args, env=None):
-    return CliRunner(env=env).invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-
 @pytest.fixture(scope="module")
 def crawled_db(tmp_path_factory):
     """One crawl of the sample sites; each test works on its own copy."""
-    tmp = tmp_path_factory.mktemp("alerts-crawl")
-    server = SampleSitesServer("127.0.0.1", 0).start_in_thread()
-    try:
-        db_path = tmp / "crawled.db"
-        result = invoke("--db", db_path, "crawl", "--seeds", seeds_for(server.base_url, tmp), "--json")
-        assert result.exit_code == 0, result.output
-    finally:
-        server.shutdown()
-        server.server_close()
-    return db_path
+    return crawl_sample_sites(tmp_path_factory.mktemp("alerts-crawl"), "--json")[0]
 
 
 @pytest.fixture
 def db(crawled_db, tmp_path):
-    copy = tmp_path / "yrdwatch.db"
-    with sqlite3.connect(crawled_db) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
-    return copy
+    return copy_database(crawled_db, tmp_path / "yrdwatch.db")
 
 
 class Mailbox:

@@ -10,44 +10,24 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from click.testing import CliRunner
 from wcwidth import wcswidth
 
-from sample_sites import seeds_for
-from sample_sites.server import SampleSitesServer
-from yrdwatch.cli import cli
 from yrdwatch.config import Config, load_config
 
-from conftest import ROOT, run_until_sigterm
+from conftest import ROOT, copy_database, crawl_sample_sites, invoke, run_until_sigterm
 
 PASSWORD = "s3cret pass"
-
-
-def invoke(*args, env=None):
-    return CliRunner(env=env).invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     """One crawl of the sample sites: (database, seeds file)."""
-    tmp = tmp_path_factory.mktemp("people-crawl")
-    server = SampleSitesServer("127.0.0.1", 0).start_in_thread()
-    try:
-        seeds = seeds_for(server.base_url, tmp)
-        result = invoke("--db", tmp / "crawled.db", "crawl", "--seeds", seeds)
-        assert result.exit_code == 0, result.output
-    finally:
-        server.shutdown()
-        server.server_close()
-    return tmp / "crawled.db", seeds
+    return crawl_sample_sites(tmp_path_factory.mktemp("people-crawl"))
 
 
 @pytest.fixture
 def db(crawled, tmp_path):
-    copy = tmp_path / "yrdwatch.db"
-    with sqlite3.connect(crawled[0]) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
-    return copy
+    return copy_database(crawled[0], tmp_path / "yrdwatch.db")
 
 
 class Mailbox:

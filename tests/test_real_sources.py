@@ -10,13 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from crawler.sources import SAMPLE_SEEDS, load_sources
-from yrdwatch.cli import cli
 from yrdwatch.config import ConfigError, load_config
 
-from conftest import ROOT
+from conftest import ROOT, invoke
 
 UNRESOLVABLE = """
 [[sources]]
@@ -30,10 +28,6 @@ schedule = "5 6 * * *"
 """
 
 
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-
 def yrdwatch(*args, cwd=ROOT, env=None) -> subprocess.CompletedProcess:
     """The real CLI in its own process."""
     return subprocess.run([sys.executable, "-m", "yrdwatch", *map(str, args)], cwd=cwd, env=env,
@@ -43,6 +37,21 @@ def yrdwatch(*args, cwd=ROOT, env=None) -> subprocess.CompletedProcess:
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def loopback_source(name: str, outlet: str, region: str, kind: str, port, path: str, extra: str = "") -> str:
+    """A [[sources]] table for a site on 127.0.0.1:PORT, allowed to reach that address."""
+    return f"""
+[[sources]]
+name = "{name}"
+outlet = "{outlet}"
+region = "{region}"
+kind = "{kind}"
+start_urls = ["http://127.0.0.1:{port}{path}"]
+allowed_domains = ["127.0.0.1"]
+private_addresses = ["127.0.0.1:{port}"]
+{extra}download_delay = 0
+"""
 
 
 def test_the_configured_seeds_are_read_by_every_command_and_the_samples_are_said(tmp_path):
@@ -87,17 +96,8 @@ def test_new_sources_are_unverified(tmp_path):
 
 
 def test_a_site_that_never_answers_is_a_failed_run_and_crawl_says_so(tmp_path, free_port):
-    seeds = write(tmp_path / "mine.toml", UNRESOLVABLE + f"""
-[[sources]]
-name = "closed-port"
-outlet = "关门日报"
-region = "上海市"
-kind = "feed"
-start_urls = ["http://127.0.0.1:{free_port}/rss.xml"]
-allowed_domains = ["127.0.0.1"]
-private_addresses = ["127.0.0.1:{free_port}"]
-download_delay = 0
-""")
+    seeds = write(tmp_path / "mine.toml", UNRESOLVABLE + loopback_source("closed-port", "关门日报", "上海市", "feed",
+                                                                        free_port, "/rss.xml"))
     db = tmp_path / "y.db"
     result = invoke("--db", db, "crawl", "--seeds", seeds)
     assert result.exit_code == 1, result.output
@@ -133,18 +133,9 @@ def test_sources_check_tries_the_sample_sites_for_real_and_stores_nothing(sample
 
 def test_sources_check_fails_a_host_that_does_not_resolve_and_a_listing_without_articles(sample_server, tmp_path):
     port = sample_server.base_url.rsplit(":", 1)[1]
-    seeds = write(tmp_path / "mine.toml", UNRESOLVABLE + f"""
-[[sources]]
-name = "no-links"
-outlet = "梁溪"
-region = "江苏省无锡市梁溪区"
-kind = "listing"
-start_urls = ["http://127.0.0.1:{port}/liangxi/col/col1234/index.html"]
-allowed_domains = ["127.0.0.1"]
-private_addresses = ["127.0.0.1:{port}"]
-article_url_pattern = '/no-such-article-\\d+\\.html$'
-download_delay = 0
-""")
+    seeds = write(tmp_path / "mine.toml", UNRESOLVABLE + loopback_source(
+        "no-links", "梁溪", "江苏省无锡市梁溪区", "listing", port, "/liangxi/col/col1234/index.html",
+        extra="article_url_pattern = '/no-such-article-\\d+\\.html$'\n"))
     result = yrdwatch("sources", "--check", "--seeds", seeds)
     assert result.returncode == 1
     nowhere, no_links = result.stdout.strip().split("\n\n")
