@@ -236,25 +236,30 @@ def best_spans(candidates: list[Candidate], boundary: Weights) -> list[Candidate
     return [by_end[e] for e in sorted(by_end)]
 
 
-def list_evidence(spans: list[Candidate], name: Weights) -> dict[tuple[int, int], float]:
-    """How likely each 、-list item is a name, by the ``name`` weights alone: (list, item) → probability."""
-    evidence: dict[tuple[int, int], float] = {}
+def list_evidence(spans: list[Candidate], name: Weights) -> dict[int, dict[int, float]]:
+    """How likely each 、-list item is a name, by the ``name`` weights alone: list → item → probability."""
+    evidence: dict[int, dict[int, float]] = {}
     for c in spans:
         if c.item is not None:
-            evidence[c.item] = max(evidence.get(c.item, 0.0), name.probability(c.features))
+            items = evidence.setdefault(c.item[0], {})
+            items[c.item[1]] = max(items.get(c.item[1], 0.0), name.probability(c.features))
     return evidence
 
 
-def listed_features(c: Candidate, evidence: dict[tuple[int, int], float], name: Weights) -> dict[str, float]:
+def listed_features(c: Candidate, evidence: dict[int, dict[int, float]], name: Weights) -> dict[str, float]:
     """A candidate's features with what its list's other items say: items of one list are alike, so
     a list whose other items are names makes this one a name too (and a list of non-names the reverse)."""
-    others = [p for (lst, n), p in evidence.items() if c.item is not None and lst == c.item[0] and n != c.item[1]]
+    items = evidence.get(c.item[0], {}) if c.item is not None else {}
+    others = [p for n, p in items.items() if n != c.item[1]]
     if not others:
         return {**c.features, "s:no_list": 1.0}
+    own = items.get(c.item[1])
+    if own is None:
+        own = name.probability(c.features)
     share = sum(p >= name.threshold for p in others) / len(others)
     return {**c.features, f"s:siblings_named={bucket(share, (0, 0.34, 0.67, 0.99))}": 1.0,
             f"s:siblings_best={bucket(max(others), (0.2, 0.5, 0.8))}": 1.0,
-            f"s:own={bucket(name.probability(c.features), (0.1, 0.2, 0.35, 0.5, 0.8))}": 1.0}
+            f"s:own={bucket(own, (0.1, 0.2, 0.35, 0.5, 0.8))}": 1.0}
 
 
 def chosen_names(candidates: list[Candidate], model: Model) -> list[Candidate]:
