@@ -31,14 +31,14 @@ sys.path.insert(0, str(ROOT))
 
 from extract.article import article_from_file  # noqa: E402
 from extract.decide import (FEATURES_VERSION, Model, Reading, Weights, best_spans, chosen_names, implicit_one,
-                            read_candidates)  # noqa: E402
+                            list_evidence, listed_features, read_candidates)  # noqa: E402
 
 _PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》〈〉·•・,，。:：;；、!！?？\-—–_()（）]+")
 _FOREIGN = {"美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP"}
-DECISIONS = ("boundary", "name", "figure", "count", "park", "district", "event", "page")
+DECISIONS = ("boundary", "name", "listed", "figure", "count", "park", "district", "event", "page")
 MIN_SEEN = 3
 C = 0.5  # L2 strength (inverse), chosen by grouped cross-validation
-THRESHOLDS = {"boundary": 0.0, "name": 0.2, "figure": 0.3, "count": 0.3, "park": 0.4, "district": 0.5, "event": 0.0, "page": 0.5}
+THRESHOLDS = {"boundary": 0.0, "name": 0.2, "listed": 0.2, "figure": 0.3, "count": 0.3, "park": 0.4, "district": 0.5, "event": 0.0, "page": 0.5}
 
 
 # The shared scorer's matching (its norm_name, same_project, fold_park), with brackets folded as well:
@@ -105,12 +105,15 @@ def _title(article):
     return analysis_text(article.page.title) if article.page.title else None
 
 
-def examples(read: Read, boundary=None, model: Model | None = None) -> dict[str, list[tuple[dict, int]]]:
+def examples(read: Read, boundary=None, model: Model | None = None,
+             name: Weights | None = None) -> dict[str, list[tuple[dict, int]]]:
     """(features, 0/1) of every candidate of one item, per decision. Names are learned in two
     steps: ``boundary`` over the spans that end where a labelled name ends (which start is right),
     then ``name`` over one span per end: the labelled one, or the one ``boundary`` (the weights of
     the first step) picks where no name ends. ``model`` (with the name weights of the second step)
-    chooses the names that describe the implicit count of one."""
+    chooses the names that describe the implicit count of one. ``name`` (the weights of the second
+    step) gives the third step, ``listed``: the second step's rows with what each list's other items
+    scored."""
     out = {d: [] for d in DECISIONS}
     r, label = read.reading, read.item.label
     if r is None:
@@ -139,10 +142,13 @@ def examples(read: Read, boundary=None, model: Model | None = None) -> dict[str,
         if c.end in positive_ends:
             out["boundary"].append((c.features, name_labels[i]))
     if boundary is not None and model is None:
-        for c in best_spans([c for i, c in enumerate(r.names) if c.end not in positive_ends and not skip[i]],
-                            boundary):
-            out["name"].append((c.features, 0))
-        out["name"] += [(c.features, 1) for i, c in enumerate(r.names) if name_labels[i]]
+        rows = [(c, 0) for c in best_spans([c for i, c in enumerate(r.names)
+                                            if c.end not in positive_ends and not skip[i]], boundary)]
+        rows += [(c, 1) for i, c in enumerate(r.names) if name_labels[i]]
+        out["name"] = [(c.features, y) for c, y in rows]
+        if name is not None:
+            evidence = list_evidence(best_spans(r.names, boundary), name)
+            out["listed"] = [(listed_features(c, evidence, name), y) for c, y in rows]
     total = label.get("total_investment_cny") if positive else None
     foreign = next((code for word, code in _FOREIGN.items() if word in (label.get("total_investment_original") or "")),
                    None) if positive else None
@@ -183,12 +189,16 @@ def fit(reads: list[Read], thresholds: dict[str, float] | None = None) -> dict:
     for read in reads:
         rows["name"].extend(_weighted(read, examples(read, boundary)["name"]))
     decisions["name"] = _fit(rows["name"], thresholds["name"])
-    names = Model(boundary, _weights(decisions["name"]), *[Weights({}, 0.0, 1.0)] * (len(DECISIONS) - 2))
+    name = _weights(decisions["name"])
+    for read in reads:
+        rows["listed"].extend(_weighted(read, examples(read, boundary, name=name)["listed"]))
+    decisions["listed"] = _fit(rows["listed"], thresholds["listed"])
+    names = Model(boundary, name, _weights(decisions["listed"]), *[Weights({}, 0.0, 1.0)] * (len(DECISIONS) - 3))
     for read in reads:
         for d, ex in examples(read, boundary, names).items():
-            if d not in ("boundary", "name"):
+            if d not in ("boundary", "name", "listed"):
                 rows[d].extend(_weighted(read, ex))
-    for d in DECISIONS[2:]:
+    for d in DECISIONS[3:]:
         decisions[d] = _fit(rows[d], thresholds[d], default=5.0 if d == "page" else -5.0)
     return {"features_version": FEATURES_VERSION, "decisions": decisions}
 

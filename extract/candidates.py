@@ -52,6 +52,7 @@ class Candidate:
     value: int | None = None  # a figure's amount (in its currency) or a count
     amount: Amount | None = None
     known: Park | None = None  # a park the gazetteer knows
+    item: tuple[int, int] | None = None  # a name that ends where a 、-list's item ends: (list, item)
 
 
 @dataclass
@@ -172,7 +173,7 @@ def name_candidates(body: str, title_end: int, sentences: list[Sentence],
             text = body[start:end]
             f = _name_features(body, start, end, offsets, i, m.group(0), sentence, title_end, rule_names)
             found[(start, end)] = Candidate("name", start, end, text, f)
-    _add_list_items(body, sentences, title_end, rule_names, found)
+    item_ends = _add_list_items(body, sentences, title_end, rule_names, found)
     for name in rule_names:  # the rules' names, wherever they stand
         for m in re.finditer(re.escape(name), body):
             if (m.start(), m.end()) not in found:
@@ -181,6 +182,8 @@ def name_candidates(body: str, title_end: int, sentences: list[Sentence],
                 found[(m.start(), m.end())] = Candidate(
                     "name", m.start(), m.end(), name,
                     _name_features(body, m.start(), m.end(), toks, 0, "rule", sentence, title_end, rule_names))
+    for c in found.values():
+        c.item = item_ends.get(c.end)
     return sorted(found.values(), key=lambda c: (c.start, c.end))
 
 
@@ -252,9 +255,11 @@ def _event_distance(body: str, start: int, end: int, sentence: Sentence) -> str:
     return "inside"
 
 
-def _add_list_items(body, sentences, title_end, rule_names, found: dict) -> None:
+def _add_list_items(body, sentences, title_end, rule_names, found: dict) -> dict[int, tuple[int, int]]:
     """The items of every 、-list (and the last item up to 等 / a count), bare company names included;
-    a span already proposed for its head gets the list's features."""
+    a span already proposed for its head gets the list's features. Returns where each item ends:
+    (the list's start, the item's place in it)."""
+    item_ends: dict[int, tuple[int, int]] = {}
     for m in re.finditer(r"[^、,。;:\n]{2,40}(?:、[^、,。;:\n]{2,40})+", body):
         parts, pos = [], m.start()
         for part in m.group(0).split(_LIST_SEP):
@@ -272,6 +277,7 @@ def _add_list_items(body, sentences, title_end, rule_names, found: dict) -> None
             part = part.strip()
             if not 2 <= len(part) <= _MAX_NAME:
                 continue
+            item_ends.setdefault(start + len(part), (m.start(), n_item))
             sentence = sentence_at(sentences, start)
             toks = words(part)
             offsets, p = [], start
@@ -297,6 +303,7 @@ def _add_list_items(body, sentences, title_end, rule_names, found: dict) -> None
                     found[(s, e)] = Candidate("name", s, e, body[s:e], f)
                 if i >= 2:
                     break
+    return item_ends
 
 
 def figure_candidates(body: str, title_end: int, sentences: list[Sentence],

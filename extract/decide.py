@@ -33,7 +33,7 @@ from extract.places import is_abbreviation
 from extract.projects import Name, same_project
 
 MODEL_PATH = Path(__file__).parent / "data" / "decisions.json"
-FEATURES_VERSION = 2  # raise with any change of what extract.candidates describes
+FEATURES_VERSION = 3  # raise with any change of what extract.candidates describes
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class Weights:
 class Model:
     boundary: Weights  # which start, of the spans that end at one place, is a name's
     name: Weights  # whether that best span is a project's name
+    listed: Weights  # the same, knowing how the other items of its 、-list scored on ``name``
     figure: Weights
     count: Weights
     park: Weights
@@ -235,10 +236,38 @@ def best_spans(candidates: list[Candidate], boundary: Weights) -> list[Candidate
     return [by_end[e] for e in sorted(by_end)]
 
 
+def list_evidence(spans: list[Candidate], name: Weights) -> dict[int, dict[int, float]]:
+    """How likely each 、-list item is a name, by the ``name`` weights alone: list → item → probability."""
+    evidence: dict[int, dict[int, float]] = {}
+    for c in spans:
+        if c.item is not None:
+            items = evidence.setdefault(c.item[0], {})
+            items[c.item[1]] = max(items.get(c.item[1], 0.0), name.probability(c.features))
+    return evidence
+
+
+def listed_features(c: Candidate, evidence: dict[int, dict[int, float]], name: Weights) -> dict[str, float]:
+    """A candidate's features with what its list's other items say: items of one list are alike, so
+    a list whose other items are names makes this one a name too (and a list of non-names the reverse)."""
+    items = evidence.get(c.item[0], {}) if c.item is not None else {}
+    others = [p for n, p in items.items() if n != c.item[1]]
+    if not others:
+        return {**c.features, "s:no_list": 1.0}
+    own = items.get(c.item[1])
+    if own is None:
+        own = name.probability(c.features)
+    share = sum(p >= name.threshold for p in others) / len(others)
+    return {**c.features, f"s:siblings_named={bucket(share, (0, 0.34, 0.67, 0.99))}": 1.0,
+            f"s:siblings_best={bucket(max(others), (0.2, 0.5, 0.8))}": 1.0,
+            f"s:own={bucket(own, (0.1, 0.2, 0.35, 0.5, 0.8))}": 1.0}
+
+
 def chosen_names(candidates: list[Candidate], model: Model) -> list[Candidate]:
     """Names above the threshold: the best start for each end, no two overlapping, each name once."""
-    weights = model.name
-    scored = sorted(((weights.probability(c.features), c) for c in best_spans(candidates, model.boundary)),
+    weights = model.listed
+    spans = best_spans(candidates, model.boundary)
+    evidence = list_evidence(spans, model.name)
+    scored = sorted(((weights.probability(listed_features(c, evidence, model.name)), c) for c in spans),
                     key=lambda x: (-x[0], x[1].start))
     taken: list[Candidate] = []
     spans: list[tuple[int, int]] = []
