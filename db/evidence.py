@@ -88,7 +88,8 @@ def name_parts(name: str, parties: tuple[str, ...] = ()) -> tuple[str, str | Non
 
 def _name_features(a: Report, b: Report) -> dict[str, float]:
     best = {"name_core_equal": 0.0, "name_contained": 0.0, "name_similarity": 0.0}
-    phases, numbers_conflict, short = 0.0, 1.0, 1.0
+    phases = one_sided = 0.0
+    numbers_conflict = short = 1.0
     for name_a in a.names:
         core_a, phase_a, nums_a = name_parts(name_a, tuple(a.parties + b.parties))
         for name_b in b.names:
@@ -96,7 +97,7 @@ def _name_features(a: Report, b: Report) -> dict[str, float]:
             if phase_a and phase_b and phase_a != phase_b:
                 phases = 1.0
             elif bool(phase_a) != bool(phase_b) and (phase_a or phase_b) != "1":
-                phases = max(phases, 0.5)  # one names a later phase, the other none
+                one_sided = 1.0  # one names a later phase, the other none (the first, or the whole)
             numbers_conflict = min(numbers_conflict, float(bool(nums_a and nums_b and nums_a != nums_b)))
             short = min(short, float(min(len(core_a), len(core_b)) < 3))
             if not core_a or not core_b:
@@ -106,7 +107,8 @@ def _name_features(a: Report, b: Report) -> dict[str, float]:
             contained = shorter in longer or is_abbreviation(shorter, longer)
             best["name_contained"] = max(best["name_contained"], float(contained and len(shorter) >= 2))
             best["name_similarity"] = max(best["name_similarity"], SequenceMatcher(None, core_a, core_b).ratio())
-    return {**best, "phase_conflict": phases, "number_conflict": numbers_conflict, "short_core": short}
+    return {**best, "phase_conflict": phases, "later_phase_one_side": one_sided, "number_conflict": numbers_conflict,
+            "short_core": short}
 
 
 def _place_features(a: Report, b: Report) -> dict[str, float]:

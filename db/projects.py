@@ -7,8 +7,8 @@ reports are weighed as evidence (``db/evidence.py``): a groundbreaking months af
 from another outlet, with the name written differently, joins the signing's project when the
 confidence reaches the merge threshold; between the two thresholds it starts a project of its own
 and the link is recorded as *uncertain* (``project_links``), never merged silently. A person's
-word beats the evidence: ``project_overrides`` (``yrdwatch projects --merge/--split``) forces a
-pair together or apart, and is applied whenever the mentions are stored again (``reprocess``).
+word beats the evidence: ``project_overrides`` (``yrdwatch projects --merge A B``: A joins B;
+``--split A B``) forces a pair together or apart, and is applied whenever the mentions are stored again (``reprocess``).
 
 Every mention has a natural key, the id it would give a project of its own (folded name, place,
 amount); a project's id is its first mention's key. Overrides name these keys, so they outlive
@@ -61,7 +61,7 @@ def override(db, key: str, other_keys: set[str]) -> str | None:
     marks = ",".join("?" * len(other_keys))
     row = db.conn.execute(
         f"select action from project_overrides where (a = ? and b in ({marks})) or (b = ? and a in ({marks})) "
-        "order by created_at desc limit 1", [key, *other_keys, key, *other_keys]).fetchone()
+        "order by rowid desc limit 1", [key, *other_keys, key, *other_keys]).fetchone()
     return row[0] if row else None
 
 
@@ -110,9 +110,8 @@ def _candidates(db, key: str, ann: Announcement, article_url: str) -> list[str]:
             {"city": ann.city, "province": ann.province, "url": article_url, "limit": CANDIDATES})]
     forced = [r[0] for r in db.conn.execute(
         """select distinct coalesce(m.project_id, p.id) from project_overrides o
-           left join project_mentions m on m.mention_key = case when o.a = :key then o.b else o.a end
-           left join projects p on p.id = case when o.a = :key then o.b else o.a end
-           where o.action = 'merge' and :key in (o.a, o.b)""", {"key": key})]
+           left join project_mentions m on m.mention_key = o.b left join projects p on p.id = o.b
+           where o.action = 'merge' and o.a = ?""", [key])]
     return list(dict.fromkeys(i for i in ids + forced if i))
 
 
@@ -154,7 +153,10 @@ def find_or_create(db, project: Project, ann: Announcement, stamp: str, article_
     key = mention_key(project, ann)
     place = {f: getattr(ann, f) for f in PLACE_FIELDS}
     joined = None
-    for row in db.query("select * from projects where name_key = ? order by first_seen", [folded]):
+    if db.conn.execute("select 1 from project_overrides where action = 'merge' and a = ?", [key]).fetchone():
+        # A person's merge comes before a same-named project (the one a split made, say).
+        joined = _link(db, project, ann, key, announcement_id, article_url, published_at, stamp)
+    for row in [] if joined else db.query("select * from projects where name_key = ? order by first_seen", [folded]):
         if places_agree(row, place) and investments_agree(row["investment_cny"], investment) \
                 and override(db, key, {row["id"]}) != "split":
             joined = row["id"]

@@ -166,8 +166,8 @@ CREATE TABLE IF NOT EXISTS project_links (
 CREATE INDEX IF NOT EXISTS project_links_project ON project_links(project_id);
 
 -- A person's word on two mention keys or project ids (`yrdwatch projects --merge/--split`): 'merge'
--- joins them whatever the evidence, 'split' keeps them apart; applied when mentions are stored
--- (so `yrdwatch reprocess` re-links everything by them). The newest word on a pair counts.
+-- joins a to b's project whatever the evidence, 'split' keeps them apart; applied when mentions are
+-- stored (so `yrdwatch reprocess` re-links everything by them). One row, the newest word, per pair.
 CREATE TABLE IF NOT EXISTS project_overrides (
     a TEXT,
     b TEXT,

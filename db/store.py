@@ -225,11 +225,17 @@ class Store:
             url = row[0]
         return url
 
-    def raw_pages(self, source: str | None = None) -> Iterator[dict]:
-        """Stored pages as fetched (for ``reprocess``), oldest first."""
-        sql = ("select a.url, a.source, r.content_type, r.html_zlib from raw_pages r join articles a on a.url = r.url"
-               + (" where a.source = ?" if source else "") + " order by a.rowid")
-        for url, src, content_type, blob in self.db.conn.execute(sql, [source] if source else []):
+    def raw_pages(self, source: str | None = None, urls: list[str] | None = None) -> Iterator[dict]:
+        """Stored pages as fetched (for ``reprocess``), oldest first; only ``urls``, in their order, when given."""
+        if urls is not None:
+            sql = ("select a.url, a.source, r.content_type, r.html_zlib from raw_pages r join articles a on a.url = r.url "
+                   "where a.url = ?")
+            rows = [row for url in urls for row in self.db.conn.execute(sql, [url])]
+        else:
+            sql = ("select a.url, a.source, r.content_type, r.html_zlib from raw_pages r join articles a on a.url = r.url"
+                   + (" where a.source = ?" if source else "") + " order by a.rowid")
+            rows = self.db.conn.execute(sql, [source] if source else [])
+        for url, src, content_type, blob in rows:
             yield {"url": url, "source": src, "content_type": content_type, "body": zlib.decompress(blob)}
 
     def published_at(self, url: str) -> str | None:
