@@ -71,27 +71,24 @@ def _report(project: Project, ann: Announcement, published_at: str | None) -> ev
                            [(ann.event_type, ann.event_date or (published_at or "")[:10] or None)])
 
 
-def known_reports(db, project_ids: list[str]) -> dict[str, tuple[evidence.Report, set[str]]]:
-    """Each project as its stored mentions describe it, with the natural keys of its mentions."""
-    found: dict[str, tuple[evidence.Report, set[str]]] = {}
+def known_reports(db, project_ids: list[str]) -> dict[str, tuple[list[evidence.Report], set[str]]]:
+    """Each project's stored mentions as the evidence sees them (one report each: a project is as
+    close to a new mention as its closest report), with the natural keys of its mentions."""
+    found: dict[str, tuple[list[evidence.Report], set[str]]] = {}
     for start in range(0, len(project_ids), 500):
         chunk = project_ids[start:start + 500]
         for row in db.query(
-                f"""select p.id, p.name, p.province, p.city, p.district, p.park, m.name as alias, m.mention_key,
-                           m.investment_cny, m.currency, a.event_type,
+                f"""select m.project_id, coalesce(m.name, p.name) as name, m.mention_key, m.investment_cny,
+                           m.currency, a.province, a.city, a.district, a.park, a.event_type,
                            coalesce(a.event_date, substr(r.published_at, 1, 10)) as day, a.parties
                     from projects p join project_mentions m on m.project_id = p.id
                     join announcements a on a.id = m.announcement_id left join articles r on r.url = m.article_url
                     where p.id in ({','.join('?' * len(chunk))})""", chunk):
-            report, keys = found.setdefault(row["id"], (evidence.Report(
-                [row["name"]], row["province"], row["city"], row["district"], row["park"]), {row["id"]}))
-            if row["alias"] and row["alias"] not in report.names:
-                report.names.append(row["alias"])
-            keys.add(row["mention_key"] or row["id"])
-            report.parties.extend(p for p in json.loads(row["parties"] or "[]") if p not in report.parties)
-            if row["investment_cny"]:
-                report.amounts.append((row["investment_cny"], row["currency"]))
-            report.stages.append((row["event_type"], row["day"]))
+            reports, keys = found.setdefault(row["project_id"], ([], {row["project_id"]}))
+            keys.add(row["mention_key"] or row["project_id"])
+            amounts = [(row["investment_cny"], row["currency"])] if row["investment_cny"] else []
+            reports.append(evidence.Report([row["name"]], row["province"], row["city"], row["district"], row["park"],
+                                           json.loads(row["parties"] or "[]"), amounts, [(row["event_type"], row["day"])]))
     return found
 
 
@@ -123,9 +120,9 @@ def _link(db, project: Project, ann: Announcement, key: str, announcement_id: st
         return None
     ours = _report(project, ann, published_at)
     scored = []
-    for project_id, (theirs, keys) in known_reports(db, ids).items():
-        features = evidence.evidence(theirs, ours)
-        conf = evidence.confidence(features)
+    for project_id, (reports, keys) in known_reports(db, ids).items():
+        conf, features = max(((evidence.confidence(f), f) for f in (evidence.evidence(r, ours) for r in reports)),
+                             key=lambda scored: scored[0])
         status = evidence.verdict(conf)
         decided = override(db, key, keys)
         if decided == "merge":
