@@ -179,8 +179,13 @@ def _stage_features(a: Report, b: Report) -> dict[str, float]:
 
 def evidence(a: Report, b: Report) -> dict[str, float]:
     """Every feature of the pair, each in [0, 1] (names of ``load_weights()``'s ``weights``)."""
-    return {**_name_features(a, b), **_place_features(a, b), **_party_features(a, b),
-            **_amount_features(a, b), **_stage_features(a, b)}
+    features = {**_name_features(a, b), **_place_features(a, b), **_party_features(a, b),
+                **_amount_features(a, b), **_stage_features(a, b)}
+    # One stage reported with two different amounts is two projects (another batch, another phase);
+    # across stages an amount may change (the signing's plan, the first phase's spending).
+    features["same_stage_other_amount"] = float(features["amount_conflict"] and (
+        features["same_event"] or features["same_stage_apart"]))
+    return features
 
 
 @lru_cache(maxsize=None)

@@ -26,7 +26,7 @@ EVIDENCE_TABLE = [
     # the company's second plant phase: a later phase on one side only
     (report("特斯拉上海超级工厂二期项目", "签约", "2024-06-10", amount=6_500_000_000),
      {"name_contained": 1, "name_similarity": 0.8, "later_phase_one_side": 1, "party_in_name": 1,
-      "amount_conflict": 1, "same_stage_apart": 1, "years_apart": 0.38}),
+      "amount_conflict": 1, "same_stage_apart": 1, "same_stage_other_amount": 1, "years_apart": 0.38}),
     # the same words in another city: a veto
     (report("特斯拉储能超级工厂项目", "开工", "2024-05-23", city="苏州市"),
      {"name_core_equal": 1, "name_contained": 1, "name_similarity": 1, "place_conflict": 1, "party_in_name": 1,
