@@ -260,6 +260,15 @@ CREATE TABLE IF NOT EXISTS digest_items (
 );
 CREATE INDEX IF NOT EXISTS digest_items_digest ON digest_items(digest_id);
 
+-- The progress a digest showed: a known project's next stage, once per subscription (alerts/query.py).
+CREATE TABLE IF NOT EXISTS digest_progress (
+    subscription TEXT,
+    project_id TEXT REFERENCES projects(id),
+    stage TEXT,
+    digest_id INTEGER REFERENCES digests(id),
+    PRIMARY KEY (subscription, project_id, stage)
+);
+
 CREATE TABLE IF NOT EXISTS digest_deliveries (
     digest_id INTEGER REFERENCES digests(id),
     channel TEXT,                   -- hash of the configured channel URL ({placeholders}, never a secret)

@@ -268,7 +268,7 @@ def test_the_default_path_runs_without_redis_installed(sample_seeds, tmp_path):
     result = subprocess.run([sys.executable, "-m", "yrdwatch", "--db", str(tmp_path / "y.db"), "crawl", "--seeds",
                              str(sample_seeds), "--json"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert sum(json.loads(line)["new_articles"] for line in result.stdout.splitlines()) == 32
+    assert sum(json.loads(line)["new_articles"] for line in result.stdout.splitlines()) == 33
     loaded = [json.loads(path.read_text()) for path in tmp_path.glob("modules*")]
     assert len(loaded) == 2  # the CLI and its crawl process
     for modules in loaded:

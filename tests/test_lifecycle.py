@@ -2,6 +2,7 @@
 (two outlets' reports of one project become one project with two stages; another phase stays
 another project; a person's split survives `reprocess`)."""
 import json
+import time
 
 import pytest
 
@@ -144,3 +145,23 @@ def test_bad_override_and_since_are_refused(run_cli, tmp_path):
     assert result.exit_code != 0 and "nosuchid: no project or mention has this id" in result.output
     result = run_cli("projects", "--since", "yesterday")
     assert result.exit_code != 0 and "'yesterday' is not a date" in result.output
+
+
+def test_digest_tells_progress_from_new_projects(tmp_path, run_cli):
+    signed, started = tmp_path / "signed.txt", tmp_path / "started.txt"
+    signed.write_text(SIGNED, encoding="utf-8")
+    started.write_text(STARTED, encoding="utf-8")
+    assert run_cli("ingest", signed).exit_code == 0
+    first = run_cli("digest", "--subscription", "all")
+    assert "digest #1: 1 new project" in first.output
+    time.sleep(1.1)  # stamps are to the second: the start is reported after the digest
+    assert run_cli("ingest", started).exit_code == 0
+    preview = run_cli("digest", "--subscription", "all", "--dry-run").output
+    assert "## 项目进展｜1 个已知项目进入新阶段" in preview
+    section = preview.split("项目进展")[1]
+    assert "特斯拉储能超级工厂项目" in section and "开工 2024" in section and "（此前：签约）" in section
+    assert "**0** 个新项目" in preview  # progress is not new money
+    second = run_cli("digest", "--subscription", "all", "--out", tmp_path / "out")
+    assert second.exit_code == 0 and "digest #2: 0 new projects" in second.output
+    assert "项目进展" in next((tmp_path / "out").glob("*.html")).read_text(encoding="utf-8")
+    assert "no new projects" in run_cli("digest", "--subscription", "all").output  # each stage once
