@@ -153,7 +153,7 @@ def make_digest(conn, config, subscription, start: str, now: datetime, db_path) 
             outbox.drop_digest(conn, digest_id)
             return None
         outbox.fill_digest(conn, digest_id, subscription, rendered, items)
-    return digest_id, len(items), rendered["investment_cny"]
+    return digest_id, sum(item.get("kind") != "progress" for item in items), rendered["investment_cny"]
 
 
 def retry(conn, subscription, now: datetime, ignore_backoff: bool) -> list[Outcome]:

@@ -79,12 +79,15 @@ def fill_digest(conn, digest_id: int, subscription, rendered: dict, items: list[
     """Store the rendered digest, the projects it covers and a pending delivery per channel."""
     conn.execute("""update digests set projects = ?, investment_cny = ?, subject = ?, html = ?, markdown = ?, atom = ?,
                     chart_png = ? where id = ?""",
-                 [len(items), rendered["investment_cny"], rendered["subject"], rendered["html"], rendered["markdown"],
+                 [sum(item.get("kind") != "progress" for item in items), rendered["investment_cny"], rendered["subject"], rendered["html"], rendered["markdown"],
                   rendered["atom"], rendered["chart_png"], digest_id])
     conn.executemany(
         "insert into digest_items (subscription, project_id, digest_id, position, item) values (?, ?, ?, ?, ?)",
         [(subscription.name, item["id"], digest_id, position, json.dumps(item, ensure_ascii=False))
-         for position, item in enumerate(items)])
+         for position, item in enumerate(items) if item.get("kind") != "progress"])
+    conn.executemany(
+        "insert or ignore into digest_progress (subscription, project_id, stage, digest_id) values (?, ?, ?, ?)",
+        [(subscription.name, item["id"], item["stage"], digest_id) for item in items if item.get("kind") == "progress"])
     conn.executemany(
         "insert into digest_deliveries (digest_id, channel, label, status, attempts) values (?, ?, ?, 'pending', 0)",
         [(digest_id, c.key, c.label) for c in subscription.channels])

@@ -38,11 +38,46 @@ def printable(value):
 def candidates(conn, subscription: str, since: str) -> list[dict]:
     """Projects first seen at or after ``since`` (UTC ISO) that no digest of ``subscription`` covered,
     each with its mentions (the announcements and articles naming it), oldest first."""
-    projects = rows(conn.execute(
+    return with_mentions(conn, rows(conn.execute(
         """select p.* from projects p
            where p.first_seen >= ?
              and not exists (select 1 from digest_items d where d.subscription = ? and d.project_id = p.id)
-           order by p.first_seen, p.id""", [since, subscription]))
+           order by p.first_seen, p.id""", [since, subscription])))
+
+
+def progress_candidates(conn, subscription: str, since: str) -> list[dict]:
+    """Progress: a known project's stage first reported at or after ``since`` (a 开工 of a project
+    signed months ago), where known means first seen before ``since`` or shown as new by a digest of
+    ``subscription`` before this stage was reported (a project new in this digest is not also
+    progress); each stage once per subscription (``digest_progress``). One row per stage, with
+    ``stage``, ``stage_date``, ``stage_urls`` and the stages known before it."""
+    stages = rows(conn.execute(
+        """select s.project_id, s.stage, s.date as stage_date, s.article_urls as stage_urls, s.first_reported
+           from project_stages s
+           join projects p on p.id = s.project_id
+           where s.first_reported >= :since and s.first_reported > p.first_seen
+             and ((p.first_seen < :since
+                   and not exists (select 1 from digest_items d where d.subscription = :sub and d.project_id = p.id))
+                  or exists (select 1 from digest_items d join digests g on g.id = d.digest_id
+                             where d.subscription = :sub and d.project_id = p.id and g.created_at < s.first_reported))
+             and not exists (select 1 from digest_progress d where d.subscription = :sub
+                             and d.project_id = s.project_id and d.stage = s.stage)
+           order by s.first_reported, s.project_id""", {"since": since, "sub": subscription}))
+    projects = {p["id"]: p for p in with_mentions(conn, rows(conn.execute(
+        f"select * from projects where id in ({','.join('?' * len(stages))})", [s["project_id"] for s in stages])))}
+    found = []
+    for stage in stages:
+        if stage["project_id"] in projects:
+            earlier = [r[0] for r in conn.execute(
+                "select stage from project_stages where project_id = ? and first_reported < ? order by date",
+                [stage["project_id"], stage.pop("first_reported")])]
+            found.append({**projects[stage["project_id"]], **stage, "earlier_stages": earlier,
+                          "stage_urls": json.loads(stage["stage_urls"])})
+    return found
+
+
+def with_mentions(conn, projects: list[dict]) -> list[dict]:
+    """The projects, each with its mentions; those no report names any more left out."""
     mentions = defaultdict(list)
     ids = [p["id"] for p in projects]
     for start in range(0, len(ids), 500):  # SQLite caps the number of bound parameters
@@ -120,14 +155,24 @@ def matches(item: dict, subscription) -> bool:
 
 
 def new_projects(conn, subscription, since: str, datasette_url: str, db_path) -> list[dict]:
-    """The subscription's next digest, in reading order (see ``arrange``)."""
+    """The subscription's next digest, in reading order (see ``arrange``): the new projects
+    (``kind`` "new", first sighting), then the progress of known ones (``kind`` "progress": a
+    project's next stage, with ``stage``, ``stage_date``, ``stage_url`` and ``earlier_stages``)."""
     described = [printable(describe(p, datasette_url, db_path)) for p in candidates(conn, subscription.name, since)]
     chosen = [item for item in described if matches(item, subscription)]
     for item in chosen:
         wanted = [i for i in item["industries"] if i in subscription.industries]
         item["industry"] = (wanted or item["industries"] or [UNCLASSIFIED])[0]
+        item["kind"] = "new"
     mark_batch_totals(chosen)
-    return [item for city in arrange(chosen) for group in city["industries"] for item in group["items"]]
+    progress = []
+    for project in progress_candidates(conn, subscription.name, since):
+        item = printable({**describe(project, datasette_url, db_path), "kind": "progress", "stage": project["stage"],
+                          "stage_date": project["stage_date"], "earlier_stages": project["earlier_stages"],
+                          "stage_url": safe_url(project["stage_urls"][0] if project["stage_urls"] else None)})
+        if matches(item, subscription):
+            progress.append(item)
+    return [item for city in arrange(chosen) for group in city["industries"] for item in group["items"]] + progress
 
 
 def yuan(item: dict) -> int:

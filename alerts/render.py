@@ -54,14 +54,17 @@ HTML, MARKDOWN = _environment(markdown=False), _environment(markdown=True)
 
 
 def context(subscription, items: list[dict], since: str, created_at: str, digest_id: int | None) -> dict:
-    """What every format shows: the period, the totals and the projects by city and industry."""
+    """What every format shows: the period, the totals and the new projects by city and industry,
+    then the progress of known projects (their next stage; not in the totals: not new money)."""
+    progress = [item for item in items if item.get("kind") == "progress"]
+    items = [item for item in items if item.get("kind") != "progress"]
     cities = arrange(items)
     summary = totals(items)
     subject = (f"长三角新项目｜{subscription.name}｜{local_time(created_at, '%Y-%m-%d')}："
                f"{summary['projects']}个，已披露投资{summary['investment']}")
     return {"subscription": subscription, "filters": subscription.filters(), "cities": cities, "totals": summary,
             "since": since, "created_at": created_at, "digest_id": digest_id, "subject": subject,
-            "chart_src": f"cid:{CHART_CID}"}
+            "chart_src": f"cid:{CHART_CID}", "progress": progress}
 
 
 def html_digest(ctx: dict) -> str:

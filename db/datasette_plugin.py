@@ -55,11 +55,13 @@ def prepare_connection(conn):
 # reads them (the authorizer). The authorizer, not denying execute-sql, because it keeps ad-hoc
 # SQL on the public tables, and because it holds for every statement whatever its text (views,
 # subqueries, CTEs, canned queries, joins from public tables) where a check of the SQL text would not.
-PRIVATE_TABLES = frozenset({"raw_pages", "source_locks", "subscriptions", "digests", "digest_items", "digest_deliveries"})
+PRIVATE_TABLES = frozenset({"raw_pages", "source_locks", "subscriptions", "digests", "digest_items", "digest_progress",
+                            "digest_deliveries"})
 # Served as NULL: private columns referencing a public row (a project's or an article's row page
 # counts the rows that reference it: denied, the page would fail), and the seeds file's absolute
 # path (`yrdwatch sources` shows it).
-READ_AS_NULL = frozenset({("digest_items", "project_id"), ("raw_pages", "url"), ("sources", "seeds_file")})
+READ_AS_NULL = frozenset({("digest_items", "project_id"), ("digest_progress", "project_id"), ("raw_pages", "url"),
+                          ("sources", "seeds_file")})
 # A crawled page is at most 5 MB (crawler/settings.py DOWNLOAD_MAXSIZE) and its text at most 1.5×
 # that in UTF-8 (GBK Chinese), so every stored value reads; with max_returned_rows (1000) this
 # bounds what one answer can hold.

@@ -145,10 +145,58 @@ CREATE TABLE IF NOT EXISTS project_mentions (
     article_url TEXT REFERENCES articles(url),
     outlet TEXT,
     event_date TEXT,
+    name TEXT,                      -- the project's name as this report wrote it (an alias)
+    mention_key TEXT,               -- the id this report would give a project of its own (overrides name it)
+    investment_cny INTEGER,         -- the amount this report states for the project (in `currency` when set)
+    currency TEXT,
     PRIMARY KEY (project_id, announcement_id)
 );
 -- Re-storing an article replaces its announcements' mentions: found by announcement, not by a scan.
 CREATE INDEX IF NOT EXISTS project_mentions_announcement ON project_mentions(announcement_id);
+CREATE INDEX IF NOT EXISTS project_mentions_key ON project_mentions(mention_key);
+
+-- Lifecycle (db/projects.py, db/evidence.py). A later report joins the project of an earlier stage
+-- by evidence: each link the evidence found for a mention, with its confidence. 'merged': the
+-- mention joined project_id; 'uncertain': it kept a project of its own (never merged silently);
+-- 'forced' / 'kept apart': a person's override decided. Replaced with the article's announcements.
+CREATE TABLE IF NOT EXISTS project_links (
+    announcement_id TEXT REFERENCES announcements(id),
+    mention_key TEXT,               -- the mention's natural key (project_mentions.mention_key)
+    project_id TEXT REFERENCES projects(id),  -- the earlier project the evidence points to
+    confidence REAL,                -- 0..1, see db/data/link_weights.json for the thresholds
+    status TEXT,                    -- merged | uncertain | forced | kept apart
+    evidence TEXT,                  -- JSON: the features that spoke
+    created_at TEXT,
+    PRIMARY KEY (announcement_id, mention_key, project_id)
+);
+CREATE INDEX IF NOT EXISTS project_links_project ON project_links(project_id);
+
+-- A person's word on two mention keys or project ids (`yrdwatch projects --merge/--split`): 'merge'
+-- joins a to b's project whatever the evidence, 'split' keeps them apart; applied when mentions are
+-- stored (so `yrdwatch reprocess` re-links everything by them). One row, the newest word, per pair.
+CREATE TABLE IF NOT EXISTS project_overrides (
+    a TEXT,
+    b TEXT,
+    action TEXT CHECK (action IN ('merge', 'split')),
+    created_at TEXT,
+    PRIMARY KEY (a, b)
+);
+
+-- A project's stages: one row per project and event type, with the earliest date reported (the
+-- event's date, else the article's), the amount stated at that stage (yuan, or `currency`), and
+-- the articles that report it (JSON array of URLs).
+CREATE VIEW IF NOT EXISTS project_stages AS
+SELECT m.project_id, a.event_type AS stage,
+       min(coalesce(a.event_date, substr(r.published_at, 1, 10))) AS date,
+       max(coalesce(m.investment_cny, case when a.project_count = 1 then a.total_investment_cny end)) AS investment_cny,
+       max(coalesce(m.currency, a.currency)) AS currency,
+       count(*) AS reports,
+       json_group_array(DISTINCT m.article_url) AS article_urls,
+       min(r.first_seen) AS first_reported
+FROM project_mentions m
+JOIN announcements a ON a.id = m.announcement_id
+JOIN articles r ON r.url = m.article_url
+GROUP BY m.project_id, a.event_type;
 
 -- Each story once, with its reprints: originals (articles that duplicate nothing) and their copies.
 CREATE VIEW IF NOT EXISTS clusters AS
@@ -217,6 +265,15 @@ CREATE TABLE IF NOT EXISTS digest_items (
     PRIMARY KEY (subscription, project_id)
 );
 CREATE INDEX IF NOT EXISTS digest_items_digest ON digest_items(digest_id);
+
+-- The progress a digest showed: a known project's next stage, once per subscription (alerts/query.py).
+CREATE TABLE IF NOT EXISTS digest_progress (
+    subscription TEXT,
+    project_id TEXT REFERENCES projects(id),
+    stage TEXT,
+    digest_id INTEGER REFERENCES digests(id),
+    PRIMARY KEY (subscription, project_id, stage)
+);
 
 CREATE TABLE IF NOT EXISTS digest_deliveries (
     digest_id INTEGER REFERENCES digests(id),

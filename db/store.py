@@ -229,11 +229,17 @@ class Store:
             url = row[0]
         return url
 
-    def raw_pages(self, source: str | None = None) -> Iterator[dict]:
-        """Stored pages as fetched (for ``reprocess``), oldest first."""
-        sql = ("select a.url, a.source, r.content_type, r.html_zlib from raw_pages r join articles a on a.url = r.url"
-               + (" where a.source = ?" if source else "") + " order by a.rowid")
-        for url, src, content_type, blob in self.db.conn.execute(sql, [source] if source else []):
+    def raw_pages(self, source: str | None = None, urls: list[str] | None = None) -> Iterator[dict]:
+        """Stored pages as fetched (for ``reprocess``), oldest first; only ``urls``, in their order, when given."""
+        if urls is not None:
+            sql = ("select a.url, a.source, r.content_type, r.html_zlib from raw_pages r join articles a on a.url = r.url "
+                   "where a.url = ?")
+            rows = [row for url in urls for row in self.db.conn.execute(sql, [url])]
+        else:
+            sql = ("select a.url, a.source, r.content_type, r.html_zlib from raw_pages r join articles a on a.url = r.url"
+                   + (" where a.source = ?" if source else "") + " order by a.rowid")
+            rows = self.db.conn.execute(sql, [source] if source else [])
+        for url, src, content_type, blob in rows:
             yield {"url": url, "source": src, "content_type": content_type, "body": zlib.decompress(blob)}
 
     def published_at(self, url: str) -> str | None:
@@ -302,13 +308,14 @@ class Store:
                 self.db.conn.execute(
                     "insert or replace into raw_pages (url, content_type, html_zlib, fetched_at) values (?, ?, ?, ?)",
                     [url, content_type, raw_zlib, stamp])
-            self._replace_announcements(url, page.outlet, article.announcements, stamp)
+            self._replace_announcements(url, page.outlet, article.announcements, stamp, page.published_at)
             search.index_article(self.db.conn, url, words)
             return "updated" if old else "new"
 
         return self.write(save)
 
-    def _replace_announcements(self, url: str, outlet: str | None, announcements: list[Announcement], stamp: str) -> None:
+    def _replace_announcements(self, url: str, outlet: str | None, announcements: list[Announcement], stamp: str,
+                               published_at: str | None = None) -> None:
         """The article's announcements and mentions replaced by ``announcements``; each project's
         mention count and search words follow (only the projects this article touches)."""
         old_ids = [r[0] for r in self.db.conn.execute("select id from announcements where article_url = ?", [url])]
@@ -320,6 +327,7 @@ class Store:
             lost = {r[0] for r in self.db.conn.execute(
                 f"select project_id from project_mentions where announcement_id in ({marks})", old_ids)}
             self.db.conn.execute(f"delete from project_mentions where announcement_id in ({marks})", old_ids)
+            self.db.conn.execute(f"delete from project_links where announcement_id in ({marks})", old_ids)
             self.db.conn.execute("delete from announcements where article_url = ?", [url])
         gained: dict[str, list[str]] = {}
         for seq, ann in enumerate(announcements):
@@ -331,10 +339,12 @@ class Store:
                        parties=json.dumps(ann.parties, ensure_ascii=False))
             self.db["announcements"].insert(row, pk="id", replace=True)
             for project in ann.projects:
-                project_id = projects.find_or_create(self.db, project, ann, stamp, url)
+                project_id, key = projects.find_or_create(self.db, project, ann, stamp, url, ann_id, published_at)
                 self.db.conn.execute(
-                    "insert or replace into project_mentions (project_id, announcement_id, article_url, outlet, event_date) "
-                    "values (?, ?, ?, ?, ?)", [project_id, ann_id, url, outlet, ann.event_date])
+                    "insert or replace into project_mentions (project_id, announcement_id, article_url, outlet, "
+                    "event_date, name, mention_key, investment_cny, currency) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [project_id, ann_id, url, outlet, ann.event_date, project.name, key, project.investment_cny,
+                     project.currency])
                 gained.setdefault(project_id, []).extend(
                     [ann.province, ann.city, ann.district, ann.park, *ann.parties, *ann.industries])
         for project_id in lost | set(gained):

@@ -167,7 +167,8 @@ def test_each_canned_query_answers(site):
     db = site.db
     queries = yaml.safe_load((ROOT / "db" / "metadata.yaml").read_text(encoding="utf-8"))["databases"]["yrdwatch"]["queries"]
     assert set(queries) == {"this_week", "project_timeline", "new_projects", "projects_by_city", "projects_over_amount",
-                            "party_announcements", "stories_with_reprints", "sources_health"}  # a new query needs its check here
+                            "party_announcements", "stories_with_reprints", "sources_health", "stalled_projects",
+                            "lifecycle_conversion"}  # a new query needs its check here
     projects = db.execute("select count(*) from projects").fetchone()[0]
     assert len(canned(site, "this_week")) == projects  # all crawled minutes ago (more: test_serve_morning)
     project, mentions = db.execute("select project_id, count(*) from project_mentions group by 1 order by 2 desc").fetchone()
@@ -203,6 +204,15 @@ def test_each_canned_query_answers(site):
         assert row["articles_stored"] == db.execute("select count(*) from articles where source = ?",
                                                     [row["source"]]).fetchone()[0]
     assert sum(r["errors_7_days"] for r in health) == db.execute("select count(*) from fetch_errors").fetchone()[0]
+
+    # The sample's 芯感微电子 base was signed in March 2024 and started in October: not stalled, converted.
+    stalled = canned(site, "stalled_projects", months=1)
+    assert stalled and all(r["months_since"] >= 1 for r in stalled)
+    assert not any("传感器研发制造基地" in r["name"] for r in stalled)
+    assert len(canned(site, "stalled_projects", months=1200)) == 0
+    conversion = {(r["city"], r["district"], r["quarter"]): r for r in canned(site, "lifecycle_conversion")}
+    liangxi = conversion[("无锡市", "梁溪区", "2024-Q1")]
+    assert liangxi["signed"] >= 1 and liangxi["started"] >= 1 and 0 < liangxi["started_pct"] <= 100
 
 
 def to_traditional(text: str) -> str:

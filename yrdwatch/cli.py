@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import click
@@ -129,6 +130,12 @@ def ingest(obj, paths, source):
 def reprocess(obj, source):
     """Re-run the extractor over the stored raw pages and update articles, announcements and
     projects in place (idempotent): an improved extractor improves old data without refetching."""
+    outcome = _reprocess(obj, lambda store: store.raw_pages(source))
+    click.echo(", ".join(f"{value} {key}" for key, value in outcome.items()) or "no stored pages")
+
+
+def _reprocess(obj, pages_of):
+    """Store the raw pages ``pages_of(store)`` again with the current extractor and overrides, in their order."""
     from collections import Counter
 
     from scrapy.exceptions import DropItem
@@ -139,7 +146,7 @@ def reprocess(obj, source):
 
     config, outcome = obj["config"], Counter()
     database = CrawlDatabase(obj["db"], config.dedup_threshold, config.dedup_index)
-    for page in list(database.store.raw_pages(source)):
+    for page in list(pages_of(database.store)):
         try:
             item = process_offline(PageItem(**page, force=True), database)
             outcome["reprocessed"] += 1
@@ -147,7 +154,57 @@ def reprocess(obj, source):
         except DropItem as err:
             outcome["unreadable"] += 1
             click.echo(f"{page['url']}: {err}", err=True)
-    click.echo(", ".join(f"{value} {key}" for key, value in outcome.items()) or "no stored pages")
+    return outcome
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one object per project.")
+@click.option("--since", help="Only projects with a stage dated on or after this date (YYYY-MM-DD; an undated stage: when it was stored).")
+@click.option("--place", help="Only projects whose province, city, district or park starts with this (苏州, 蘇州, 吴江区).")
+@click.option("--merge", nargs=2, metavar="A B", help="A joins B's project, whatever the evidence says.")
+@click.option("--split", nargs=2, metavar="A B", help="A and B are two projects, whatever the evidence says.")
+@click.pass_obj
+def projects(obj, as_json, since, place, merge, split):
+    """List projects with their stages (签约, 开工, 投产, 竣工, 开园, 揭牌 …): date, amount in 亿
+    (亿元, or the stated currency), the articles reporting each, and the links left uncertain.
+
+    A later report joins an earlier stage's project when the evidence (names without places,
+    companies and generic words, phases that agree, place, parties, amounts, dates in order) is
+    confident; an uncertain link is only listed. --merge/--split A B records a person's word on two
+    projects or mention keys (ids as listed by --json: a project's `id`, a stage's `mention_keys`)
+    and stores their articles again at once; `yrdwatch reprocess` always applies every override.
+    """
+    from db.lifecycle import OverrideError, add_override, list_projects
+
+    if since:
+        try:
+            since = date.fromisoformat(since).isoformat()
+        except ValueError:
+            raise click.BadParameter(f"{since!r} is not a date (YYYY-MM-DD)", param_hint="--since") from None
+    store = Store(obj["db"])
+    for pair, action in ((merge, "merge"), (split, "split")):
+        if pair:
+            try:
+                urls = add_override(store, *pair, action)
+            except OverrideError as err:
+                raise click.ClickException(str(err)) from None
+            outcome = _reprocess(obj, lambda store: store.raw_pages(urls=urls))
+            click.echo(f"{action} {pair[0]} {pair[1]}: recorded; {outcome['reprocessed']} article(s) stored again")
+    if merge or split:
+        return
+    for project in list_projects(store.db.conn, since, place):
+        click.echo(json_line(project) if as_json else _describe_project(project))
+
+
+def _describe_project(project: dict) -> str:
+    place = "".join(dict.fromkeys(p for p in (project["province"], project["city"], project["district"]) if p))
+    lines = [f"{project['id']}  {project['name']}  {place} {project['park'] or ''}".rstrip()]
+    lines += [f"    {s['stage']}  {s['date'] or '日期不详'}  "
+              f"{str(s['amount']) + s['unit'] + ('' if s['currency'] == 'CNY' else s['currency']) if s['amount'] else '未披露'}"
+              f"  {' '.join(s['article_urls'])}" for s in project["stages"]]
+    lines += [f"    uncertain ({link['confidence']:.2f}): {link['project_id']}  {link['name']}"
+              for link in project["uncertain"]]
+    return "\n".join(lines)
 
 
 def _seeds_option(help_start: str):
