@@ -31,22 +31,29 @@ def cjk_font() -> str | None:
     return None
 
 
+def bars(cities: list[dict]) -> tuple[list[tuple[str, float]], bool]:
+    """What the chart draws of ``arrange``'s groups (city, total, count): (city, 亿元) per city with
+    a yuan total, largest first, and True; or (city, projects) and False when no amount is in yuan.
+    The totals are the digest's own, each project's ``project_amounts.yuan``."""
+    by_amount = any(c["total"] for c in cities)
+    if by_amount:  # the chart is of disclosed amounts: a city with none has no bar to show
+        return [(c["city"], c["total"] / 1e8) for c in cities if c["total"]], True
+    return [(c["city"], c["count"]) for c in cities], False
+
+
 def investment_chart(cities: list[dict]) -> bytes:
-    """PNG bytes of a horizontal bar per city (``arrange``'s groups: city, total, count), largest on top."""
+    """PNG bytes of a horizontal bar per city (see :func:`bars`), largest on top."""
     family = cjk_font()
     if family is None:
         log.warning("no CJK font found (install fonts-noto-cjk): the chart's city names will not be readable")
-    by_amount = any(c["total"] for c in cities)
-    if by_amount:  # the chart is of disclosed amounts: a city with none has no bar to show
-        cities = [c for c in cities if c["total"]]
-    values = [c["total"] / 1e8 if by_amount else c["count"] for c in cities]
-    labels = [c["city"] for c in cities]
-    figure = Figure(figsize=(7.2, 0.42 * len(cities) + 1.3), dpi=100)
+    drawn, by_amount = bars(cities)
+    labels, values = [label for label, _ in drawn], [value for _, value in drawn]
+    figure = Figure(figsize=(7.2, 0.42 * len(drawn) + 1.3), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     font = {"family": family} if family else {}
-    axes.barh(range(len(cities)), values, color=BAR_COLOUR, height=0.6)
-    axes.set_yticks(range(len(cities)), labels, fontsize=10, **font)
+    axes.barh(range(len(drawn)), values, color=BAR_COLOUR, height=0.6)
+    axes.set_yticks(range(len(drawn)), labels, fontsize=10, **font)
     axes.invert_yaxis()  # the largest first, as in the digest
     for y, value in enumerate(values):
         axes.text(value, y, f" {value:,.2f}".rstrip("0").rstrip(".") if by_amount else f" {value}",

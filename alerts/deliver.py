@@ -13,6 +13,10 @@ the payload's ``idempotency_key``, e-mails as an ``X-Yrdwatch-Digest`` header an
 to ``<key@yrdwatch>``. A channel's ``timeout`` (Apprise's connect and read timeouts) bounds each
 attempt; an attempt that timed out may have been delivered all the same, so it is retried with
 the same key, and an endpoint that keeps the keys it has seen receives each digest once.
+
+An e-mail comes from a named sender (``SENDER_NAME`` unless the URL sets Apprise's ``name``) and
+carries a ``List-Unsubscribe`` header (RFC 2369): a mail to the sender asking to stop the
+subscription, for whoever keeps the configuration file, unless the URL sets its own header.
 """
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ from extract.dates import local_time
 from alerts.subscriptions import ChannelError
 
 FORMATS = ("html", "md", "atom", "png")
+SENDER_NAME = "长三角新项目 yrdwatch"
 
 
 class DeliveryError(RuntimeError):
@@ -104,6 +109,7 @@ def _notify(kind: str, url: str, digest: dict, timeout: float) -> None:
         # Apprise makes its own Message-ID; the key goes in a header and in References, which
         # threads every copy of one digest together in a mail client.
         url = _with_default(_with_default(url, "+X-Yrdwatch-Digest", key), "+References", quote(f"<{key}@yrdwatch>"))
+        url = _with_default(url, "name", quote(SENDER_NAME))
     else:
         body, body_format = digest["markdown"], apprise.NotifyFormat.MARKDOWN
         if kind == "chat":
@@ -117,6 +123,11 @@ def _notify(kind: str, url: str, digest: dict, timeout: float) -> None:
         notifier = apprise.Apprise()
         if not notifier.add(url):
             raise DeliveryError(f"Apprise cannot use the URL: {_warnings(log.getvalue()) or 'unsupported'}")
+        if kind == "email":
+            mailer = notifier[0]
+            unsubscribe = quote(f"unsubscribe {digest['subscription']}")
+            # Apprise's own sender address, known only once it parsed the URL (from=, else user@host).
+            mailer.headers.setdefault("List-Unsubscribe", f"<mailto:{mailer.from_addr[1]}?subject={unsubscribe}>")
         attachments = None
         if kind in ("email", "webhook"):
             chart = Path(tmp) / CHART_CID

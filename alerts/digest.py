@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from alerts import outbox
 from alerts.deliver import FORMATS, DeliveryError, send, write_files
 from alerts.query import money, new_projects
-from alerts.render import atom_feed, context, html_digest, markdown_digest
+from alerts.render import atom_feed, context, feed_url, html_digest, markdown_digest
 from extract.dates import local_time
 from alerts.subscriptions import DEFAULT_SUBSCRIPTION, TIMEZONE, configured
 from db.store import Store
@@ -58,25 +58,28 @@ def chosen_subscriptions(config, names) -> list:
     return [s for s in subscriptions if not names or s.name in names]
 
 
-def render_digest(subscription, items: list[dict], since: str, created_at: str, digest_id: int | None) -> dict:
-    """The digest in every format, as the ``digests`` table holds it."""
+def render_digest(subscription, items: list[dict], since: str, created_at: str, digest_id: int | None,
+                  datasette_url: str | None = None) -> dict:
+    """The digest in every format, as the ``digests`` table holds it; its feed's self link is
+    under ``datasette_url`` when one is configured."""
     from alerts.chart import investment_chart  # matplotlib: only when a digest is drawn, not for `status`
 
     ctx = context(subscription, items, since, created_at, digest_id)
     return {"id": digest_id, "subscription": subscription.name, "created_at": created_at, "since": since,
             "projects": len(items), "investment_cny": ctx["totals"]["investment_cny"], "subject": ctx["subject"],
             "html": html_digest(ctx), "markdown": markdown_digest(ctx),
-            "atom": atom_feed(subscription.name, items, created_at), "chart_png": investment_chart(ctx["cities"])}
+            "atom": atom_feed(subscription.name, items, created_at, feed_url(datasette_url, subscription.name)),
+            "chart_png": investment_chart(ctx["cities"])}
 
 
 def render_skipping_broken(subscription, items: list[dict], since: str, created_at: str,
-                           digest_id: int | None) -> tuple[dict | None, list[dict]]:
+                           digest_id: int | None, datasette_url: str | None = None) -> tuple[dict | None, list[dict]]:
     """:func:`render_digest` and the items it shows. A stored row that breaks a renderer (a value
     no format accepts, a date that is none) is left out with a warning, so that one bad row does
     not stop every digest of the subscription; it is not marked covered and comes back once
     repaired. None when no item can be shown."""
     try:
-        return render_digest(subscription, items, since, created_at, digest_id), items
+        return render_digest(subscription, items, since, created_at, digest_id, datasette_url), items
     except Exception:  # whatever a template, feedgen or the chart raises on a value
         good = []
         for item in items:
@@ -88,7 +91,7 @@ def render_skipping_broken(subscription, items: list[dict], since: str, created_
                             subscription.name, item.get("id"), item.get("name"), type(err).__name__, err)
             else:
                 good.append(item)
-    return (render_digest(subscription, good, since, created_at, digest_id) if good else None), good
+    return (render_digest(subscription, good, since, created_at, digest_id, datasette_url) if good else None), good
 
 
 def window_start(conn, config, subscription, since: datetime | None, now: datetime, dry_run: bool = False) -> str:
@@ -108,7 +111,8 @@ def preview(db_path, config, subscription, since: datetime | None = None, now: d
         items = new_projects(store.db.conn, subscription, start, config.datasette_url, db_path)
     finally:
         store.close()
-    return render_skipping_broken(subscription, items, start, outbox.stamp(now), None)[0] if items else None
+    return (render_skipping_broken(subscription, items, start, outbox.stamp(now), None, config.datasette_url)[0]
+            if items else None)
 
 
 def run_subscription(db_path, config, subscription, since: datetime | None = None, out: Path | None = None,
@@ -120,7 +124,7 @@ def run_subscription(db_path, config, subscription, since: datetime | None = Non
     conn = store.db.conn
     try:
         start = window_start(conn, config, subscription, since, now)
-        outcomes = retry(conn, subscription, now, retry_now)
+        outcomes = retry(conn, subscription, now, retry_now, config.datasette_url)
         if retries_only:
             return outcomes
         made = make_digest(conn, config, subscription, start, now, db_path)
@@ -131,7 +135,8 @@ def run_subscription(db_path, config, subscription, since: datetime | None = Non
                                 f"disclosed investment {money(investment, None, None)}"))
         if not subscription.channels:
             outcomes.append(Outcome("  stored; the subscription has no channel (--out DIR writes it to files)"))
-        outcomes += [deliver(conn, subscription, channel, digest_id, now) for channel in subscription.channels]
+        outcomes += [deliver(conn, subscription, channel, digest_id, now, config.datasette_url)
+                     for channel in subscription.channels]
         if out:
             paths = write_files(Path(out), outbox.digest(conn, digest_id), formats)
             outcomes.append(Outcome(f"  wrote {', '.join(str(p) for p in paths)}"))
@@ -148,7 +153,8 @@ def make_digest(conn, config, subscription, start: str, now: datetime, db_path) 
         if not items:
             return None
         digest_id = outbox.new_digest(conn, subscription.name, outbox.stamp(now), start)
-        rendered, items = render_skipping_broken(subscription, items, start, outbox.stamp(now), digest_id)
+        rendered, items = render_skipping_broken(subscription, items, start, outbox.stamp(now), digest_id,
+                                                 config.datasette_url)
         if rendered is None:
             outbox.drop_digest(conn, digest_id)
             return None
@@ -156,11 +162,12 @@ def make_digest(conn, config, subscription, start: str, now: datetime, db_path) 
     return digest_id, sum(item.get("kind") != "progress" for item in items), rendered["investment_cny"]
 
 
-def retry(conn, subscription, now: datetime, ignore_backoff: bool) -> list[Outcome]:
+def retry(conn, subscription, now: datetime, ignore_backoff: bool, datasette_url: str | None = None) -> list[Outcome]:
     """Send again the deliveries that failed earlier (oldest digest first) whose backoff is over."""
     channels = {c.key: c for c in subscription.channels}
     due = outbox.due_deliveries(conn, subscription.name, list(channels), now, ignore_backoff)
-    outcomes = [deliver(conn, subscription, channels[row["channel"]], row["digest_id"], now, retry=True) for row in due]
+    outcomes = [deliver(conn, subscription, channels[row["channel"]], row["digest_id"], now, datasette_url, retry=True)
+                for row in due]
     later = outbox.later_attempts(conn, subscription.name, list(channels), now) if not ignore_backoff else []
     if later:
         outcomes.append(Outcome(f"{subscription.name}: {len(later)} failed "
@@ -169,7 +176,8 @@ def retry(conn, subscription, now: datetime, ignore_backoff: bool) -> list[Outco
     return outcomes
 
 
-def deliver(conn, subscription, channel, digest_id: int, now: datetime, retry: bool = False) -> Outcome:
+def deliver(conn, subscription, channel, digest_id: int, now: datetime, datasette_url: str | None = None,
+            retry: bool = False) -> Outcome:
     """Offer the stored digest to one channel, recording the result; never raises for a channel's failure."""
     what = f"  {'retry: ' if retry else ''}digest #{digest_id} → {channel.label}"
     if not outbox.claim(conn, digest_id, channel.key, now):
@@ -177,7 +185,8 @@ def deliver(conn, subscription, channel, digest_id: int, now: datetime, retry: b
     digest = outbox.digest(conn, digest_id)
     feed = None
     if channel.kind == "file":
-        feed = atom_feed(subscription.name, outbox.recent_items(conn, subscription.name), digest["created_at"])
+        feed = atom_feed(subscription.name, outbox.recent_items(conn, subscription.name), digest["created_at"],
+                         feed_url(datasette_url, subscription.name))
     try:
         where = send(channel, digest, feed)
     except DeliveryError as err:

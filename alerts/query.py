@@ -15,14 +15,14 @@ from pathlib import Path
 
 from alerts.outbox import rows
 from extract.decode import clean_characters
-from extract.money import CURRENCY_NAMES
+from extract.money import yi_text
 from extract.normalize import to_simplified
 
 UNPLACED = "未注明城市"
 UNCLASSIFIED = "其他行业"
 SAFE_SCHEMES = ("http://", "https://", "file://")
-# Two sums within 1 % of each other are the same figure, rounded (约260亿 = 200亿 + 60亿).
-_SAME_SUM = 0.01
+
+
 def printable(value):
     """A stored value as a digest may show it: strings without the characters no format can
     carry (a page stored before they were stripped at reading must not stop every digest)."""
@@ -37,9 +37,10 @@ def printable(value):
 
 def candidates(conn, subscription: str, since: str) -> list[dict]:
     """Projects first seen at or after ``since`` (UTC ISO) that no digest of ``subscription`` covered,
-    each with its mentions (the announcements and articles naming it), oldest first."""
+    each with its mentions (the announcements and articles naming it), oldest first. What each
+    adds to the totals (``yuan``) is read from the ``project_amounts`` view, as Datasette reads it."""
     return with_mentions(conn, rows(conn.execute(
-        """select p.* from projects p
+        """select p.*, v.yuan from projects p join project_amounts v on v.project_id = p.id
            where p.first_seen >= ?
              and not exists (select 1 from digest_items d where d.subscription = ? and d.project_id = p.id)
            order by p.first_seen, p.id""", [since, subscription])))
@@ -64,7 +65,8 @@ def progress_candidates(conn, subscription: str, since: str) -> list[dict]:
                              and d.project_id = s.project_id and d.stage = s.stage)
            order by s.first_reported, s.project_id""", {"since": since, "sub": subscription}))
     projects = {p["id"]: p for p in with_mentions(conn, rows(conn.execute(
-        f"select * from projects where id in ({','.join('?' * len(stages))})", [s["project_id"] for s in stages])))}
+        f"""select p.*, v.yuan from projects p join project_amounts v on v.project_id = p.id
+            where p.id in ({','.join('?' * len(stages))})""", [s["project_id"] for s in stages])))}
     found = []
     for stage in stages:
         if stage["project_id"] in projects:
@@ -84,7 +86,8 @@ def with_mentions(conn, projects: list[dict]) -> list[dict]:
         chunk = ids[start:start + 500]
         cursor = conn.execute(
             f"""select m.project_id, m.outlet, m.article_url, a.event_type, a.event_date, a.industries, a.parties,
-                       a.total_investment_cny, a.investment_qualifier, r.title, r.duplicate_of
+                       a.total_investment_cny, a.investment_qualifier,
+                       a.currency as total_currency, r.title, r.duplicate_of
                 from project_mentions m
                 join announcements a on a.id = m.announcement_id
                 join articles r on r.url = m.article_url
@@ -96,7 +99,7 @@ def with_mentions(conn, projects: list[dict]) -> list[dict]:
     return [{**p, "mentions": mentions[p["id"]]} for p in projects if mentions[p["id"]]]
 
 
-def describe(project: dict, datasette_url: str, db_path: str | Path) -> dict:
+def describe(project: dict, datasette_url: str | None, db_path: str | Path) -> dict:
     """What a digest shows of one project (stored as JSON in ``digest_items.item``)."""
     mentions = project["mentions"]
     first = next((m for m in mentions if m["article_url"] == project["first_article_url"]), mentions[0])
@@ -114,8 +117,9 @@ def describe(project: dict, datasette_url: str, db_path: str | Path) -> dict:
         "park": project["park"],
         "place": " ".join(p for p in (admin, park) if p),
         "investment_cny": amount, "currency": project["currency"], "qualifier": qualifier,
+        "yuan": project["yuan"],
         "amount": money(amount, qualifier, project["currency"]),
-        "batch_amount": money(batch, first["investment_qualifier"], None) if batch else None,
+        "batch_amount": money(batch, first["investment_qualifier"], first["total_currency"]) if batch else None,
         "event_type": first["event_type"], "event_date": first["event_date"],
         "event_types": sorted({m["event_type"] for m in mentions}),
         "industries": industries,
@@ -148,13 +152,12 @@ def matches(item: dict, subscription) -> bool:
                                        *item["titles"]]))
         if not any(k in text for k in subscription.keywords):
             return False
-    yuan = item["investment_cny"] if not item["currency"] else None  # a foreign figure is not a yuan amount
-    if yuan is None:
+    if item["yuan"] is None:  # undisclosed, or a foreign figure: never compared as yuan
         return subscription.include_undisclosed
-    return subscription.min_investment is None or yuan >= subscription.min_investment
+    return subscription.min_investment is None or item["yuan"] >= subscription.min_investment
 
 
-def new_projects(conn, subscription, since: str, datasette_url: str, db_path) -> list[dict]:
+def new_projects(conn, subscription, since: str, datasette_url: str | None, db_path) -> list[dict]:
     """The subscription's next digest, in reading order (see ``arrange``): the new projects
     (``kind`` "new", first sighting), then the progress of known ones (``kind`` "progress": a
     project's next stage, with ``stage``, ``stage_date``, ``stage_url`` and ``earlier_stages``)."""
@@ -164,7 +167,6 @@ def new_projects(conn, subscription, since: str, datasette_url: str, db_path) ->
         wanted = [i for i in item["industries"] if i in subscription.industries]
         item["industry"] = (wanted or item["industries"] or [UNCLASSIFIED])[0]
         item["kind"] = "new"
-    mark_batch_totals(chosen)
     progress = []
     for project in progress_candidates(conn, subscription.name, since):
         item = printable({**describe(project, datasette_url, db_path), "kind": "progress", "stage": project["stage"],
@@ -176,29 +178,9 @@ def new_projects(conn, subscription, since: str, datasette_url: str, db_path) ->
 
 
 def yuan(item: dict) -> int:
-    """The project's amount in yuan, 0 when undisclosed or stated in a foreign currency only."""
-    return 0 if item["currency"] else (item["investment_cny"] or 0)
-
-
-def mark_batch_totals(items: list[dict]) -> None:
-    """Set ``sums_others`` on a project whose amount is the sum of the other amounts its story
-    lists (an umbrella "示范区项目" of 260亿 beside its parts of 200亿 and 60亿): it stays in the
-    digest, but counting it in the totals would count that money twice."""
-    by_story = defaultdict(list)
-    for item in items:
-        if yuan(item):
-            by_story[item["article_url"]].append(item)
-    for story in by_story.values():
-        for item in story:
-            others = sum(yuan(i) for i in story if i is not item)
-            item["sums_others"] = len(story) >= 3 and abs(others - yuan(item)) <= _SAME_SUM * yuan(item)
-            if item["sums_others"]:
-                item["amount"] += "（同批所列项目之和）"
-
-
-def counted(item: dict) -> int:
-    """What the project adds to the totals: its yuan amount, unless it is the sum of others listed."""
-    return 0 if item.get("sums_others") else yuan(item)
+    """What the project adds to the totals: its ``project_amounts.yuan``, 0 when undisclosed or
+    stated in a foreign currency only."""
+    return item["yuan"] or 0
 
 
 def arrange(items: list[dict]) -> list[dict]:
@@ -211,7 +193,7 @@ def arrange(items: list[dict]) -> list[dict]:
     for city, groups in cities.items():
         industries = [{"industry": name, "items": sorted(group, key=lambda i: (-yuan(i), i["investment_cny"] is None,
                                                                               i["first_seen"], i["name"])),
-                       "total": sum(map(counted, group))} for name, group in groups.items()]
+                       "total": sum(map(yuan, group))} for name, group in groups.items()]
         industries.sort(key=lambda g: (-g["total"], -len(g["items"]), g["industry"]))
         arranged.append({"city": city, "industries": industries, "total": sum(g["total"] for g in industries),
                          "count": sum(len(g["items"]) for g in industries)})
@@ -221,21 +203,19 @@ def arrange(items: list[dict]) -> list[dict]:
 
 def totals(items: list[dict]) -> dict:
     disclosed = [i for i in items if yuan(i)]
-    total = sum(map(counted, items))
+    total = sum(map(yuan, items))
+    foreign = defaultdict(int)  # each foreign currency summed in itself, shown beside the yuan total
+    for item in items:
+        if item["currency"] and item["investment_cny"]:
+            foreign[item["currency"]] += item["investment_cny"]
     return {"projects": len(items), "investment_cny": total, "disclosed": len(disclosed),
-            "investment": money(total, None, None) if disclosed else "未披露"}
+            "investment": money(total, None, None) if disclosed else "未披露",
+            "foreign": [money(value, None, currency) for currency, value in sorted(foreign.items())]}
 
 
-def money(cny: int | None, qualifier: str | None, currency: str | None) -> str:
-    """12亿元, 约8.3亿元, 5200万元, 4000万美元; "未披露" when no amount was stated."""
-    if not cny:
-        return "未披露"
-    unit = CURRENCY_NAMES.get(currency, currency or "元")
-    if cny >= 100_000_000:
-        figure = f"{cny / 100_000_000:.2f}".rstrip("0").rstrip(".") + "亿"
-    else:
-        figure = f"{cny / 10_000:.2f}".rstrip("0").rstrip(".") + "万"
-    return f"{qualifier or ''}{figure}{unit}"
+def money(amount: int | None, qualifier: str | None, currency: str | None) -> str:
+    """12亿元, 约8.3亿元, 0.52亿元, 0.4亿美元 (``extract.money.yi_text``); "未披露" when no amount was stated."""
+    return yi_text(amount or None, qualifier, currency) or "未披露"
 
 
 def safe_url(url: str | None) -> str | None:
@@ -243,8 +223,11 @@ def safe_url(url: str | None) -> str | None:
     return url if url and url.lower().startswith(SAFE_SCHEMES) else None
 
 
-def datasette_row(base: str, db_path: str | Path, row_id: str) -> str:
-    """The project's row page in Datasette: /<database>/projects/<id>, names tilde-encoded as Datasette does."""
+def datasette_row(base: str | None, db_path: str | Path, row_id: str) -> str | None:
+    """The project's row page in Datasette: /<database>/projects/<id>, names tilde-encoded as Datasette does;
+    None where no Datasette address is configured (a link to this machine's loopback helps no reader)."""
     from datasette.utils import tilde_encode
 
+    if not base:
+        return None
     return f"{base.rstrip('/')}/{tilde_encode(Path(db_path).stem)}/projects/{tilde_encode(row_id)}"

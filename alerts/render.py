@@ -5,13 +5,20 @@ autoescaped, and the Markdown environment escapes every ``{{ value }}`` through 
 title holding ``](http://…)`` or ``|`` cannot make a link or break a table) unless a filter marked
 it safe (``mdurl``: a URL percent-encoded for a link destination). Feed entries are rendered with
 the HTML template's escaping and handed to feedgen as HTML content.
+
+The Atom feed follows the rules a validator applies: feed and entries with id, title, updated and
+author; per entry one ``alternate`` link (the source article) and the data link as ``related``;
+a ``self`` link only where the feed has an http(s) address (``[digest] datasette_url`` or the
+``yrdwatch serve`` route that serves it).
 """
 from __future__ import annotations
 
 import re
 from urllib.parse import quote
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from alerts.query import arrange, money, totals
@@ -75,25 +82,50 @@ def markdown_digest(ctx: dict) -> str:
     return MARKDOWN.get_template("digest.md.j2").render(**ctx)
 
 
-def atom_feed(subscription_name: str, items: list[dict], updated: str, feed_url: str | None = None) -> str:
-    """An Atom feed with one entry per project (id = the project, so readers never show it twice)."""
+class EntryLinks(BaseEntryExtension):
+    """An entry's links, written with their ``rel``: feedgen 1.0's ``FeedEntry.atom_entry`` writes
+    an entry link's href only (its loop variable shadows the link), so an article link and a data
+    link came out as two alternate links, which the Atom rules forbid and feed readers misread."""
+
+    def __init__(self):
+        self.links: list[tuple[str, str]] = []  # (rel, href)
+
+    def extend_atom(self, entry):
+        for rel, href in self.links:
+            xml_elem("link", entry, rel=rel, type="text/html", href=href)
+        return entry
+
+
+def feed_url(base_url: str | None, subscription_name: str) -> str | None:
+    """Where ``yrdwatch serve`` serves the subscription's feed (db/datasette_plugin.py), under a
+    Datasette reachable at ``base_url``; None without one."""
+    return f"{base_url.rstrip('/')}/-/feeds/{quote(subscription_name)}.atom" if base_url else None
+
+
+def atom_feed(subscription_name: str, items: list[dict], updated: str, self_url: str | None = None) -> str:
+    """An Atom feed with one entry per project (id = the project, so readers never show it twice);
+    ``self_url``, an http(s) address, is the feed's self link."""
     feed = FeedGenerator()
+    feed.register_extension("entry_links", BaseExtension, EntryLinks, atom=True, rss=False)
     feed.id(f"urn:yrdwatch:subscription:{subscription_name}")
     feed.title(f"长三角新项目｜{subscription_name}")
     feed.author({"name": "yrdwatch"})
     feed.updated(updated)
-    feed.link(href=feed_url or f"urn:yrdwatch:subscription:{subscription_name}", rel="self")
+    if self_url:
+        feed.link(href=self_url, rel="self", type="application/atom+xml")
     feed.language("zh-CN")
     entry_template = HTML.get_template("entry.html.j2")
     for item in reversed(items):  # feedgen prepends: the digest's first project ends up first
         entry = feed.add_entry()
         entry.id(f"urn:yrdwatch:project:{item['id']}")
         entry.title(f"{item['name']}（{item['city'] or item['province'] or '未注明城市'}，{item['amount']}）")
+        entry.author({"name": item["outlet"] or "yrdwatch"})
         entry.updated(item["first_seen"])
         entry.published(item["first_seen"])
         if item["article_url"]:
-            entry.link(href=item["article_url"], rel="alternate")
-        entry.link(href=item["datasette_url"], rel="related")
+            entry.entry_links.links.append(("alternate", item["article_url"]))
+        if item["datasette_url"]:
+            entry.entry_links.links.append(("related", item["datasette_url"]))
         for industry in item["industries"]:
             entry.category(term=industry)
         entry.content(entry_template.render(item=item), type="html")

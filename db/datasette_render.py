@@ -27,22 +27,13 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from extract.dates import local_time
-from extract.money import CURRENCY_NAMES
+from extract.money import yi_text
 
 # Stored money columns and the columns beside them that say how to read them.
-MONEY_COLUMNS = {("projects", "investment_cny"), ("announcements", "total_investment_cny")}
+MONEY_COLUMNS = {("projects", "investment_cny"), ("announcements", "total_investment_cny"),
+                 ("project_amounts", "amount_value"), ("project_amounts", "yuan")}
 # A stamp with a UTC offset: what yrdwatch writes for its own times (first_seen, started_at …).
 STAMP_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)$")
-
-
-def yi_text(amount, qualifier=None, currency=None) -> str | None:
-    """``约20亿元``, ``0.52亿元``, ``2.5亿美元``: in 亿 of the amount's own currency (yuan unless
-    ``currency`` names another), with its qualifier; None when no amount was stated."""
-    if amount is None or amount == "":
-        return None
-    figure = f"{float(amount) / 1e8:,.4f}".rstrip("0").rstrip(".")
-    unit = "元" if currency in (None, "", "CNY") else CURRENCY_NAMES.get(currency, currency)
-    return f"{qualifier or ''}{figure}亿{unit}"
 
 
 def beijing_time(stamp):

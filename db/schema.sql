@@ -209,6 +209,26 @@ FROM articles o LEFT JOIN articles c ON c.duplicate_of = o.url
 WHERE o.duplicate_of IS NULL
 GROUP BY o.url;
 
+-- One definition of every money figure: what each project adds to a total, read by the digest
+-- (alerts/query.py), its chart and Datasette's canned queries alike. A project's amount is the
+-- one the text states for it alone (the extractor keeps a batch's total on its announcement, not
+-- on a project, see extract/investments.py), so summing projects counts no yuan twice. `yuan` is
+-- the amount when it is in yuan (a foreign figure converted at a rate the page stated is yuan) and
+-- NULL for a foreign currency, which is never compared or summed as yuan. How an amount is shown
+-- ("2.5亿美元") is one Python function, extract.money.yi_text, which Datasette's queries call as
+-- SQL yi_text(). Periods are of the first sighting, in Beijing time.
+CREATE VIEW IF NOT EXISTS project_amounts AS
+SELECT p.id AS project_id, p.name, p.province, p.city, p.district, p.park,
+       p.first_seen,
+       date(p.first_seen, '+8 hours') AS day,
+       strftime('%Y-%m', p.first_seen, '+8 hours') AS month,
+       strftime('%Y', p.first_seen, '+8 hours') || '-Q'
+           || ((cast(strftime('%m', p.first_seen, '+8 hours') AS INTEGER) + 2) / 3) AS quarter,
+       p.investment_cny AS amount_value,
+       p.currency,
+       CASE WHEN p.currency IS NULL THEN p.investment_cny END AS yuan
+FROM projects p;
+
 -- How stored signatures were made (num_perm, seed, hashing scheme): a change means re-signing.
 CREATE TABLE IF NOT EXISTS dedup_meta (
     key TEXT PRIMARY KEY,

@@ -307,9 +307,13 @@ def _place_names(reading: Reading, announcements: list[Announcement], names: lis
     new = [c for j, c in enumerate(names) if j not in placed]
     if new:
         amounts = [c.amount for c in reading.figures]  # every amount of the body, in order
-        as_names = [Name(c.text, c.start, "event") for c in new]
+        # Weighed beside every chosen name: a new list item is not "the story's lone project", and a
+        # sentence naming the others is nobody's own figure.
+        as_names = [Name(c.text, c.start, "event") for c in names]
         investments = project_investments(reading.body, as_names, amounts, total.amount if total else None,
                                           count.value if count else None)
+        new_names = {id(c) for c in new}
         result[0] = replace(result[0], projects=result[0].projects + [
-            Project(n.text, a.value if a else None, a.currency if a else None) for n, a in investments])
+            Project(n.text, a.value if a else None, a.currency if a else None)
+            for c, (n, a) in zip(names, investments) if id(c) in new_names])
     return result

@@ -3,7 +3,9 @@
 "总投资X亿元的Y项目", "投资10亿元的Y项目", or a figure in the clause that names the project or the next
 one ("Y项目,总投资12亿元"), anywhere in a sentence the project opens ("1. Y项目,由……建设,计划总投资22亿元");
 never a figure that covers a batch ("投资136.6亿元的A、B等21个产业项目") or a sentence naming other
-projects too.
+projects too. The announcement's total stays the announcement's: it is given to a project only
+when that project is all the story announces, so a batch total and its parts are never both
+project amounts (summing projects never counts a yuan twice).
 """
 from __future__ import annotations
 
@@ -18,18 +20,20 @@ def project_investments(body: str, names: list[Name], amounts: list[Amount], tot
     """Each project with the investment stated for it alone: "总投资X亿元的Y项目", or a figure in the
     clause of its mention or the next clause, in a sentence where no other project is named (a list
     names them all; a later "其中,Y项目总投资X亿元", naming no other, then gives Y's); the headline
-    total for a lone headline project, unless the event counts more projects than that one."""
+    total for a lone headline project, unless the event counts more projects than that one or
+    two other projects of the story state amounts of their own (then the total is the batch's and
+    those are its parts: "示范区项目总投资约260亿元" over "绿地…200亿元" and "中车…60亿元")."""
     invested = [a for a in amounts if a.kind in ("total", "investment")]
     event_names = [n for n in names if n.source == "event"]
-    result = []
-    for name in names:
-        own = _stated_before(body, name, invested) or next(
-            (a for pos in _occurrences(body, name) if (a := _stated_in_sentence(body, pos, name, names, invested))),
-            None)
-        if own is None and total and len(event_names) == 1 and name is event_names[0] and not (count and count > 1):
-            own = total
-        result.append((name, own))
-    return result
+    stated = [(name, _stated_before(body, name, invested) or next(
+        (a for pos in _occurrences(body, name) if (a := _stated_in_sentence(body, pos, name, names, invested))),
+        None)) for name in names]
+    # Two or more figures of their own make the total a batch's; one may restate the headline
+    # project's own ("超10亿元民间投资项目" beside "项目总投资10.2亿元").
+    parts = sum(own is not None and own is not total for _, own in stated)
+    lone = len(event_names) == 1 and not (count and count > 1) and parts < 2
+    return [(name, total if own is None and total and lone and name is event_names[0] else own)
+            for name, own in stated]
 
 
 def _occurrences(body: str, name: Name):

@@ -80,6 +80,17 @@ class Amount:
     raw: str
 
 
+def yi_text(amount, qualifier=None, currency=None) -> str | None:
+    """How every amount is shown to people: ``约20亿元``, ``0.52亿元``, ``2.5亿美元`` — in 亿 of the
+    amount's own currency (yuan unless ``currency`` names another), with its qualifier; None when no
+    amount was stated. The digest, the feed, the CLI and Datasette all show money through this."""
+    if amount is None or amount == "":
+        return None
+    figure = f"{float(amount) / 1e8:,.4f}".rstrip("0").rstrip(".")
+    unit = "元" if currency in (None, "", "CNY") else CURRENCY_NAMES.get(currency, currency)
+    return f"{qualifier or ''}{figure}亿{unit}"
+
+
 def parse_number(text: str) -> float | None:
     """'1,200.5' → 1200.5, '三百' → 300, '百' → 100; None when it is not a number."""
     text = text.replace(",", "")

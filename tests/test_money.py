@@ -1,5 +1,7 @@
 """Money figures, their kinds (investment or distractor) and project counts."""
-from extract.money import find_amounts, find_counts, parse_amount, parse_number
+import pytest
+
+from extract.money import find_amounts, find_counts, parse_amount, parse_number, yi_text
 
 
 def kinds(text):
@@ -59,3 +61,14 @@ def test_counts():
     assert [c.n for c in find_counts("共签约十五个项目")] == [15]
     assert find_counts("具体到每一个基础设施项目") == []
     assert find_counts("计划2023年新建100万千瓦生产线") == []
+
+
+@pytest.mark.parametrize("amount, qualifier, currency, shown", [
+    (2_000_000_000, "约", None, "约20亿元"),
+    (52_000_000, None, "CNY", "0.52亿元"),
+    (250_000_000, None, "USD", "2.5亿美元"),
+    (123_456_789_012, "超", None, "超1,234.5679亿元"),
+    (None, "约", None, None),
+])
+def test_every_amount_is_shown_in_yi_of_its_own_currency(amount, qualifier, currency, shown):
+    assert yi_text(amount, qualifier, currency) == shown

@@ -168,7 +168,7 @@ def test_each_canned_query_answers(site):
     queries = yaml.safe_load((ROOT / "db" / "metadata.yaml").read_text(encoding="utf-8"))["databases"]["yrdwatch"]["queries"]
     assert set(queries) == {"this_week", "project_timeline", "new_projects", "projects_by_city", "projects_over_amount",
                             "party_announcements", "stories_with_reprints", "sources_health", "stalled_projects",
-                            "lifecycle_conversion"}  # a new query needs its check here
+                            "lifecycle_conversion", "investment_by_period"}  # a new query needs its check here
     projects = db.execute("select count(*) from projects").fetchone()[0]
     assert len(canned(site, "this_week")) == projects  # all crawled minutes ago (more: test_serve_morning)
     project, mentions = db.execute("select project_id, count(*) from project_mentions group by 1 order by 2 desc").fetchone()
@@ -183,10 +183,17 @@ def test_each_canned_query_answers(site):
 
     large = canned(site, "projects_over_amount", min_yi=50)
     assert large and all(r["investment_yi"] >= 50 for r in large)
-    assert len(large) == db.execute("select count(*) from projects where investment_cny >= 5e9").fetchone()[0]
+    assert len(large) == db.execute(
+        "select count(*) from projects where investment_cny >= 5e9 and currency is null").fetchone()[0]
     city = large[0]["city"]
     in_city = canned(site, "projects_over_amount", min_yi=50, city=to_traditional(city[:2]))
     assert in_city and {r["city"] for r in in_city} == {city}
+
+    periods = canned(site, "investment_by_period")
+    assert sum(r["projects"] for r in periods) == projects
+    assert sum(r["investment_yi"] or 0 for r in periods) == pytest.approx(sum(r["investment_yi"] or 0 for r in by_city)
+                                                                          + sum(r["investment_yi"] or 0 for r in periods
+                                                                                if r["city"] is None), abs=0.05)
 
     party = db.execute("select j.value from announcements a, json_each(a.parties) j limit 1").fetchone()[0]
     rows = canned(site, "party_announcements", party=to_traditional(party[:4]))

@@ -28,7 +28,8 @@ redis_url = "redis://127.0.0.1:6379/0"
 redis_url = "redis://10.0.0.5:6379/0"   # or $YRDWATCH_REDIS_URL; without it, one machine and no Redis
 
 [digest]
-datasette_url = "http://127.0.0.1:8001"   # digests link each project to its row there
+datasette_url = "https://data.example.org"   # where readers reach `yrdwatch serve`: digests link each
+                             # project's row and the feed there; unset, no data link (never 127.0.0.1)
 backfill_days = 7            # a new subscription's first digest reaches back this far
 
 [[subscriptions]]            # any number; see alerts/subscriptions.py and the README's "Digests"
@@ -90,7 +91,7 @@ class Config:
     dedup_backend: str = "sqlite"
     redis_url: str = "redis://127.0.0.1:6379/0"
     cluster_url: str | None = None  # [cluster] redis_url or $YRDWATCH_REDIS_URL; None: one machine, no Redis
-    datasette_url: str = "http://127.0.0.1:8001"
+    datasette_url: str | None = None  # [digest] datasette_url: a Datasette the digests' readers reach
     backfill_days: float = 7.0
     subscriptions: tuple = ()
     crawl_limits: tuple = ()  # (Scrapy setting, value) of the [crawl] caps the file sets
@@ -193,7 +194,7 @@ def load_config(path: str | Path | None = None) -> Config:
             raise fail("crawl", key, "must be a whole number, at least " + ("0" if key == "max_sitemap_depth" else "1"))
     seeds = _seeds_files(crawl.get("seeds", []), path.resolve().parent, lambda message: fail("crawl", "seeds", message))
     digest = data.get("digest", {})
-    if urlsplit(digest.get("datasette_url", Config.datasette_url)).scheme not in ("http", "https"):
+    if "datasette_url" in digest and urlsplit(digest["datasette_url"]).scheme not in ("http", "https"):
         raise fail("digest", "datasette_url", "must be an http(s):// URL")
     if digest.get("backfill_days", 0) < 0:
         raise fail("digest", "backfill_days", "must be 0 or more days")
