@@ -122,7 +122,7 @@ def database(path, base_url) -> dict:
         "projects": "id, name, name_key, province, city, district, park, investment_cny, currency, mentions",
         "project_mentions": "*",
         "raw_pages": "url, content_type, html_zlib",
-        "pages_seen": "url, source, last_status",
+        "pages_seen": "url, source, last_status, verdict",
     }
     return {table: sorted(tuple(v.replace(base_url, "BASE") if isinstance(v, str) else v for v in row)
                           for row in db.execute(f"select {columns} from {table}"))
@@ -156,7 +156,10 @@ def test_two_workers_and_a_store_store_what_one_process_stores(cluster, sample_s
     db = sqlite3.connect(cluster_db)
     assert {url for (url,) in db.execute("select url from articles")} == expected
     assert sum(r["new_articles"] for r in runs.values()) == len(expected)
-    assert sum(r["article_pages"] for r in runs.values()) == len(expected) + 1  # and the 404
+    # and the 404, and the pages judged no article (4 on article-shaped URLs, a home and a column page)
+    judged = len(sample_server.site.pages) + 2
+    assert sum(r["article_pages"] for r in runs.values()) == len(expected) + 1 + judged
+    assert sum(r["not_articles"] for r in runs.values()) == judged
     assert sorted(r[0].rsplit("/", 1)[1] for r in db.execute("select url from fetch_errors")) == [
         "art_1234_404.html", "content_99999.htm"]  # each error once
     assert database(cluster_db, sample_server.base_url) == database(local_db, local_server.base_url)
@@ -182,7 +185,7 @@ def test_two_workers_and_a_store_store_what_one_process_stores(cluster, sample_s
         worker.wait(timeout=60)
         summaries.append(worker.err_path.read_text())
     pages = [int(text.rsplit(" article pages", 1)[0].rsplit(" ", 1)[1]) for text in summaries]
-    assert all(n > 0 for n in pages) and sum(pages) == len(expected) + 1, summaries
+    assert all(n > 0 for n in pages) and sum(pages) == len(expected) + 1 + judged, summaries
 
 
 def test_kill_9_of_a_worker_and_of_the_store_loses_nothing_and_doubles_nothing(cluster, sample_server, tmp_path):
@@ -235,7 +238,12 @@ def test_kill_9_of_a_worker_and_of_the_store_loses_nothing_and_doubles_nothing(c
     assert db.execute("select count(*), count(distinct url) from articles").fetchone() == (len(expected),) * 2
     assert {url for (url,) in db.execute("select url from articles")} == expected  # nothing lost
     faults = {sample_server.base_url + FAULTS[name] for name in ("missing", "truncated", "robots")}
-    assert in_flight_urls <= expected | faults
+    judged = {sample_server.base_url + path for path in [page["path"] for page in sample_server.site.pages]
+              + ["/suzhou/index.shtml", "/suzhou/szyw/index.shtml"]}  # candidates that are no articles
+    assert in_flight_urls <= expected | faults | judged
+    verdicts = db.execute("select count(*) from pages_seen where verdict is not null").fetchone()[0]
+    assert verdicts == len(judged) and not db.execute("select 1 from articles where url in "
+                                                      f"({','.join('?' * len(judged))})", list(judged)).fetchall()
     assert db.execute("select count(*) from fetch_errors").fetchone()[0] == 2  # no error recorded twice
     assert sum(r["new_articles"] for r in runs.values()) == len(expected)
     # Only the pages in flight on the killed worker (and the one answering 500 once) were fetched twice.
