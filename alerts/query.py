@@ -13,10 +13,10 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from alerts.outbox import rows
-from extract.decode import clean_characters
-from extract.money import yi_text
-from extract.normalize import to_simplified
+from yrdwatch.alerts.outbox import rows
+from yrdwatch.extract.decode import clean_characters
+from yrdwatch.extract.money import yi_text
+from yrdwatch.extract.normalize import to_simplified
 
 UNPLACED = "未注明城市"
 UNCLASSIFIED = "其他行业"
@@ -214,7 +214,7 @@ def totals(items: list[dict]) -> dict:
 
 
 def money(amount: int | None, qualifier: str | None, currency: str | None) -> str:
-    """12亿元, 约8.3亿元, 0.52亿元, 0.4亿美元 (``extract.money.yi_text``); "未披露" when no amount was stated."""
+    """12亿元, 约8.3亿元, 0.52亿元, 0.4亿美元 (``yrdwatch.extract.money.yi_text``); "未披露" when no amount was stated."""
     return yi_text(amount or None, qualifier, currency) or "未披露"
 
 

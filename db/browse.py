@@ -2,10 +2,10 @@
 
 The database is served mutable (never ``--immutable``): SQLite's WAL lets Datasette read while a
 crawl writes. Before serving, the schema is brought up to date and the search index is filled
-for rows an older yrdwatch stored without one (``db.search.sync``), so any old database can be
+for rows an older yrdwatch stored without one (``yrdwatch.db.search.sync``), so any old database can be
 served. The search box, the year and list facets and the exposure rules come from
-``db.datasette_plugin``; how cells read (亿元, Beijing time, lists as text) and the CSV export
-with a byte-order mark from ``db.datasette_render``; the pages from ``db/templates``.
+``yrdwatch.db.datasette_plugin``; how cells read (亿元, Beijing time, lists as text) and the CSV export
+with a byte-order mark from ``yrdwatch.db.datasette_render``; the pages from ``db/templates``.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from typing import Callable
 
 import yaml
 
-from db import search
-from db.store import Store
+from yrdwatch.db import search
+from yrdwatch.db.store import Store
 
 METADATA = Path(__file__).with_name("metadata.yaml")
 # The morning page (index), project and article pages, and their stylesheet (served as
@@ -80,29 +80,31 @@ def parse_settings(pairs: list[tuple[str, str]]) -> dict:
     return settings
 
 
-def build_datasette(db_path: str | Path, settings: dict | None = None):
-    """A Datasette instance on ``db_path`` with yrdwatch's metadata, settings and plugin;
-    ``settings`` override yrdwatch's."""
+def build_datasette(db_path: str | Path, settings: dict | None = None, plugins: tuple = ()):
+    """A Datasette instance on ``db_path`` with yrdwatch's metadata, settings and plugins;
+    ``settings`` override yrdwatch's; ``plugins`` are (module, name) pairs of higher layers
+    (the application passes the alerts' feeds)."""
     from datasette.app import Datasette
     from datasette.plugins import pm
 
-    from db import datasette_plugin, datasette_render
+    from yrdwatch.db import datasette_plugin, datasette_render
 
-    for plugin, name in ((datasette_plugin, "yrdwatch"), (datasette_render, "yrdwatch-render")):
+    for plugin, name in ((datasette_plugin, "yrdwatch"), (datasette_render, "yrdwatch-render"), *plugins):
         if not pm.is_registered(plugin):
             pm.register(plugin, name=name)
     return Datasette([str(db_path)], metadata=metadata_for(db_path), settings={**SETTINGS, **(settings or {})},
                      template_dir=str(TEMPLATES), static_mounts=[("yrdwatch-static", str(STATIC))])
 
 
-def serve(db_path: str | Path, host: str, port: int, progress: Callable[[str], None], settings: dict | None = None) -> None:
+def serve(db_path: str | Path, host: str, port: int, progress: Callable[[str], None], settings: dict | None = None,
+          plugins: tuple = ()) -> None:
     """Prepare the database, then serve it until interrupted (Ctrl-C or SIGTERM)."""
     import asyncio
 
     import uvicorn
 
     prepare(db_path, progress)
-    datasette = build_datasette(db_path, settings)
+    datasette = build_datasette(db_path, settings, plugins)
     asyncio.run(datasette.invoke_startup())
     progress(f"Serving {db_path} on http://{host}:{port}/{database_name(db_path)} (Ctrl-C stops)")
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")

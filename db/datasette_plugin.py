@@ -1,25 +1,22 @@
-"""yrdwatch's Datasette plugin, registered by ``db.browse`` for ``yrdwatch serve``.
+"""yrdwatch's Datasette plugin, registered by ``yrdwatch.db.browse`` for ``yrdwatch serve``.
 
 - Chinese search: Datasette runs ``?_search=`` as ``match escape_fts(:search)``; this plugin's
   ``escape_fts`` cuts the query with the same jieba words and Traditional → Simplified conversion
-  the index was built with (``db.search``), so 汾湖, 芯片 or 蘇州 find what they should.
+  the index was built with (``yrdwatch.db.search``), so 汾湖, 芯片 or 蘇州 find what they should.
 - ``to_simplified(text)`` for canned queries that compare user input with Simplified columns.
 - A ``year`` facet (Datasette's own date facet counts days) and a ``list`` facet for JSON arrays
   with its filter ``?_has_industries=集成电路``: Datasette's array facet deduplicates whole rows and
   its ``__arraycontains`` filter parses every row's JSON; on 120,000 announcements both outrun
   the facet time limit (benchmarks/browse_bench.py).
-- How cells read (亿元, Beijing time, lists as text) is ``db.datasette_render``'s.
+- How cells read (亿元, Beijing time, lists as text) is ``yrdwatch.db.datasette_render``'s.
 - A reader, not a door: the private tables (``PRIVATE_TABLES``) have no pages and no SQL reads
   them; one value is at most ``MAX_VALUE_BYTES`` and the functions that make any size from a
   number are refused, so ``?sql=select zeroblob(1000000000)`` fails at once; ``/-/databases``
   and SQL do not show the database file's path.
-- Each subscription's Atom feed at ``/-/feeds/<subscription>.atom``: the projects its digests
-  covered, newest first (the outbox is private, so the route reads it itself, read-only), each
-  linking its row on this server; the feed's self link is the address it was asked at.
+- Feeds are the alerts' (``yrdwatch.alerts.datasette_feeds``, registered by ``yrdwatch serve``).
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 from pathlib import Path
@@ -28,12 +25,12 @@ from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.filters import FilterArguments
-from datasette.utils.asgi import BadRequest, NotFound, Response
+from datasette.utils.asgi import BadRequest
 from datasette.views.special import JsonDataView
-from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args, tilde_encode
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
-from db import search
-from extract.normalize import to_simplified
+from yrdwatch.db import search
+from yrdwatch.extract.normalize import to_simplified
 
 MMAP_BYTES = 2 ** 31
 
@@ -105,37 +102,7 @@ def register_routes(datasette):
     def databases():
         return [{k: v for k, v in d.items() if k != "path"} for d in datasette._connected_databases()]
 
-    return [(r"^/-/databases(\.(?P<format>json))?$", JsonDataView.as_view(datasette, "databases.json", databases)),
-            (r"^/-/feeds/(?P<subscription>[^/]+)\.atom$", subscription_feed)]
-
-
-async def subscription_feed(datasette, request):
-    from alerts.render import atom_feed  # the digests' own feed, as file:// channels receive it
-
-    name = request.url_vars["subscription"]
-    database = datasette.get_database()
-    found = await asyncio.to_thread(_feed_items, database.path, name)
-    if found is None:
-        raise NotFound(f"no subscription named {name!r} has made a digest here")
-    items, updated = found
-    for item in items:  # each project's row here, whatever address the digest was made with
-        item["datasette_url"] = datasette.absolute_url(
-            request, datasette.urls.row(database.name, "projects", tilde_encode(item["id"])))
-    feed = atom_feed(name, items, updated, datasette.absolute_url(request, request.path))
-    return Response(feed, content_type="application/atom+xml; charset=utf-8")
-
-
-def _feed_items(path: str, subscription: str) -> tuple[list[dict], str] | None:
-    """The subscription's newest covered projects and its last digest's time, read through a
-    read-only connection of its own (Datasette's connections may not read the outbox)."""
-    from alerts.outbox import recent_items
-
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        (updated,) = conn.execute("select max(created_at) from digests where subscription = ?", [subscription]).fetchone()
-        return (recent_items(conn, subscription), updated) if updated else None
-    finally:
-        conn.close()
+    return [(r"^/-/databases(\.(?P<format>json))?$", JsonDataView.as_view(datasette, "databases.json", databases))]
 
 
 @hookimpl

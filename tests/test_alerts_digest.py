@@ -20,9 +20,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from lxml import etree, html as lxml_html
 
-from alerts.deliver import SENDER_NAME
+from yrdwatch.alerts.deliver import SENDER_NAME
 from browser import dump_dom, needs_chromium, nonblank_fraction, screenshot
-from extract.money import parse_amount
+from yrdwatch.extract.money import parse_amount
 
 from conftest import ROOT, copy_database, crawl_sample_sites, invoke
 
@@ -316,7 +316,7 @@ password_env = "YRDWATCH_TEST_SMTP_PASSWORD"
 [[subscriptions.channels]]
 url = "file://{folder}"
 """)
-    with caplog.at_level("WARNING", logger="alerts.digest"):
+    with caplog.at_level("WARNING", logger="yrdwatch.alerts.digest"):
         result = invoke("--db", db, "--config", config, "digest", env={"YRDWATCH_TEST_SMTP_PASSWORD": PASSWORD})
     assert result.exit_code == 0 and result.output.count(": sent") == 2, result.output
     projects = sqlite3.connect(db).execute("select count(*) from projects").fetchone()[0]
@@ -365,8 +365,8 @@ keywords = ["汽車"]
 def test_a_project_stored_after_a_digest_with_an_older_first_seen_is_in_the_next_one(db, tmp_path):
     # A digest made "an hour from now" stands for a crawl that commits rows stamped before a digest
     # ran (a slow worker, a late transaction): those rows must reach the next digest all the same.
-    from alerts.digest import run_subscription
-    from alerts.outbox import utc_now
+    from yrdwatch.alerts.digest import run_subscription
+    from yrdwatch.alerts.outbox import utc_now
     from yrdwatch.config import load_config
 
     config = load_config(write_config(

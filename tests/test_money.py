@@ -1,7 +1,7 @@
 """Money figures, their kinds (investment or distractor) and project counts."""
 import pytest
 
-from extract.money import find_amounts, find_counts, parse_amount, parse_number, yi_text
+from yrdwatch.extract.money import find_amounts, find_counts, parse_amount, parse_number, yi_text
 
 
 def kinds(text):

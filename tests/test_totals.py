@@ -17,9 +17,9 @@ from lxml import etree, html as lxml_html
 
 import test_serve
 from conftest import crawl_sample_sites, invoke
-from alerts.chart import bars
-from alerts.query import arrange, money
-from extract.money import CURRENCY_NAMES, parse_amount
+from yrdwatch.alerts.chart import bars
+from yrdwatch.alerts.query import arrange, money
+from yrdwatch.extract.money import CURRENCY_NAMES, parse_amount
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 YI = 100_000_000
