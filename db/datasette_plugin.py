@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from pathlib import Path
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
