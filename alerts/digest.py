@@ -129,10 +129,12 @@ def run_subscription(db_path, config, subscription, since: datetime | None = Non
             return outcomes
         made = make_digest(conn, config, subscription, start, now, db_path)
         if made is None:
-            return [*outcomes, Outcome(f"{subscription.name}: no new projects since {local_time(start)} Beijing time")]
-        digest_id, count, investment = made
-        outcomes.append(Outcome(f"{subscription.name}: digest #{digest_id}: {count} new project{'s' * (count != 1)}, "
-                                f"disclosed investment {money(investment, None, None)}"))
+            return [*outcomes, Outcome(f"{subscription.name}: no new projects and no progress since "
+                                       f"{local_time(start)} Beijing time")]
+        digest_id, count, progress, investment = made
+        advanced = f", {progress} known project{'s' * (progress != 1)} at a new stage" if progress else ""
+        outcomes.append(Outcome(f"{subscription.name}: digest #{digest_id}: {count} new project{'s' * (count != 1)}"
+                                f"{advanced}, disclosed investment {money(investment, None, None)}"))
         if not subscription.channels:
             outcomes.append(Outcome("  stored; the subscription has no channel (--out DIR writes it to files)"))
         outcomes += [deliver(conn, subscription, channel, digest_id, now, config.datasette_url)
@@ -145,9 +147,11 @@ def run_subscription(db_path, config, subscription, since: datetime | None = Non
         store.close()
 
 
-def make_digest(conn, config, subscription, start: str, now: datetime, db_path) -> tuple[int, int, int] | None:
-    """Render and store the digest of the projects not covered yet: (id, projects, investment), or
-    None when there are none. One write transaction from the query to the stored items."""
+def make_digest(conn, config, subscription, start: str, now: datetime, db_path) -> tuple[int, int, int, int] | None:
+    """Render and store the digest of the projects not covered yet and of known projects' next
+    stages: (id, new projects, progress items, investment of the new), or None when there is
+    neither (a morning of progress alone is a digest too). One write transaction from the query
+    to the stored items."""
     with outbox.immediate(conn):
         items = new_projects(conn, subscription, start, config.datasette_url, db_path)
         if not items:
@@ -159,7 +163,8 @@ def make_digest(conn, config, subscription, start: str, now: datetime, db_path) 
             outbox.drop_digest(conn, digest_id)
             return None
         outbox.fill_digest(conn, digest_id, subscription, rendered, items)
-    return digest_id, sum(item.get("kind") != "progress" for item in items), rendered["investment_cny"]
+    progress = sum(item.get("kind") == "progress" for item in items)
+    return digest_id, len(items) - progress, progress, rendered["investment_cny"]
 
 
 def retry(conn, subscription, now: datetime, ignore_backoff: bool, datasette_url: str | None = None) -> list[Outcome]:

@@ -21,7 +21,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from lxml import etree, html as lxml_html
 
 from yrdwatch.alerts.deliver import SENDER_NAME
-from browser import dump_dom, needs_chromium, nonblank_fraction, screenshot
+from browser import chrome, dump_dom, needs_chromedriver, needs_chromium, nonblank_fraction, screenshot
 from yrdwatch.extract.money import parse_amount
 
 from conftest import ROOT, copy_database, crawl_sample_sites, invoke
@@ -429,6 +429,41 @@ def test_chromium_renders_the_digest_table_chart_and_cjk_text(db, tmp_path):
     assert report["scripts"] == 0 and report["bold"] == 0  # the planted <script> and <b> are no elements
     assert "星河<b>智造</b>基地项目" in report["text"]  # shown as text, not as markup
     assert nonblank_fraction(shot) > 0.05
+
+
+# Each project row's cells (amount, event and date overlapped at 414 px before): no cell's text
+# runs out of its cell into the next or off the screen, and the page never scrolls sideways.
+PHONE_LAYOUT = """
+const rows = [...document.querySelectorAll('table.projects tr')].filter(r => r.querySelector('td'));
+let overlaps = 0, outside = 0, example = null;
+for (const row of rows) {
+  for (const cell of row.querySelectorAll('td')) {
+    const box = cell.getBoundingClientRect();
+    if (!box.width) continue;
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    for (const text of range.getClientRects()) {  // each line box of the cell's text
+      if (text.left < box.left - 0.5 || text.right > box.right + 0.5) { overlaps++; example = example || cell.textContent; }
+      if (text.left < -0.5 || text.right > window.innerWidth + 0.5) { outside++; example = example || cell.textContent; }
+    }
+  }
+}
+return {rows: rows.length, overflow_px: document.documentElement.scrollWidth - window.innerWidth,
+        overlaps: overlaps, outside: outside, example: example};
+"""
+
+
+@needs_chromedriver
+@pytest.mark.parametrize("size", [(414, 896), (1280, 900)], ids=["414", "1280"])
+def test_the_digest_reads_on_a_phone_without_overlapping_cells_or_sideways_scrolling(db, tmp_path, size):
+    out = tmp_path / "out"
+    assert invoke("--db", db, "digest", "--dry-run", "--out", out).exit_code == 0
+    digest_file = next(out.glob("*.html"))
+    with _serve(out) as base, chrome(*size) as driver:
+        driver.get(f"{base}/{digest_file.name}")
+        measured = driver.execute_script(PHONE_LAYOUT)
+    assert measured["rows"] >= 30, measured
+    assert measured["overflow_px"] <= 1 and measured["overlaps"] == 0 and measured["outside"] == 0, measured
 
 
 class _serve:

@@ -162,6 +162,6 @@ def test_digest_tells_progress_from_new_projects(tmp_path, run_cli):
     assert "特斯拉储能超级工厂项目" in section and "开工 2024" in section and "（此前：签约）" in section
     assert "**0** 个新项目" in preview  # progress is not new money
     second = run_cli("digest", "--subscription", "all", "--out", tmp_path / "out")
-    assert second.exit_code == 0 and "digest #2: 0 new projects" in second.output
+    assert second.exit_code == 0 and "digest #2: 0 new projects, 1 known project at a new stage" in second.output
     assert "项目进展" in next((tmp_path / "out").glob("*.html")).read_text(encoding="utf-8")
-    assert "no new projects" in run_cli("digest", "--subscription", "all").output  # each stage once
+    assert "no new projects and no progress" in run_cli("digest", "--subscription", "all").output  # each stage once

@@ -1,6 +1,7 @@
 """Make the screenshots of docs/screenshots/: the morning pages of `yrdwatch serve` in headless
 Chromium (Debian's chromium and chromium-driver) at 1400 × 1000 and at a 414 × 896 phone, on the
-demo database (the bundled sample sites crawled into a temporary file, as `yrdwatch demo` does).
+demo database (the bundled sample sites crawled into a temporary file, as `yrdwatch demo` does),
+and the HTML digest of that database as a mail reader shows it, at both sizes.
 
     .venv/bin/python docs/screenshots/make.py          # rewrites docs/screenshots/*.png
 
@@ -50,6 +51,18 @@ def main() -> None:
                                 driver.save_screenshot(str(out))
                                 print(out.relative_to(ROOT))
             db.close()
+            digest_dir = Path(tmp) / "digest"
+            made = CliRunner().invoke(cli, ["--db", str(db_path), "digest", "--dry-run", "--out", str(digest_dir)],
+                                      catch_exceptions=False)
+            if made.exit_code != 0:
+                sys.exit(made.output)
+            digest_page = next(digest_dir.glob("*.html")).as_uri()
+            for width, height in (WIDE, PHONE):
+                with chrome(width, height) as driver:
+                    driver.get(digest_page)
+                    out = HERE / f"digest-{width}.png"
+                    driver.save_screenshot(str(out))
+                    print(out.relative_to(ROOT))
         finally:
             sample.shutdown()
             sample.server_close()
