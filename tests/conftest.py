@@ -94,12 +94,16 @@ def run_until_sigterm(args, done, timeout: float) -> tuple[int, str, str]:
     return proc.returncode, out, err
 
 
-@pytest.fixture
-def free_port() -> int:
+def unused_port() -> int:
     """A loopback port nothing listens on (bound, then released)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture
+def free_port() -> int:
+    return unused_port()
 
 
 def shared_path(*parts) -> Path:

@@ -5,7 +5,6 @@ import email
 from html import unescape as html_unescape
 import json
 import re
-import socket
 import sqlite3
 import threading
 import time
@@ -24,15 +23,9 @@ from yrdwatch.alerts.deliver import SENDER_NAME
 from browser import chrome, dump_dom, needs_chromedriver, needs_chromium, nonblank_fraction, screenshot
 from yrdwatch.extract.money import parse_amount
 
-from conftest import ROOT, copy_database, crawl_sample_sites, invoke
+from conftest import ROOT, copy_database, crawl_sample_sites, invoke, unused_port
 
 PASSWORD = "pa ss@w/rd:42"  # characters a URL must quote
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +44,7 @@ class Mailbox:
     one login, so the password must arrive from the environment variable."""
 
     def __init__(self):
-        self.port, self.messages, self.logins, self.controller = free_port(), [], [], None
+        self.port, self.messages, self.logins, self.controller = unused_port(), [], [], None
 
     def authenticate(self, server, session, envelope, mechanism, auth_data):
         ok = isinstance(auth_data, LoginPassword) and auth_data.password.decode() == PASSWORD
@@ -205,7 +198,7 @@ def city_projects(db_path, city) -> set[str]:
 
 def test_a_failing_channel_leaves_the_others_delivered_and_is_retried_alone(db, tmp_path, mailbox, webhook):
     mailbox.start()
-    dead = free_port()
+    dead = unused_port()
     folder = tmp_path / "files"
     config = mail_config(tmp_path, mailbox, [f"json://127.0.0.1:{webhook.server_address[1]}/hook",
                                              f"json://127.0.0.1:{dead}/nobody-listens", f"file://{folder}"])

@@ -1,10 +1,9 @@
 """The CLI as a user runs it: extract's output contract, ingest, demo."""
 import json
-import socket
 import subprocess
 import sys
 
-from conftest import ROOT, SEED_ARTICLES, shared_path
+from conftest import ROOT, SEED_ARTICLES, shared_path, unused_port
 
 CONTRACT_KEYS = {"input", "title", "published_at", "outlet", "script", "text", "is_announcement", "announcements"}
 ANNOUNCEMENT_KEYS = {"event_type", "event_date", "province", "city", "district", "park", "total_investment_cny",
@@ -64,15 +63,9 @@ def test_ingest_is_idempotent(run_cli, db_path):
     assert db.execute("select count(*) from articles where duplicate_of is not null").fetchone()[0] == 0
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_demo_end_to_end_as_a_subprocess(tmp_path):
     db = tmp_path / "demo.db"
-    proc = subprocess.run([sys.executable, "-m", "yrdwatch", "--db", db, "demo", "--port", str(free_port())],
+    proc = subprocess.run([sys.executable, "-m", "yrdwatch", "--db", db, "demo", "--port", str(unused_port())],
                           capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "sample-liangxi" in proc.stdout and "total" in proc.stdout

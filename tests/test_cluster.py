@@ -7,7 +7,6 @@ import os
 import pickle
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,15 +22,9 @@ from yrdwatch.sample_sites.server import SampleSitesServer
 from yrdwatch.sample_sites.site import FAULTS
 from yrdwatch.cli import cli
 
-from conftest import ROOT
+from conftest import ROOT, unused_port
 
 redis = pytest.importorskip("redis", reason="the cluster tests need redis-py (pip install -e '.[test]')")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -39,7 +32,7 @@ def redis_url(tmp_path):
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed (.ci/run installs Debian's redis-server)")
-    port = free_port()
+    port = unused_port()
     proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                              "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
@@ -286,7 +279,7 @@ def test_the_default_path_runs_without_redis_installed(sample_seeds, tmp_path):
 
 
 def test_cluster_commands_name_what_is_wrong(tmp_path, monkeypatch):
-    port = free_port()  # nothing listens there
+    port = unused_port()  # nothing listens there
     config = tmp_path / "yrdwatch.toml"
     monkeypatch.delenv("YRDWATCH_REDIS_URL", raising=False)
 

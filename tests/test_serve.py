@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import yaml
 from click.testing import CliRunner
 
 from browser import dump_dom, needs_chromium, nonblank_fraction, screenshot
-from conftest import ROOT
+from conftest import ROOT, unused_port
 from yrdwatch.extract.normalize import analysis_text
 from yrdwatch.sample_sites import seeds_for
 from yrdwatch.sample_sites.server import SampleSitesServer
@@ -29,17 +28,11 @@ from yrdwatch.cli import cli
 SCREENSHOTS = ROOT / "out" / "screenshots"  # out/ is git-ignored: CI keeps it as an artefact
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serving(db_path: Path):
     """`yrdwatch --db DB serve` on a free port until the block ends; ``.url`` is the database's
     URL, ``.stderr`` the server's error output once it stopped."""
-    port = free_port()
+    port = unused_port()
     proc = subprocess.Popen([sys.executable, "-m", "yrdwatch", "--db", str(db_path), "serve", "--port", str(port)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     server = types.SimpleNamespace(url=f"http://127.0.0.1:{port}/{db_path.stem}", stderr="")
