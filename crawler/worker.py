@@ -49,6 +49,9 @@ from yrdwatch.extract.dedup import signature, signature_to_bytes
 
 TAKEN = "yrdwatch_taken"  # meta key: the in-flight entry of this worker a request is, ("request"|"start", bytes)
 IDLE_CLOSE_AFTER = 10  # seconds with no open crawl anywhere after which --exit-when-idle closes a worker
+# ... once it has seen a crawl: a worker started for a crawl waits this long for the crawl to open
+# (a crawl process on a busy machine may take more than IDLE_CLOSE_AFTER to start).
+FIRST_CRAWL_WAIT = 120
 CLUSTER_SPIDER = "yrdwatch"
 
 
@@ -197,7 +200,10 @@ class ClusterSpider(RedisSpider, NewsSpider):
 
     def spider_idle(self):
         # Work can still come while any crawl is open (a dead worker's requests, a head's articles).
-        if self.server.scard(BATCHES):
+        open_crawls = self.server.scard(BATCHES)
+        self.seen_crawl = self.seen_crawl or bool(open_crawls)
+        waiting_for_first = not self.seen_crawl and time.time() - self.opened_at < FIRST_CRAWL_WAIT
+        if open_crawls or waiting_for_first:
             self.spider_idle_start_time = int(time.time())
         return super().spider_idle()
 
@@ -288,6 +294,7 @@ class ClusterSpider(RedisSpider, NewsSpider):
             self.link.pages += 1
 
     def opened(self, spider):
+        self.opened_at, self.seen_crawl = time.time(), False
         self.spider_idle_start_time = int(time.time())
         self.heartbeat = task.LoopingCall(self.beat)
         self.heartbeat.start(BEAT_EVERY, now=True)

@@ -167,7 +167,7 @@ def _cluster_crawl(obj, sources_) -> list[dict]:
 @click.command()
 @click.option("--concurrency", default=16, show_default=True, type=click.IntRange(min=1),
               help="Requests in flight at once in this worker (still one at a time per host).")
-@click.option("--exit-when-idle", is_flag=True, help="Stop once no cluster crawl has been open for 10 s.")
+@click.option("--exit-when-idle", is_flag=True, help="Stop once no cluster crawl has been open for 10 s (the first may take 2 minutes to open).")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Write Scrapy's log to this file.")
 @click.pass_obj
 def worker(obj, concurrency, exit_when_idle, log_path):
