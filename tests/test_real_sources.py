@@ -131,20 +131,23 @@ def test_sources_check_tries_the_sample_sites_for_real_and_stores_nothing(sample
     assert not db.exists()
 
 
+PROFILE_PAGE = "/suzhou/szyw/202401/t20240105_800102.shtml"  # sample_sites' profile page, no list of articles
+
+
 def test_sources_check_fails_a_host_that_does_not_resolve_and_a_listing_without_articles(sample_server, tmp_path):
     port = sample_server.base_url.rsplit(":", 1)[1]
     seeds = write(tmp_path / "mine.toml", UNRESOLVABLE + loopback_source(
-        "no-links", "梁溪", "江苏省无锡市梁溪区", "listing", port, "/liangxi/col/col1234/index.html",
-        extra="article_url_pattern = '/no-such-article-\\d+\\.html$'\n"))
+        "no-links", "苏州", "江苏省苏州市", "listing", port, PROFILE_PAGE))
     result = yrdwatch("sources", "--check", "--seeds", seeds)
     assert result.returncode == 1
     nowhere, no_links = result.stdout.strip().split("\n\n")
     assert "DNS            FAILED" in nowhere and "news.nowhere.invalid does not resolve" in nowhere
     assert "verdict: FAILED at DNS: news.nowhere.invalid does not resolve" in nowhere
     assert nowhere.count("not tried") == 4
-    # Since pages decide what is an article, a listing's row-shaped links are candidates whatever the
-    # pattern says, so this listing now has links to try (the no-links verdict needs a test page of its own).
+    # A "listing" that is a leader's profile page: no row of links leads to an article.
     assert no_links.startswith("no-links (listing, ")
+    assert "article links  FAILED" in no_links and "verdict: FAILED at article links" in no_links
+    assert no_links.count("not tried") == 1
     assert "Check failed: nowhere" in result.stderr
 
 
