@@ -29,7 +29,7 @@ LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公�
 # A company written in full inside a name ("江苏锐铂精密科技有限公司新能源汽车……项目") is its owner,
 # whether or not the text names it a party.
 _REGISTERED = re.compile(r".{2,30}?(?:股份有限公司|有限责任公司|有限公司)")
-# A park is taken out only when a name of its own stays ("海门生物医药产业园二期项目" is the park).
+# A park is taken out only when a name of its own follows it ("海门生物医药产业园二期项目" is the park).
 _MIN_REST = 4
 
 
@@ -62,10 +62,13 @@ def _strip_companies(name: str, parties: tuple[str, ...]) -> tuple[str, list[str
 
 
 def _strip_places(name: str) -> tuple[str, list[str]]:
+    """The name without the divisions and the parks it is written in (a park followed by a name of
+    its own: "常熟高新区新能源汽车电池结构件项目", not "广陵开发区丰元仓储智能制造产业园"'s second park)."""
     places = []
-    for begin, end, park in reversed(find_parks(name)):
-        if len(name) - (end - begin) >= _MIN_REST:
-            name, places = name[:begin] + name[end:], places + [park]
+    in_front = [(begin, end, park) for begin, end, park in find_parks(name)
+                if len(_GENERIC.sub("", name[end:])) >= _MIN_REST]
+    for begin, end, park in reversed(in_front):
+        name, places = name[:begin] + name[end:], places + [park]
     for mention in reversed(find_mentions(name)):
         name, places = name[:mention.start] + name[mention.end:], places + [mention.name]
     return name, places
@@ -108,7 +111,7 @@ def one_core(a: NameParts, b: NameParts) -> bool:
     if not _related(a.places, b.places) or not _related(a.companies, b.companies):
         return False
     short, long_ = sorted((a.core, b.core), key=len)
-    if len(short) < MIN_CORE or len(short) < _KEPT_SHARE * len(long_):
+    if len(short) < MIN_CORE or len(short) < _KEPT_SHARE * len(long_) or not set(short) <= set(long_):
         return False
     blocks = SequenceMatcher(None, short, long_, autojunk=False).get_matching_blocks()
     return sum(block.size for block in blocks if block.size >= 2) == len(short)

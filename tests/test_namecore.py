@@ -15,6 +15,7 @@ from extract.namecore import name_parts, one_core
     # a park in front of a name is a place; a park that is the whole name stays its core
     ("常熟高新区新能源汽车电池结构件项目", (), ("新能源汽车电池结构件", None, ())),
     ("海门生物医药产业园二期项目", (), ("生物医药产业园", "2", ())),
+    ("广陵开发区丰元仓储智能制造产业园", (), ("丰元仓储智能制造产业园", None, ())),  # y255
 ])
 def test_name_parts(name, parties, expected):
     assert name_parts(name, parties)[:3] == expected
@@ -32,6 +33,7 @@ PAIRS = [
     ("铂海能源科技年产3000台移动式能源设备项目", "铂海能源科技移动能源设备项目", (), True),  # y478: capacity once
     ("杭黄高铁片区一平方公里项目", "杭州富春湾新城杭黄高铁片区一平方公里综合开发项目", (), True),  # y452
     ("东久(奉贤)新智造科技产业园项目", "美国华平集团东久新智造科技产业园项目", (), True),  # y043
+    ("有丰元仓储智能制造产业园", "广陵开发区丰元仓储智能制造产业园", (), True),  # y255: a word too many in front
     # another phase
     ("合肥南车基地一期项目", "合肥南车基地二期建设项目", (), False),  # y605
     ("大门大桥一期工程", "温州市大门大桥二期工程", (), False),  # y577
