@@ -1,8 +1,9 @@
 """Whether two reports name one project: the evidence, and the confidence it adds up to.
 
 A signing in March and a groundbreaking in October rarely write a project's name the same way
-("特斯拉上海储能超级工厂" / "特斯拉储能超级工厂项目"), so names are compared by their *core*: the
-name without the places, the companies behind it, its phase (一期/二期) and generic words. Around
+("特斯拉上海储能超级工厂" / "特斯拉储能超级工厂项目"), so names are compared by their *core*
+(``extract.namecore``, the definition the name decision of one article uses too): the name without
+the places, the companies behind it, its phase (一期/二期) and generic words. Around
 the names, the rest of the two reports speaks for or against: places that agree or contradict,
 parties in common, amounts that agree, stages whose dates run in order. Each piece is a feature in
 [0, 1]; ``confidence`` weighs them with logistic-regression weights fitted on the train split of

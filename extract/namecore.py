@@ -25,10 +25,10 @@ _UNIT = re.compile(r"[万吨台套个亿元平方米千瓦时GWhMWkKtT吉兆瓦]
 # Words every project name may carry or drop without naming another project.
 _GENERIC = re.compile(r"项目|工程|建设|新建|扩建|改扩建|年产|暨|及配套|配套|有限公司|股份|集团|重大|重点|产业化|"
                       r"[\s\"'“”‘’「」『』《》〈〉()（）\[\]【】·•・,，、.。&＆+\-]|的")
-LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团股份|集团|股份|控股|公司)+$")
+_LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团股份|集团|股份|控股|公司)+$")
 # A company written in full inside a name ("江苏锐铂精密科技有限公司新能源汽车……项目") is its owner,
 # whether or not the text names it a party.
-_REGISTERED = re.compile(r".{2,30}?(?:股份有限公司|有限责任公司|有限公司)")
+REGISTERED_COMPANY = re.compile(r".{2,30}?(?:股份有限公司|有限责任公司|有限公司)")
 # A park is taken out only when a name of its own follows it ("海门生物医药产业园二期项目" is the park).
 _MIN_REST = 4
 
@@ -43,14 +43,14 @@ class NameParts(NamedTuple):
 
 def company_short(party: str) -> str:
     """'宁德时代新能源科技股份有限公司' → '宁德时代新能源科技': how names write a company."""
-    return LEGAL_SUFFIX.sub("", party.strip())
+    return _LEGAL_SUFFIX.sub("", party.strip())
 
 
 def _strip_companies(name: str, parties: tuple[str, ...]) -> tuple[str, list[str]]:
     """The name without its companies: any written in full, and the longest start (3+ characters) of
     any party's short name it contains."""
-    found = [company_short(m.group(0)) for m in _REGISTERED.finditer(name)]
-    name = _REGISTERED.sub("", name)
+    found = [company_short(m.group(0)) for m in REGISTERED_COMPANY.finditer(name)]
+    name = REGISTERED_COMPANY.sub("", name)
     for party in parties:
         short = company_short(party)
         for length in range(len(short), 2, -1):
@@ -89,7 +89,7 @@ def name_parts(name: str, parties: tuple[str, ...] = ()) -> NameParts:
 
 
 # A core needs this many characters to say which project it is ("电池" says nothing).
-MIN_CORE = 4
+_MIN_CORE = 4
 # The shorter core keeps at least this share of the longer ("电池结构件" is not "新能源汽车动力电池精密结构件").
 _KEPT_SHARE = 0.6
 
@@ -111,7 +111,7 @@ def one_core(a: NameParts, b: NameParts) -> bool:
     if not _related(a.places, b.places) or not _related(a.companies, b.companies):
         return False
     short, long_ = sorted((a.core, b.core), key=len)
-    if len(short) < MIN_CORE or len(short) < _KEPT_SHARE * len(long_) or not set(short) <= set(long_):
+    if len(short) < _MIN_CORE or len(short) < _KEPT_SHARE * len(long_) or not set(short) <= set(long_):
         return False
     blocks = SequenceMatcher(None, short, long_, autojunk=False).get_matching_blocks()
     return sum(block.size for block in blocks if block.size >= 2) == len(short)
