@@ -2,7 +2,7 @@
 
 A signing in March and a groundbreaking in October rarely write a project's name the same way
 ("特斯拉上海储能超级工厂" / "特斯拉储能超级工厂项目"), so names are compared by their *core*
-(``extract.namecore``, the definition the name decision of one article uses too): the name without
+(``yrdwatch.extract.namecore``, the definition the name decision of one article uses too): the name without
 the places, the companies behind it, its phase (一期/二期) and generic words. Around
 the names, the rest of the two reports speaks for or against: places that agree or contradict,
 parties in common, amounts that agree, stages whose dates run in order. Each piece is a feature in
@@ -20,8 +20,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
-from extract.namecore import company_short, name_parts
-from extract.places import is_abbreviation
+from yrdwatch.extract.namecore import company_short, name_parts
+from yrdwatch.extract.places import is_abbreviation
 
 WEIGHTS = Path(__file__).with_name("data") / "link_weights.json"
 

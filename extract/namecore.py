@@ -4,7 +4,7 @@ generic words are taken away.
 Reports write one project many ways: "常熟高新区新能源汽车电池结构件项目" in a headline,
 "江苏锐铂精密科技有限公司新能源汽车动力电池精密结构件项目" in the lead; "特斯拉储能超级工厂项目" at the
 signing, "特斯拉上海储能超级工厂" at the groundbreaking. Both the name decision of one article
-(``extract.projects.same_project``) and the linking of stages across articles (``db.evidence``)
+(``yrdwatch.extract.projects.same_project``) and the linking of stages across articles (``yrdwatch.db.evidence``)
 compare names by these parts, so both use this one definition.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import NamedTuple
 
-from extract.places import find_mentions, find_parks, is_abbreviation
+from yrdwatch.extract.places import find_mentions, find_parks, is_abbreviation
 
 _PHASE = re.compile(r"(首|[一二三四五六七八九十]|[1-9]|[ⅠⅡⅢⅣ])期")
 _PHASE_NUMBER = {"首": "1", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8",

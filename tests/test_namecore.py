@@ -2,7 +2,7 @@
 project. Rows are real pairs: the sample site's 常熟 page and corpus items (ids in the comments)."""
 import pytest
 
-from extract.namecore import name_parts, one_core
+from yrdwatch.extract.namecore import name_parts, one_core
 
 
 @pytest.mark.parametrize("name, parties, expected", [
