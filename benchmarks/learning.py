@@ -171,7 +171,7 @@ def examples(read: Read, boundary=None, model: Model | None = None,
     count = label.get("project_count") if positive else None
     counts = list(r.counts)
     if model is not None:
-        counts.append(implicit_one(r, chosen_names(r.names, model)))
+        counts.append(implicit_one(r, chosen_names(r.names, model, tuple(r.rules[0].parties))))
     for c in counts:
         out["count"].append((c.features, int(count is not None and c.value == count)))
     return out

@@ -1,8 +1,9 @@
 """Whether two reports name one project: the evidence, and the confidence it adds up to.
 
 A signing in March and a groundbreaking in October rarely write a project's name the same way
-("特斯拉上海储能超级工厂" / "特斯拉储能超级工厂项目"), so names are compared by their *core*: the
-name without the places, the companies behind it, its phase (一期/二期) and generic words. Around
+("特斯拉上海储能超级工厂" / "特斯拉储能超级工厂项目"), so names are compared by their *core*
+(``yrdwatch.extract.namecore``, the definition the name decision of one article uses too): the name without
+the places, the companies behind it, its phase (一期/二期) and generic words. Around
 the names, the rest of the two reports speaks for or against: places that agree or contradict,
 parties in common, amounts that agree, stages whose dates run in order. Each piece is a feature in
 [0, 1]; ``confidence`` weighs them with logistic-regression weights fitted on the train split of
@@ -19,21 +20,13 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
-from yrdwatch.extract.places import find_mentions, is_abbreviation
+from yrdwatch.extract.namecore import company_short, name_parts
+from yrdwatch.extract.places import is_abbreviation
 
 WEIGHTS = Path(__file__).with_name("data") / "link_weights.json"
 
 # Stages in the order a project lives them; 揭牌 and 开园 open something, usually after it is built.
 STAGE_RANK = {"签约": 0, "开工": 1, "揭牌": 2, "竣工": 2, "投产": 3, "开园": 3}
-_PHASE = re.compile(r"(首|[一二三四五六七八九十]|[1-9]|[ⅠⅡⅢⅣ])期")
-_PHASE_NUMBER = {"首": "1", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8",
-                 "九": "9", "十": "10", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4"}
-# A capacity or size written into a name (年产10万吨, 5GWh, 100MW) tells two plants apart.
-_NAME_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-# Words every project name may carry or drop without naming another project.
-_GENERIC = re.compile(r"项目|工程|建设|新建|扩建|改扩建|年产|暨|及配套|配套|有限公司|股份|集团|重大|重点|产业化|"
-                      r"[\s\"'“”‘’「」『』《》〈〉()（）\[\]【】·•・,，、.。&＆+\-]|的")
-_LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团股份|集团|股份|控股|公司)+$")
 # Governments and zones sign for every project of their district: sharing one says nothing.
 _GOVERNMENT = re.compile(r"政府|管委会|委员会|执委会|园区|开发区|高新区|示范区|办公室|局$|厅$|街道|镇$")
 SAME_DAYS = 31  # two dates of one event as different reports give them (a month, a day)
@@ -54,46 +47,14 @@ class Report:
     stages: list[tuple[str, str | None]] = field(default_factory=list)  # (event type, date YYYY-MM[-DD])
 
 
-def company_short(party: str) -> str:
-    """'宁德时代新能源科技股份有限公司' → '宁德时代新能源科技': how names write a company."""
-    return _LEGAL_SUFFIX.sub("", party.strip())
-
-
-def _strip_companies(name: str, parties: list[str]) -> tuple[str, bool]:
-    """The name without the longest start (3+ characters) of any party's short name it contains."""
-    found = False
-    for party in parties:
-        short = company_short(party)
-        for length in range(len(short), 2, -1):
-            if short[:length] in name:
-                name, found = name.replace(short[:length], ""), True
-                break
-    return name, found
-
-
-@lru_cache(maxsize=4096)
-def name_parts(name: str, parties: tuple[str, ...] = ()) -> tuple[str, str | None, tuple[str, ...]]:
-    """(core, phase, numbers) of a Simplified project name."""
-    phase_match = _PHASE.search(name)
-    phase = _PHASE_NUMBER.get(phase_match.group(1), phase_match.group(1)) if phase_match else None
-    rest = _PHASE.sub("", name)
-    numbers = tuple(sorted(set(_NAME_NUMBER.findall(rest))))
-    rest, _ = _strip_companies(rest, list(parties))
-    for mention in reversed(find_mentions(rest)):
-        rest = rest[:mention.start] + rest[mention.end:]
-    core = _NAME_NUMBER.sub("", _GENERIC.sub("", rest))
-    core = re.sub(r"[万吨台套个亿元平方米千瓦时GWhMWkKtT吉兆瓦]+(?=[\u4e00-\u9fff]|$)", "", core) if numbers else core
-    return core, phase, numbers
-
-
 def _name_features(a: Report, b: Report) -> dict[str, float]:
     best = {"name_core_equal": 0.0, "name_contained": 0.0, "name_similarity": 0.0}
     phases = one_sided = 0.0
     numbers_conflict = short = 1.0
     for name_a in a.names:
-        core_a, phase_a, nums_a = name_parts(name_a, tuple(a.parties + b.parties))
+        core_a, phase_a, nums_a, *_ = name_parts(name_a, tuple(a.parties + b.parties))
         for name_b in b.names:
-            core_b, phase_b, nums_b = name_parts(name_b, tuple(a.parties + b.parties))
+            core_b, phase_b, nums_b, *_ = name_parts(name_b, tuple(a.parties + b.parties))
             if phase_a and phase_b and phase_a != phase_b:
                 phases = 1.0
             elif bool(phase_a) != bool(phase_b) and (phase_a or phase_b) != "1":

@@ -29,6 +29,7 @@ from yrdwatch.extract.candidates import (Candidate, bucket, count_candidates, fi
 from yrdwatch.extract.districts import district_candidates
 from yrdwatch.extract.investments import project_investments
 from yrdwatch.extract.models import Announcement, Project
+from yrdwatch.extract.namecore import name_parts, one_core
 from yrdwatch.extract.places import is_abbreviation
 from yrdwatch.extract.projects import Name, same_project
 
@@ -166,7 +167,7 @@ def decide(reading: Reading | None, model: Model) -> list[Announcement]:
     if model.page.probability(reading.page) < model.page.threshold:
         return []
     rules = reading.rules
-    names = chosen_names(reading.names, model)
+    names = chosen_names(reading.names, model, tuple(rules[0].parties))
     total = best(reading.figures, model.figure)
     count = best(reading.counts + [implicit_one(reading, names)], model.count)
     park = best(reading.parks, model.park)
@@ -262,8 +263,9 @@ def listed_features(c: Candidate, evidence: dict[int, dict[int, float]], name: W
             f"s:own={bucket(own, (0.1, 0.2, 0.35, 0.5, 0.8))}": 1.0}
 
 
-def chosen_names(candidates: list[Candidate], model: Model) -> list[Candidate]:
-    """Names above the threshold: the best start for each end, no two overlapping, each name once."""
+def chosen_names(candidates: list[Candidate], model: Model, parties: tuple[str, ...] = ()) -> list[Candidate]:
+    """Names above the threshold: the best start for each end, no two overlapping, each project once
+    (``parties``, the companies the page names, may be written in a name)."""
     weights = model.listed
     spans = best_spans(candidates, model.boundary)
     evidence = list_evidence(spans, model.name)
@@ -277,16 +279,21 @@ def chosen_names(candidates: list[Candidate], model: Model) -> list[Candidate]:
         if any(s < c.end and c.start < e for s, e in spans):
             continue
         spans.append((c.start, c.end))
-        if not any(_one_project(c.text, t.text) for t in taken):
+        twin = next((k for k, t in enumerate(taken) if _one_project(c.text, t.text, parties)), None)
+        if twin is None:
             taken.append(c)
+        elif "n:in_title" in taken[twin].features and "n:in_title" not in c.features:
+            taken[twin] = c  # a headline shortens the name its story writes out
     return sorted(taken, key=lambda c: c.start)
 
 
-def _one_project(a: str, b: str) -> bool:
-    """Two names of one project: alike (``same_project``), or one the other with its owner or place
-    written in front ("江苏锐铂精密科技有限公司新能源汽车动力电池精密结构件项目")."""
+def _one_project(a: str, b: str, parties: tuple[str, ...]) -> bool:
+    """Two names of one project: alike (``same_project``), one the other with its owner or place
+    written in front, or one core (``one_core``): "常熟高新区新能源汽车电池结构件项目" in the headline,
+    "江苏锐铂精密科技有限公司新能源汽车动力电池精密结构件项目" in the lead."""
     short, long_ = sorted((a, b), key=len)
-    return same_project(a, b) or (len(short) >= 4 and long_.endswith(short))
+    return (same_project(a, b) or (len(short) >= 4 and long_.endswith(short))
+            or one_core(name_parts(a, parties), name_parts(b, parties)))
 
 
 def _place_names(reading: Reading, announcements: list[Announcement], names: list[Candidate],

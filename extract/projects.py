@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from yrdwatch.extract.industries import is_generic_name
+from yrdwatch.extract.namecore import REGISTERED_COMPANY
 from yrdwatch.extract.normalize import find_mojibake
 from yrdwatch.extract.parties import clean_party
 from yrdwatch.extract.places import find_parks
@@ -232,15 +233,10 @@ def _listed(body: str, start: int, end: int, source: str, in_list: bool) -> list
     return names
 
 
-# "苏州晶研半导体有限公司12英寸……制造项目": a registered company name in front of a project is
-# its owner; the project's own name is what follows.
-_OWNER = re.compile(r"^.{2,30}?(?:股份有限公司|有限责任公司|有限公司)")
-
-
 def _name(text: str, start: int, source: str) -> Name:
     """The name without what stands in front of it: its owner (kept as a party) or its park
     ("滁州经开区年产10GW光伏组件项目"), when what follows is a name of its own."""
-    owner = _OWNER.match(text)
+    owner = REGISTERED_COMPANY.match(text)  # "苏州晶研半导体有限公司12英寸……制造项目": its owner
     park = next((end for begin, end, _ in find_parks(text) if begin == 0), 0)
     cut = owner.end() if owner else park
     rest = text[cut:]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from yrdwatch.extract.article import article_from_page
+from yrdwatch.extract.article import article_from_bytes, article_from_page
 from yrdwatch.extract.decide import FEATURES_VERSION, MODEL_PATH, Model, default_model
 from yrdwatch.extract.page import read_text
 
@@ -79,3 +80,13 @@ def test_a_city_wide_batch_has_no_district_and_a_single_site_has_its_own():
     assert (city_wide.city, city_wide.district) == ("南京市", None)
     one = article_from_page(read_text(ONE_DISTRICT)).announcements[0]
     assert (one.city, one.district) == ("南京市", "溧水区")
+
+
+def test_a_project_written_two_ways_is_one_project_with_its_amount(sample_server):
+    # headline "常熟高新区新能源汽车电池结构件项目", lead "江苏锐铂精密科技有限公司新能源汽车动力电池精密结构件项目"
+    url = sample_server.base_url + "/suzhou/szyw/202409/t20240926_721058.shtml"
+    with urllib.request.urlopen(url) as response:
+        article = article_from_bytes(response.read(), url=url)
+    [head] = article.announcements
+    assert [(p.name, p.investment_cny) for p in head.projects] == [
+        ("江苏锐铂精密科技有限公司新能源汽车动力电池精密结构件项目", 1_560_000_000)]

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from yrdwatch.db.evidence import Report, confidence, evidence, name_parts, verdict
+from yrdwatch.db.evidence import Report, confidence, evidence, verdict
 
 
 def report(name, stage, day, *, city="上海市", district=None, park=None, parties=(), amount=None, currency=None):
@@ -50,16 +50,6 @@ EVIDENCE_TABLE = [
 def test_evidence_table(later, expected):
     features = evidence(SIGNING, later)
     assert {k: round(v, 3) for k, v in features.items() if v} == expected
-
-
-@pytest.mark.parametrize("name, parties, expected", [
-    ("特斯拉上海储能超级工厂", (), ("特斯拉储能超级工厂", None, ())),
-    ("年产10万吨锂电池材料二期项目", (), ("锂电池材料", "2", ("10",))),
-    ("义乌晶澳太阳能科技有限公司年产10GW高效电池项目", ("晶澳太阳能科技有限公司",), ("高效电池", None, ("10",))),
-    ("华虹无锡集成电路研发和制造基地(首期)", (), ("华虹集成电路研发和制造基地", "1", ())),
-])
-def test_name_parts(name, parties, expected):
-    assert name_parts(name, parties) == expected
 
 
 def test_vetoes_decide_whatever_the_weights():
