@@ -105,8 +105,17 @@ RECENT = re.compile(r"日前|近日|近期")
 RELATIVE_DAY = re.compile(r"今天|今日|昨天|昨日|前天|(?<!下)(?:上上|上|本|这)?(?:周|星期|礼拜)[一二三四五六日天]")
 # A date after a plan word is a schedule ("计划于2027年6月竣工", "将于6月底投产"), not the day of the event.
 SCHEDULED = re.compile(r"(?:计划|预计|预期|力争|争取|有望|目标|将|拟)(?:于|在|到)?\s*$")
-# "2023年的首个工作日,……项目集中开工": January of that year (the day itself needs a calendar).
-_FIRST_WORKDAY = re.compile(r"((?:19|20)\d{2})年(?:的)?(?:首个|第一个)工作日")
+# "2023年的首个工作日,……项目集中开工", "新年首个工作日": January.
+FIRST_WORKDAY = re.compile(r"(?:((?:19|20)\d{2})年|新年)(?:的)?(?:首个|第一个)工作日")
+
+
+def first_workday(m: re.Match, ref: DateParts) -> str | None:
+    """The month of "2023年的首个工作日" (January of that year), or of "新年首个工作日" on a page of
+    January or February (the day itself needs a calendar)."""
+    year, month, _ = ref
+    if m.group(1):
+        return f"{int(m.group(1)):04d}-01"
+    return f"{year:04d}-01" if year and month and month <= 2 else None
 # "临港与常熟缘起于6年前,2017年…": the page's own year, when the page does not carry a date.
 _YEARS_AGO = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,2})年前[,]?\s*((?:19|20)\d{2})年")
 
@@ -241,8 +250,8 @@ def date_in_text(text: str, ref: DateParts) -> tuple[bool, str | None, bool]:
         return _after_dateline(text, dates, ref)
     if dates:
         return _calendar(dates[0], ref, text)
-    if first_day := _FIRST_WORKDAY.search(text):
-        return True, f"{int(first_day.group(1)):04d}-01", True
+    if (first_day := FIRST_WORKDAY.search(text)) and (when := first_workday(first_day, ref)):
+        return True, when, True
     only_day = DAY_ONLY.search(text)
     if only_day and not year and (named := _named_month(text)):
         # "12日上午,……2022年三月份重点项目开工" on a page without a date: the day of the named month.

@@ -15,7 +15,7 @@ So every date expression of the body is proposed, once per way of completing it:
   that year ("3月5日" with "2023年闵行区……" elsewhere);
 - a day alone ("18日上午") in the page's month, or in the month of the text's previous date
   ("7月18日电……18日,");
-- 昨天 / 上周五 against the page's date; 近日 / 日前 as the page's month.
+- 昨天 / 上周五 against the page's date; 近日 / 日前 as the page's month; "新年首个工作日" as January.
 
 Each candidate's features: its sentence and the characters around it (``candidates.context_features``),
 its kind and where its year came from, how far before the page's date it lies, plan words and
@@ -28,8 +28,9 @@ from bisect import bisect_right
 from datetime import date
 
 from extract.candidates import Candidate, Sentence, bucket, context_features, sentence_at
-from extract.dates import (DATELINE_END, DAY_ONLY, EARLIER_CLAUSE, PLAN_BEFORE, RECENT, RELATIVE_DAY,
-                           SCHEDULED, TEXT_DATE, YEAR, DateParts, named_year, relative_day)
+from extract.dates import (DATELINE_END, DAY_ONLY, EARLIER_CLAUSE, FIRST_WORKDAY, PLAN_BEFORE, RECENT,
+                           RELATIVE_DAY, SCHEDULED, TEXT_DATE, YEAR, DateParts, first_workday, named_year,
+                           relative_day)
 
 _TEXT_YEARS = 3  # distinct years of the text proposed for a date without one (the first ones written)
 # A year written without 年 before a name: "2021惠山投资合作恳谈会", "2018中国扬州“烟花三月”……" (no amount, count or number).
@@ -116,6 +117,9 @@ def date_candidates(body: str, title_end: int, sentences: list[Sentence], ref: D
     for m in RELATIVE_DAY.finditer(body):
         if page_day and (value := relative_day(m.group(0), ref)):
             found.append((m.start(), m.end(), value, "relative", {f"t:word={m.group(0)[-2:]}": 1.0}))
+    for m in FIRST_WORKDAY.finditer(body):
+        if value := first_workday(m, ref):
+            found.append((m.start(), m.end(), value, "first_workday", {}))
     for m in RECENT.finditer(body):
         if year and month:
             found.append((m.start(), m.end(), f"{year:04d}-{month:02d}", "recent", {}))

@@ -58,6 +58,7 @@ def _readings(body, ref, rule_date=None, head_event="开工"):
     # 近日 is the page's month; no year anywhere: nothing to propose
     ("近日,某项目开工。", (2024, 1, 5), {("近日", "2024-01")}),
     ("3月3日上午,某项目开工。", NO_PAGE_DATE, set()),
+    ("新年的第一个工作日,22个重大项目集中开工。", (2016, 1, 5), {("新年的第一个工作日", "2016-01")}),
 ])
 def test_every_reading_is_proposed(body, ref, expected):
     assert expected <= _readings(body, ref)
@@ -72,3 +73,16 @@ def test_candidates_carry_what_the_decision_weighs():
     assert "t:rule_date" in cands["2024-01-06"] and "t:earlier_clause" not in cands["2024-01-06"]
     assert "t:scheduled" in cands["2027-06"]
     assert "t:before_page=≤3" in cands["2024-01-06"]
+
+
+@pytest.mark.parametrize("text, url, expected", [
+    # no page date: the year the text writes elsewhere completes "1月28日" (the rules gave none)
+    ("锡山区27个项目集中开工\n\n1月28日上午,无锡市锡山区27个重大产业项目集中开工,总投资274亿元。"
+     "2023年,锡山区共安排省市重大项目56个。\n", None, "2023-01-28"),
+    # the day the lead states, not the page's ("今日举行" in the headline of a page printed two days later)
+    ("某新片区重点项目开工仪式今日举行\n\n8月22日上午,某新片区重点建设项目开工仪式举行,总投资1530亿元。\n",
+     "https://a.example/2022-08-24/1.html", "2022-08-22"),
+])
+def test_the_learned_date(text, url, expected):
+    article = article_from_bytes(text.encode(), url=url, content_type="text/plain")
+    assert article.announcements and article.announcements[0].event_date == expected
