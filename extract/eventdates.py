@@ -1,7 +1,7 @@
 """Every date a page could give its event, each described by what stands around it, for the learned
-``date`` decision of ``extract.decide``.
+``date`` decision of ``yrdwatch.extract.decide``.
 
-The rules (``extract.dates.date_in_text``) take the first date of the event's clauses, else the lead's,
+The rules (``yrdwatch.extract.dates.date_in_text``) take the first date of the event's clauses, else the lead's,
 and read a date without a year only against the page's own date. On the corpus that misses in three
 ways: the right date is never proposed (a page without a date of its own whose text writes the year
 elsewhere: "1月28日上午……" and "2023年锡山区……", which the label convention accepts), the
@@ -27,8 +27,8 @@ import re
 from bisect import bisect_right
 from datetime import date
 
-from extract.candidates import Candidate, Sentence, bucket, context_features, sentence_at
-from extract.dates import (DATELINE_END, DAY_ONLY, EARLIER_CLAUSE, FIRST_WORKDAY, PLAN_BEFORE, RECENT,
+from yrdwatch.extract.candidates import Candidate, Sentence, bucket, context_features, sentence_at
+from yrdwatch.extract.dates import (DATELINE_END, DAY_ONLY, EARLIER_CLAUSE, FIRST_WORKDAY, PLAN_BEFORE, RECENT,
                            RELATIVE_DAY, SCHEDULED, TEXT_DATE, YEAR, DateParts, first_workday, named_year,
                            relative_day)
 

@@ -1,11 +1,11 @@
 """The event date as a learned decision: every reading of every date expression is proposed once
-(``extract.eventdates``), and a page that prints no date takes its address's (``extract.dates.url_date``)."""
+(``yrdwatch.extract.eventdates``), and a page that prints no date takes its address's (``yrdwatch.extract.dates.url_date``)."""
 import pytest
 
-from extract.article import article_from_bytes
-from extract.candidates import sentences_of
-from extract.dates import url_date
-from extract.eventdates import date_candidates
+from yrdwatch.extract.article import article_from_bytes
+from yrdwatch.extract.candidates import sentences_of
+from yrdwatch.extract.dates import url_date
+from yrdwatch.extract.eventdates import date_candidates
 
 NO_PAGE_DATE = (None, None, None)
 

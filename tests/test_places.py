@@ -1,5 +1,5 @@
 """Province / city / district resolution from jionlp's divisions, and park names."""
-from extract.places import find_mentions, find_parks, is_abbreviation, resolve_place, strip_address
+from yrdwatch.extract.places import find_mentions, find_parks, is_abbreviation, resolve_place, strip_address
 
 
 def place(text):
@@ -67,6 +67,6 @@ def test_park_abbreviations():
 
 
 def test_a_city_wide_batch_with_two_counties_named_alike_has_no_district():
-    from extract.places import find_mentions, resolve_place
+    from yrdwatch.extract.places import find_mentions, resolve_place
     text = "宿迁市重大项目集中开工，沭阳县开工24个项目，泗阳县开工20个项目，全市总投资300亿元。"
     assert resolve_place(find_mentions(text)) == ("江苏省", "宿迁市", None)
