@@ -11,6 +11,9 @@ item's label:
 - a **figure** is a positive when it is the labelled total (within 1 %; a foreign-currency total with
   no rate: its currency's figure);
 - a **count** is a positive when it is the labelled project count;
+- a **date** (every reading of every date expression of an announcement) is a positive when the
+  shared scorer would accept it for the labelled event date (a day inside a labelled month too); on
+  an announcement labelled without a date every reading is a negative;
 - a **page** (every page that names an event) is a positive when it is an announcement; where the
   rules found nothing, the candidates come from their ``anyway`` reading.
 
@@ -29,16 +32,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from yrdwatch.extract.article import article_from_file  # noqa: E402
+from yrdwatch.extract.article import article_from_bytes, content_type_of  # noqa: E402
 from yrdwatch.extract.decide import (FEATURES_VERSION, Model, Reading, Weights, best_spans, chosen_names, implicit_one,
                             list_evidence, listed_features, read_candidates)  # noqa: E402
 
 _PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》〈〉·•・,，。:：;；、!！?？\-—–_()（）]+")
 _FOREIGN = {"美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP"}
-DECISIONS = ("boundary", "name", "listed", "figure", "count", "park", "district", "event", "page")
+DECISIONS = ("boundary", "name", "listed", "figure", "count", "park", "district", "event", "page", "date")
 MIN_SEEN = 3
 C = 0.5  # L2 strength (inverse), chosen by grouped cross-validation
-THRESHOLDS = {"boundary": 0.0, "name": 0.2, "listed": 0.2, "figure": 0.3, "count": 0.3, "park": 0.4, "district": 0.5, "event": 0.0, "page": 0.5}
+THRESHOLDS = {"boundary": 0.0, "name": 0.2, "listed": 0.2, "figure": 0.3, "count": 0.3, "park": 0.4, "district": 0.5, "event": 0.0, "page": 0.5, "date": 0.3}
 
 
 # The shared scorer's matching (its norm_name, same_project, fold_park), with brackets folded as well:
@@ -83,7 +86,11 @@ class Read:
 
 
 def read_item(item) -> Read:
-    article = article_from_file(item.article, model=None)
+    """An item read as the crawler reads its page: with the page's address, whose date stands where
+    the text prints none (as in the labels' ``published_at``)."""
+    path = Path(item.article)
+    article = article_from_bytes(path.read_bytes(), url=item.label.get("source_url") or path.resolve().as_uri(),
+                                 content_type=content_type_of(path), model=None)
     reading = read_candidates(article.analysis_text, _title(article), article.page.published_at,
                               article.announcements)
     return Read(item, article, reading)
@@ -168,6 +175,9 @@ def examples(read: Read, boundary=None, model: Model | None = None,
     if positive:
         for c in r.districts:
             out["district"].append((c.features, int(c.text == label.get("district"))))
+    if positive:
+        when = label.get("event_date")
+        out["date"] = [(c.features, int(bool(when) and c.text.startswith(when))) for c in r.dates]
     count = label.get("project_count") if positive else None
     counts = list(r.counts)
     if model is not None:

@@ -77,7 +77,7 @@ def article_from_bytes(raw: bytes, url: str | None = None, content_type: str | N
     if looks_binary(raw):
         raise PageError("binary content, not an HTML page")
     text, _ = decode_html(raw)  # text files get the same bytes-first decoding as pages
-    return article_from_page(read_text(text), model)
+    return article_from_page(read_text(text, url), model)
 
 
 def article_from_file(path: str | Path, model: Model | None = _SHIPPED) -> Article:

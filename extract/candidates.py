@@ -115,7 +115,7 @@ def bucket(n: float, edges: tuple[float, ...]) -> str:
     return f">{edges[-1]:g}"
 
 
-def _context(body: str, start: int, end: int, sentence: Sentence, title_end: int, prefix: str) -> dict[str, float]:
+def context_features(body: str, start: int, end: int, sentence: Sentence, title_end: int, prefix: str) -> dict[str, float]:
     """What every kind of candidate is described by: its sentence and the characters around it."""
     f = {
         f"{prefix}before1={body[start - 1:start] or '^'}": 1.0,
@@ -200,7 +200,7 @@ _COUNTED_TAIL = re.compile(r"等\s*[\d一二三四五六七八九十两]+\s*[个
 def _name_features(body, start, end, offsets, i, head, sentence, title_end, rule_names) -> dict[str, float]:
     text = body[start:end]
     word, flag = offsets[i][1], offsets[i][2]
-    f = _context(body, start, end, sentence, title_end, "n:")
+    f = context_features(body, start, end, sentence, title_end, "n:")
     f[f"n:head={head}"] = 1.0
     f[f"n:len={bucket(len(text), (4, 6, 8, 11, 15, 20, 28))}"] = 1.0
     f[f"n:first_pos={flag}"] = 1.0
@@ -314,7 +314,7 @@ def figure_candidates(body: str, title_end: int, sentences: list[Sentence],
     out = []
     for n, a in enumerate(amounts):
         sentence = sentence_at(sentences, a.start)
-        f = _context(body, a.start, a.end, sentence, title_end, "f:")
+        f = context_features(body, a.start, a.end, sentence, title_end, "f:")
         f[f"f:kind={a.kind}"] = 1.0
         f[f"f:qualifier={a.qualifier or 'none'}"] = 1.0
         if a.currency:
@@ -342,7 +342,7 @@ def count_candidates(body: str, title_end: int, sentences: list[Sentence],
     for n, c in enumerate(find_counts(body)):
         sentence = sentence_at(sentences, c.start)
         end = c.start + len(str(c.n)) + 1
-        f = _context(body, c.start, end, sentence, title_end, "c:")
+        f = context_features(body, c.start, end, sentence, title_end, "c:")
         f[f"c:noun={c.noun}"] = 1.0
         f[f"c:n={bucket(c.n, (1, 2, 5, 10, 30))}"] = 1.0
         f[f"c:order={bucket(n, (0, 1, 2, 4))}"] = 1.0
@@ -376,7 +376,7 @@ def park_candidates(body: str, title_end: int, sentences: list[Sentence],
     out = []
     for n, ((start, end), (name, known)) in enumerate(sorted(spans.items())):
         sentence = sentence_at(sentences, start)
-        f = _context(body, start, end, sentence, title_end, "k:")
+        f = context_features(body, start, end, sentence, title_end, "k:")
         f[f"k:suffix={name[-3:]}"] = 1.0
         f[f"k:order={bucket(n, (0, 1, 2, 4))}"] = 1.0
         f[f"k:mentions={bucket(names.count(name), (1, 2, 4))}"] = 1.0
@@ -408,7 +408,7 @@ def event_candidates(body: str, title_end: int, sentences: list[Sentence],
             continue
         first = found[0]
         sentence = sentence_at(sentences, first.start())
-        f = _context(body, first.start(), first.end(), sentence, title_end, "e:")
+        f = context_features(body, first.start(), first.end(), sentence, title_end, "e:")
         f[f"e:type={event_type}"] = 1.0
         f[f"e:word={first.group(0)[:4]}"] = 1.0
         f[f"e:mentions={bucket(len(found), (1, 2, 4, 8))}"] = 1.0

@@ -15,6 +15,7 @@ import re
 import time
 from datetime import date, datetime, timedelta
 from itertools import islice
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from yrdwatch.extract.jio import jionlp
@@ -78,17 +79,43 @@ def find_labelled_date(text: str) -> str | None:
     return None
 
 
+# The date a page's address carries, for pages that print none (a crawler always knows the address):
+# "/2021-11-26/493858.html", "/20250304/c666451833.shtml", "/2008/0328/8010.html", "/201009/t20100919_1.htm",
+# "/news_2019_09_29_519709", "/html/2016-07/23/content_1.htm"; a month alone: "/202007/50-791720.html".
+_URL_DAY = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?!\d)")
+_URL_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(0[1-9]|1[0-2])(?!\d)")
+
+
+def url_date(url: str | None) -> str | None:
+    """The date in a page's address path as ``YYYY-MM-DD`` (or ``YYYY-MM``), else None."""
+    path = urlsplit(url or "").path
+    if m := _URL_DAY.search(path):
+        return _iso(m) if (m := _DATE.fullmatch(f"{m[1]}-{m[2]}-{m[3]}")) else None
+    if (m := _URL_MONTH.search(path)) and date(int(m[1]), int(m[2]), 1) <= date.today():
+        return f"{m[1]}-{m[2]}"
+    return None
+
+
 # Dates inside the running text, read against the page's own date (``DateParts``).
-_YEAR = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
-_TEXT_DATE = re.compile(r"(?:((?:19|20)\d{2})年)?(\d{1,2})月(?:(\d{1,2})[日号])?")
-_DAY_ONLY = re.compile(r"(?<![\d月.-])(\d{1,2})日")  # "26日上午": a day of the page's month
-_RECENT = re.compile(r"日前|近日|近期")
+YEAR = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
+TEXT_DATE = re.compile(r"(?:((?:19|20)\d{2})年)?(\d{1,2})月(?:(\d{1,2})[日号])?")
+DAY_ONLY = re.compile(r"(?<![\d月.-])(\d{1,2})日")  # "26日上午": a day of the page's month
+RECENT = re.compile(r"日前|近日|近期")
 # A day named relative to the page's: "昨天", "前天", "上周五", "周三上午". Plans ("下周") are no report.
-_RELATIVE_DAY = re.compile(r"今天|今日|昨天|昨日|前天|(?<!下)(?:上上|上|本|这)?(?:周|星期|礼拜)[一二三四五六日天]")
+RELATIVE_DAY = re.compile(r"今天|今日|昨天|昨日|前天|(?<!下)(?:上上|上|本|这)?(?:周|星期|礼拜)[一二三四五六日天]")
 # A date after a plan word is a schedule ("计划于2027年6月竣工", "将于6月底投产"), not the day of the event.
-_SCHEDULED = re.compile(r"(?:计划|预计|预期|力争|争取|有望|目标|将|拟)(?:于|在|到)?\s*$")
-# "2023年的首个工作日,……项目集中开工": January of that year (the day itself needs a calendar).
-_FIRST_WORKDAY = re.compile(r"((?:19|20)\d{2})年(?:的)?(?:首个|第一个)工作日")
+SCHEDULED = re.compile(r"(?:计划|预计|预期|力争|争取|有望|目标|将|拟)(?:于|在|到)?\s*$")
+# "2023年的首个工作日,……项目集中开工", "新年首个工作日": January.
+FIRST_WORKDAY = re.compile(r"(?:((?:19|20)\d{2})年|新年)(?:的)?(?:首个|第一个)工作日")
+
+
+def first_workday(m: re.Match, ref: DateParts) -> str | None:
+    """The month of "2023年的首个工作日" (January of that year), or of "新年首个工作日" on a page of
+    January or February (the day itself needs a calendar)."""
+    year, month, _ = ref
+    if m.group(1):
+        return f"{int(m.group(1)):04d}-01"
+    return f"{year:04d}-01" if year and month and month <= 2 else None
 # "临港与常熟缘起于6年前,2017年…": the page's own year, when the page does not carry a date.
 _YEARS_AGO = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,2})年前[,]?\s*((?:19|20)\d{2})年")
 
@@ -103,14 +130,14 @@ _NAMED_YEAR = re.compile(
     r"(?![万亿千百十元个项家吨亩米台套辆人名余多件户次块只条座栋间张平公克度瓦伏号期届级倍分秒天周年])"
     r"[^,，;；。！？!?]{0,40}?(?:仪式|典礼|大会|活动|推进会|洽谈会|博览会|交易会|峰会|论坛|旅游节|文化节|节|签约|开工|开幕|竣工|投产|揭牌|开园)"
 )
-_PLAN_BEFORE = re.compile(r"(?:计划|预计|力争|争取|将于|将在|拟于|拟|将|到|至|截至|截止|于|在)\s*$")
+PLAN_BEFORE = re.compile(r"(?:计划|预计|力争|争取|将于|将在|拟于|拟|将|到|至|截至|截止|于|在)\s*$")
 
 
 def named_year(text: str) -> int | None:
     """The year an event's name in ``text`` carries ("举行2020某某新城项目集中签约仪式"), else None."""
     for m in _NAMED_YEAR.finditer(text):
         year = int(m.group(1))
-        if 1990 <= year <= date.today().year + 1 and not _PLAN_BEFORE.search(text, max(0, m.start() - 4), m.start()):
+        if 1990 <= year <= date.today().year + 1 and not PLAN_BEFORE.search(text, max(0, m.start() - 4), m.start()):
             return year
     return None
 
@@ -146,7 +173,7 @@ def long_before(text: str, ref: DateParts) -> bool:
     """Whether the last year written in ``text`` lies well before the page's date (a story of
     January may report "2019年12月30日"; "2017年" in a page of 2023 is history)."""
     year, month, _ = ref
-    years = _YEAR.findall(text)
+    years = YEAR.findall(text)
     if not year or not years:
         return False
     y, m = int(years[-1][0]), int(years[-1][1] or 0)
@@ -156,18 +183,18 @@ def long_before(text: str, ref: DateParts) -> bool:
 
 
 # A dateline opens a report with the day it was filed: "2019年4月1日讯", "某某网1月4日某地消息", "某地3月9日电".
-_DATELINE_END = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?<!通)讯|[\u4e00-\u9fff]{0,6}?消息)(?=[\s(（:：,，【\[]|$)"
+DATELINE_END = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?<!通)讯|[\u4e00-\u9fff]{0,6}?消息)(?=[\s(（:：,，【\[]|$)"
                            r"|电(?=[\s(（:：,，【\[“\"]|$|记者)")
 _FULL_DATELINE = re.compile(r"^[\W_]{0,3}[\u4e00-\u9fff]{0,16}?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
 # "继1月5日15个重大项目集中开工之后,6日上午……签约": a 继……之后 clause names an earlier event, whose date
 # is not the one the sentence reports (继续/继承/继而 are other words).
-_EARLIER_CLAUSE = re.compile(r"继(?![续承而任])[^,，;；。!！?？]{1,60}?(?:之后|以后|后)(?=\s*[,，])")
+EARLIER_CLAUSE = re.compile(r"继(?![续承而任])[^,，;；。!！?？]{1,60}?(?:之后|以后|后)(?=\s*[,，])")
 
 
 def dateline_date(line: str) -> str | None:
     """The full date of a dateline opening ``line`` ("2019年4月1日讯,……", "某某网2019年4月1日电"), else None."""
     m = _FULL_DATELINE.match(line or "")
-    if not m or not _DATELINE_END.match(line, m.end()):
+    if not m or not DATELINE_END.match(line, m.end()):
         return None
     try:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
@@ -177,7 +204,7 @@ def dateline_date(line: str) -> str | None:
 
 def _blank_earlier_clauses(text: str) -> str:
     """``text`` with its 继……之后 clauses blanked out (positions kept), when something follows them."""
-    return _EARLIER_CLAUSE.sub(lambda m: " " * len(m.group(0)), text) if "继" in text else text
+    return EARLIER_CLAUSE.sub(lambda m: " " * len(m.group(0)), text) if "继" in text else text
 
 
 def _calendar(m: re.Match, ref: DateParts, text: str) -> tuple[bool, str | None, bool]:
@@ -205,7 +232,7 @@ def _after_dateline(text: str, dates: list[re.Match], ref: DateParts) -> tuple[b
     if later and later.group(3):
         when = _calendar(later, (filed.year, filed.month, filed.day), text)
         return when if when[1] and when[1] <= filed.isoformat() else own
-    if not later and (only := _DAY_ONLY.search(text, dates[0].end())) and 1 <= int(only.group(1)) <= filed.day:
+    if not later and (only := DAY_ONLY.search(text, dates[0].end())) and 1 <= int(only.group(1)) <= filed.day:
         return True, filed.replace(day=int(only.group(1))).isoformat(), True
     return own
 
@@ -217,15 +244,15 @@ def date_in_text(text: str, ref: DateParts) -> tuple[bool, str | None, bool]:
     in a 继……之后 clause is an earlier event's."""
     text = _blank_earlier_clauses(text)
     year, month, day = ref
-    dates = list(islice((m for m in _TEXT_DATE.finditer(text)
-                         if not _SCHEDULED.search(text, max(0, m.start() - 4), m.start())), 2))
-    if dates and dates[0].group(3) and _DATELINE_END.match(text, dates[0].end()):
+    dates = list(islice((m for m in TEXT_DATE.finditer(text)
+                         if not SCHEDULED.search(text, max(0, m.start() - 4), m.start())), 2))
+    if dates and dates[0].group(3) and DATELINE_END.match(text, dates[0].end()):
         return _after_dateline(text, dates, ref)
     if dates:
         return _calendar(dates[0], ref, text)
-    if first_day := _FIRST_WORKDAY.search(text):
-        return True, f"{int(first_day.group(1)):04d}-01", True
-    only_day = _DAY_ONLY.search(text)
+    if (first_day := FIRST_WORKDAY.search(text)) and (when := first_workday(first_day, ref)):
+        return True, when, True
+    only_day = DAY_ONLY.search(text)
     if only_day and not year and (named := _named_month(text)):
         # "12日上午,……2022年三月份重点项目开工" on a page without a date: the day of the named month.
         try:
@@ -236,16 +263,16 @@ def date_in_text(text: str, ref: DateParts) -> tuple[bool, str | None, bool]:
         d = int(only_day.group(1))
         y, mo = (year, month) if d <= day else (year - (month == 1), (month - 2) % 12 + 1)
         return True, f"{y:04d}-{mo:02d}-{d:02d}", True
-    relative = _RELATIVE_DAY.search(text)
+    relative = RELATIVE_DAY.search(text)
     if relative:
-        return True, _relative_day(relative.group(0), ref), True
-    recent = _RECENT.search(text)
+        return True, relative_day(relative.group(0), ref), True
+    recent = RECENT.search(text)
     if not recent:
         return False, None, False
     return True, f"{year:04d}-{month:02d}" if year and month else None, False
 
 
-def _relative_day(words: str, ref: DateParts) -> str | None:
+def relative_day(words: str, ref: DateParts) -> str | None:
     """The date "昨天" or "上周五" means on a page of ``ref``, read by jionlp's time parser. A weekday
     without 上 that would fall after the page's date ("周五,……签约" on a Monday) is the last one."""
     year, month, day = ref

@@ -1,6 +1,7 @@
 """Decisions learned from the labelled corpus: whether the page announces anything at all, which event
 the headline reports, which candidates are the projects, which figure is the total, which count is
-the count, which park hosts the projects and which county-level district, if any, holds them.
+the count, which park hosts the projects, which county-level district, if any, holds them, and on
+which day the event took place.
 
 The rules of ``yrdwatch.extract.announce`` read a page first; ``yrdwatch.extract.candidates`` then proposes every
 span that could be an answer (the rules' answers among them, marked as such), and this module
@@ -9,7 +10,7 @@ weighs each candidate's features with logistic-regression weights trained by
 package, plain JSON: no model is downloaded or unpickled). A decision is the best-scoring candidate
 above its threshold; a page whose announcement probability is below its threshold announces nothing.
 
-The rules still give the date, the province and city (which a known park may complete), the
+The rules still give the province and city (which a known park may complete), the
 industries and the parties.
 """
 from __future__ import annotations
@@ -26,7 +27,9 @@ from yrdwatch.extract import cues
 from yrdwatch.extract.announce import announcements_from_text, reading_body
 from yrdwatch.extract.candidates import (Candidate, bucket, count_candidates, figure_candidates, name_candidates,
                                 park_candidates, sentences_of, event_candidates)
+from yrdwatch.extract.dates import reference_date
 from yrdwatch.extract.districts import district_candidates
+from yrdwatch.extract.eventdates import date_candidates
 from yrdwatch.extract.investments import project_investments
 from yrdwatch.extract.models import Announcement, Project
 from yrdwatch.extract.namecore import name_parts, one_core
@@ -34,7 +37,7 @@ from yrdwatch.extract.places import is_abbreviation
 from yrdwatch.extract.projects import Name, same_project
 
 MODEL_PATH = Path(__file__).parent / "data" / "decisions.json"
-FEATURES_VERSION = 3  # raise with any change of what extract.candidates describes
+FEATURES_VERSION = 4  # raise with any change of what extract.candidates describes
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class Model:
     district: Weights  # which county-level district, if any, holds the headline's projects
     event: Weights  # which event type the headline reports
     page: Weights
+    date: Weights  # which reading of which date expression is the headline event's date
 
     @staticmethod
     def from_dict(data: dict) -> "Model":
@@ -90,6 +94,7 @@ class Reading:
     events: list[Candidate]
     page: dict[str, float]
     rules: list[Announcement]
+    dates: list[Candidate]
 
 
 def read_candidates(text: str, title: str | None, published_at: str | None,
@@ -124,6 +129,8 @@ def read_candidates(text: str, title: str | None, published_at: str | None,
         event_candidates(body, title_end, sentences, [a.event_type for a in rules]),
         page,
         rules,
+        date_candidates(body, title_end, sentences, reference_date(published_at, body),
+                        head.event_date if head else None, head.event_type if head else None),
     )
 
 
@@ -176,6 +183,7 @@ def decide(reading: Reading | None, model: Model) -> list[Announcement]:
         district = best(reading.districts, model.district)
         head = replace(head, district=district.text if district else None)
     event = best([c for c in reading.events if c.text != "other"], model.event)
+    when = best(reading.dates, model.date)  # below its threshold, the rules' date stands
     head = replace(
         head,
         event_type=event.text if event else head.event_type,
@@ -184,6 +192,7 @@ def decide(reading: Reading | None, model: Model) -> list[Announcement]:
         investment_qualifier=total.amount.qualifier if total else None,
         currency=total.amount.currency if total else None,
         project_count=count.value if count else None,
+        event_date=when.text if when else head.event_date,
     )
     announcements = [head] + list(rules[1:])
     return _place_names(reading, announcements, names, total, count)

@@ -16,7 +16,7 @@ from htmldate import find_date
 
 from yrdwatch.extract.boilerplate import (cut_boilerplate, is_debris_line, is_footer_line, is_meta_line, is_sentence,
                                  is_tail_heading, strip_header_furniture, trim_edge_furniture)
-from yrdwatch.extract.dates import dateline_date, find_labelled_date, parse_date, parse_header_date
+from yrdwatch.extract.dates import dateline_date, find_labelled_date, parse_date, parse_header_date, url_date
 from yrdwatch.extract.decode import clean_characters, decode_html, looks_binary
 from yrdwatch.extract.maintext import main_text
 from yrdwatch.extract.models import Page
@@ -179,7 +179,7 @@ def _metadata_title(tree) -> str | None:
     return meta.title or extract_title(tree)
 
 
-def _published_at(html: str, tree, visible: str, title: str | None) -> str | None:
+def _published_at(html: str, tree, visible: str, title: str | None, url: str | None) -> str | None:
     # The page's own date is printed near the headline: look from the title on, labelled first.
     start = visible.find(title) if title and title in visible else 0
     window = visible[start:start + 600]
@@ -187,9 +187,10 @@ def _published_at(html: str, tree, visible: str, title: str | None) -> str | Non
     if found:
         return found
     try:
-        return find_date(html, extensive_search=False, outputformat="%Y-%m-%d")
+        found = find_date(html, extensive_search=False, outputformat="%Y-%m-%d")
     except Exception:  # htmldate raises on odd markup; a missing date is not an error
-        return None
+        found = None
+    return found or url_date(url)
 
 
 def read_html(raw: bytes | str, url: str | None = None, content_type: str | None = None) -> Page:
@@ -214,7 +215,7 @@ def read_html(raw: bytes | str, url: str | None = None, content_type: str | None
     title = _pick_title(tree)
     text, raw_body = main_text(tree, url=url, title=strip_pinyin_ruby(title) if title else None)
     visible = _visible_text(tree)
-    published_at = _published_at(html, tree, visible, title)
+    published_at = _published_at(html, tree, visible, title, url)
     # Judged before the empty-text check: a hub whose list the extractors dropped is still a hub.
     if not (verdict := judge_page(tree, title, published_at, text)).is_article:
         raise NotAnArticle(verdict)
@@ -357,9 +358,10 @@ def _rejoin_broken_sentences(text: str) -> str:
     return "\n".join(out)
 
 
-def read_text(text: str) -> Page:
+def read_text(text: str, url: str | None = None) -> Page:
     """Read a plain-text article as crawled: optional title line, header lines (menus, date, 来源),
-    the body, and footer lines (credits, e-paper index line, copyright)."""
+    the body, and footer lines (credits, e-paper index line, copyright). A page that prints no date
+    takes the one its address carries (``url``)."""
     text = strip_pinyin_ruby(clean_characters(text).replace("\r\n", "\n"))
     if not text.strip():
         raise PageError("no text")
@@ -381,7 +383,7 @@ def read_text(text: str) -> Page:
     head, foot = "\n".join(header), "\n".join(footer)
     return Page(
         title=title,
-        published_at=_text_date(head, foot, body),
+        published_at=_text_date(head, foot, body) or url_date(url),
         outlet=find_outlet(head) or find_outlet(foot) or find_outlet(body) or find_host(head) or find_host(foot),
         text=body,
         script=detect_script(body),
