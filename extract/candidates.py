@@ -357,11 +357,13 @@ def count_candidates(body: str, title_end: int, sentences: list[Sentence],
     return out
 
 
-def park_candidates(body: str, title_end: int, sentences: list[Sentence],
-                    rule_park: str | None) -> list[Candidate]:
+def park_candidates(body: str, title_end: int, sentences: list[Sentence], rule_park: str | None,
+                    rule_place: tuple[str | None, str | None]) -> list[Candidate]:
     """Every development zone, park or 科技城 the text names: by its shape
     (``extract.places.find_parks``) or by the gazetteer (``extract.gazetteer``, which also knows
-    "苏相合作区" and "张江"). A candidate the gazetteer knows carries its ``known`` park."""
+    "苏相合作区" and "张江"). A candidate the gazetteer knows carries its ``known`` park, and says
+    whether it lies where the rules placed the page ("临港" of 上海 on a page of 连云港 灌云县 is
+    another 临港)."""
     spans: dict[tuple[int, int], tuple[str, object]] = {(s, e): (name, None) for s, e, name in find_parks(body)}
     for start, end, park in find_known_parks(body):
         inside = [k for k in spans if k[0] <= start and end <= k[1] or start <= k[0] and k[1] <= end]
@@ -386,6 +388,12 @@ def park_candidates(body: str, title_end: int, sentences: list[Sentence],
             f["k:known"] = 1.0
             f[f"k:known_kind={known.kind}"] = 1.0
             f[f"k:known_level={known.level}"] = 1.0
+            province, city = rule_place
+            if province and known.province != province or city and known.city and known.city != city:
+                f["k:known_elsewhere"] = 1.0
+                known = None  # another park of that name: neither its place nor its full name
+            elif city and known.city == city:
+                f["k:known_same_city"] = 1.0
         if re.match(r"(?:[一二三四五六七八九十\d]+期)?(?:项目|工程)", body[end:end + 8]):
             f["k:names_a_project"] = 1.0
         if re.search(r"(?:位于|落户|落地|入驻|坐落于|坐落在|地处|在|于)\S{0,2}$", body[max(0, start - 5):start]):

@@ -35,6 +35,13 @@ class Mention:
     bare_county: bool = False  # a county's short name alone ("青浦"), which can be part of a word
 
 
+# The region yrdwatch watches (its seeds are this region's outlets; every labelled project lies in
+# it). A name shared with a division elsewhere means the one here ("西湖区": 杭州, not 南昌), and a
+# division only elsewhere ("朝阳" in 朝阳产业, an investor's home 广州) weighs as little as a place
+# named as somewhere else: it can still win a page that names nothing here.
+HOME_PROVINCES = frozenset({"上海市", "江苏省", "浙江省", "安徽省"})
+_AWAY = 0.3
+
 # Aliases such as 新区 / 高新区 / 城区 are generic words, not names.
 _GENERIC_NAME = re.compile(r"^(?:新区|城区|郊区|矿区|高新区|经开区|产业园|示范区|管理区|.*直辖.*)$")
 _ZONE_NAME = re.compile(r"开发区|高新区|园区|产业园|示范区|管理区|实验区|保税区|新城$|聚集区|食品区|风景名胜区")
@@ -74,6 +81,10 @@ def _index() -> tuple[dict[str, tuple[Division, ...]], set[str], dict[str, tuple
             divs.discard(Division(municipality, None, None))
     for alias in _common_words(county_aliases):
         names[alias] = {d for d in names[alias] if d.county is None or d.county == alias}
+    for name, divs in names.items():
+        home = {d for d in divs if d.province in HOME_PROVINCES}
+        if home and home != divs:
+            names[name] = home
     index = {n: tuple(sorted(d, key=lambda x: (x.province, x.city or "", x.county or "")))
              for n, d in names.items() if d and len(n) >= 2 and not _GENERIC_NAME.match(n)}
     # A text is scanned by looking up only the lengths a name could have at each position (every
@@ -125,7 +136,8 @@ _CEREMONY_AFTER = re.compile(r"^[^,。;]{0,6}?(?:举行|举办|召开|签约|签
 _ORG_AFTER = re.compile(r"^[\w()]{0,8}?(?:集团|公司|控股|银行|大学|学院|电信|移动|联通|广电|日报|电视台|"
                         r"报社|中心站|医院|证券|股份|研究所|企业|高校)")
 # "来自上海的项目", "毗邻上海", "对接上海": where partners, capital or customers come from.
-_ELSEWHERE_BEFORE = re.compile(r"(?:来自|毗邻|紧邻|邻近|对接|承接|辐射|从)$")
+# "高邮赴昆山举办推介会": where a place's delegation goes is the venue of its event, not the site.
+_ELSEWHERE_BEFORE = re.compile(r"(?:来自|毗邻|紧邻|邻近|对接|承接|辐射|从|赴)$")
 _GOV_AFTER = re.compile(r"^(?:市|区|县|省)?(?:人民政府|政府|管委会|区委|市委|县委|执委会)")
 _FEATURE = frozenset("湾湖岛港路街")
 # "政法委书记徐闻仲": after an official's title comes a person's name, whatever place it spells.
@@ -148,7 +160,12 @@ def find_mentions(text: str) -> list[Mention]:
             bare = name in county_aliases
             if divs and not (bare and (text[end:end + 1] in _FEATURE or _inside_words(text, i, end))) \
                     and not _PERSON_TITLE.search(text, max(0, i - 4), i):
-                mentions.append(Mention(i, end, name, divs, _weight(text, i, end, bare), bare))
+                weight = _weight(text, i, end, bare, divs)
+                # "宜兴(上海)经贸合作洽谈会": a place in brackets after another is where the first
+                # one's event is held.
+                if mentions and mentions[-1].end == i - 1 and text[i - 1] == "(" and text[end:end + 1] == ")":
+                    weight *= 0.3
+                mentions.append(Mention(i, end, name, divs, weight, bare))
                 i = end
                 break
         else:
@@ -156,9 +173,11 @@ def find_mentions(text: str) -> list[Mention]:
     return mentions
 
 
-def _weight(text: str, start: int, end: int, bare_county: bool) -> float:
+def _weight(text: str, start: int, end: int, bare_county: bool, divisions: tuple[Division, ...]) -> float:
     before, after = text[max(0, start - 5):start], text[end:end + 12]
     weight = 0.5 if bare_county else 1.0  # a bare "青浦" is often part of another name
+    if all(d.province not in HOME_PROVINCES for d in divisions):
+        weight *= _AWAY
     if _SITE_BEFORE.search(before):
         return weight * 3
     if before.endswith(("在", "于")) and _CEREMONY_AFTER.match(after):
@@ -220,24 +239,27 @@ def _winner(mentions: list[Mention], key, dominant: bool = False, floor: float =
 
 # Park and zone names end in one of these (longest first so that 经济技术开发区 beats 开发区).
 # Hand-written: jionlp lists only the zones that have an admin code, not the parks news names.
-_PARK_SUFFIXES = ("高新技术产业开发区", "经济技术开发区", "自由贸易试验区", "综合保税区", "经济开发区",
+PARK_SUFFIXES = ("高新技术产业开发区", "经济技术开发区", "自由贸易试验区", "综合保税区", "经济开发区",
                   "工业园区", "产业园区", "高新区", "经开区", "开发区", "保税区", "自贸区", "新片区",
                   "科技城", "科学城", "产业园", "科技园", "科创园", "软件园", "创新园", "工业园",
                   "物流园", "示范区", "示范园", "集中区", "港区", "新城", "工业区",
+                  # zones a province or the state sets up under names of their own: 瓯江口产业集聚区,
+                  # 乌镇互联网创新发展综合试验区, 宁马新型功能区, 虹桥商务区, 平天湖风景区, 台湾农民创业园
+                  "集聚区", "试验区", "功能区", "商务区", "度假区", "风景区", "创业园",
                   # "X谷" parks take a one-character theme: 中国声谷, 张江药谷, 科创绿谷.
                   "绿谷", "智谷", "光谷", "药谷", "声谷", "视谷", "美谷", "芯谷", "云谷")
 # The suffixes of zones a government sets up (as opposed to an estate a developer names 产业园).
 _ZONE_SUFFIXES = ("高新技术产业开发区", "经济技术开发区", "自由贸易试验区", "综合保税区", "经济开发区", "工业园区",
                   "产业园区", "高新区", "经开区", "开发区", "保税区", "自贸区", "新片区", "示范区", "集中区", "港区",
-                  "工业区", "新城")
+                  "工业区", "新城", "集聚区", "试验区", "功能区", "商务区", "度假区", "风景区")
 
 
 def is_zone(park: str) -> bool:
     return park.endswith(_ZONE_SUFFIXES)
 
 
-PARK = re.compile(r"[\u4e00-\u9fff·()]{1,18}?(?:" + "|".join(_PARK_SUFFIXES) + ")")
-_PARK_SUFFIX = re.compile("|".join(_PARK_SUFFIXES))
+PARK = re.compile(r"[\u4e00-\u9fff·()]{1,18}?(?:" + "|".join(PARK_SUFFIXES) + ")")
+PARK_SUFFIX = re.compile("|".join(PARK_SUFFIXES))
 # Where a park name starts: after a verb or preposition that introduces it.
 _PARK_LEFT_EDGE = re.compile(
     r".*(?:位于|落户|落地|入驻|进驻|地处|坐落|签约|举行|依托|推动|建设|修建|兴建|新建|打造|引导|联合|加快|支持|以及|"
@@ -266,6 +288,16 @@ def strip_address(name: str) -> str:
     return name
 
 
+def is_address(text: str) -> bool:
+    """Whether ``text`` is only division names: "浙江杭州" is, "中国(上海)自由贸易试验区" is not."""
+    index, _, lengths_by_prefix = _index()
+    i = 0
+    while i < len(text):
+        i += next((n for n in lengths_by_prefix.get(text[i:i + 2], ())
+                   if i + n <= len(text) and text[i:i + n] in index), 0) or len(text) + 1
+    return i == len(text) > 0
+
+
 def _county_follows(rest: str, cities: tuple[Division, ...]) -> bool:
     """Whether ``rest`` starts with a county of one of the ``cities``: "江宁…" after "南京"."""
     index = _index()[0]
@@ -287,7 +319,7 @@ def is_abbreviation(short: str, long: str) -> bool:
 def _park_name_left(rest: str) -> bool:
     """Whether ``rest`` still has a name of its own in front of its park suffix: "张江科学城" does,
     "高新技术产业园区" is only a kind of park."""
-    suffix = next((s for s in _PARK_SUFFIXES if rest.endswith(s)), "")
+    suffix = next((s for s in PARK_SUFFIXES if rest.endswith(s)), "")
     own = re.sub(r"高新技术|经济技术|高新|经济|技术|产业|工业|科技|现代|综合|国家级|省级", "", rest[:len(rest) - len(suffix)])
     return len(own) >= 2
 
@@ -297,7 +329,7 @@ def find_parks(text: str) -> list[tuple[int, int, str]]:
     parks = []
     for m in _park_matches(text):
         raw = m.group(0)
-        suffix = next(s for s in _PARK_SUFFIXES if raw.endswith(s))
+        suffix = next(s for s in PARK_SUFFIXES if raw.endswith(s))
         edge = _PARK_LEFT_EDGE.match(raw[:-len(suffix)])
         name = strip_address(re.sub(r"^(?:国家级|省级|市级)", "", (raw[edge.end():] if edge else raw).lstrip("()·")))
         # "全市…园区", "新建产业园" are kinds of parks; "全椒经济开发区", "新沂…" start with a place.
@@ -316,7 +348,7 @@ def _park_matches(text: str):
     """``PARK.finditer(text)``, faster: a match starts at most 18 characters before its suffix, so
     each search starts that far before the next suffix instead of trying every position."""
     pos = 0
-    while suffix := _PARK_SUFFIX.search(text, pos):
+    while suffix := PARK_SUFFIX.search(text, pos):
         m = PARK.search(text, max(pos, suffix.start() - 18))
         if m is None:
             return
