@@ -357,8 +357,24 @@ def count_candidates(body: str, title_end: int, sentences: list[Sentence],
     return out
 
 
+# Frames of a story told for a whole city (全市, 市级重点) or a whole district (全区, 区委): words of
+# the lead, not of the candidate (hand-written: the handful of ways news names its own scope).
+_CITY_WIDE = re.compile(r"全市|市级|全省|省级|市重大|市重点|各区县|各县区|各县市区")
+_DISTRICT_WIDE = re.compile(r"全区|全县|区委|县委|区政府|县政府|区长|县长|区级|县级")
+_LEAD = 200  # characters of title and lead that carry a story's scope
+# "开工仪式在睢宁经济开发区举行": the park is where the ceremony was, which may host a county's batch.
+_VENUE_AFTER = re.compile(r"[^,。;]{0,6}?(?:举行|举办|召开)")
+
+
+def lead_scope(body: str, title_end: int) -> set[str]:
+    """The frames of the title and lead: ``lead_city_wide``, ``lead_district_wide``."""
+    lead = body[:max(title_end, _LEAD)]
+    return {name for name, frame in (("lead_city_wide", _CITY_WIDE), ("lead_district_wide", _DISTRICT_WIDE))
+            if frame.search(lead)}
+
+
 def park_candidates(body: str, title_end: int, sentences: list[Sentence], rule_park: str | None,
-                    rule_place: tuple[str | None, str | None]) -> list[Candidate]:
+                    rule_place: tuple[str | None, str | None], rule_count: int | None) -> list[Candidate]:
     """Every development zone, park or 科技城 the text names: by its shape
     (``extract.places.find_parks``) or by the gazetteer (``extract.gazetteer``, which also knows
     "苏相合作区" and "张江"). A candidate the gazetteer knows carries its ``known`` park, and says
@@ -375,11 +391,19 @@ def park_candidates(body: str, title_end: int, sentences: list[Sentence], rule_p
         at = body.find(rule_park)  # the rules' park (an opened park's own name) is always a candidate
         spans[(at, at + len(rule_park)) if at >= 0 else (len(body), len(body))] = (rule_park, None)
     names = [name for name, _ in spans.values()]
+    # A batch of many projects, a story framed for a whole county or city, a page naming several
+    # parks: the contract records a park only where it hosts the whole batch.
+    page = {f"k:{frame}": 1.0 for frame in lead_scope(body, title_end)}
+    page[f"k:batch={bucket(rule_count or 0, (0, 1, 5, 15))}"] = 1.0
+    page[f"k:parks_named={bucket(len(set(names)), (1, 2, 4))}"] = 1.0
     out = []
     for n, ((start, end), (name, known)) in enumerate(sorted(spans.items())):
         sentence = sentence_at(sentences, start)
         f = _context(body, start, end, sentence, title_end, "k:")
+        f.update(page)
         f[f"k:suffix={name[-3:]}"] = 1.0
+        if _VENUE_AFTER.match(body, end):
+            f["k:venue"] = 1.0
         f[f"k:order={bucket(n, (0, 1, 2, 4))}"] = 1.0
         f[f"k:mentions={bucket(names.count(name), (1, 2, 4))}"] = 1.0
         if is_zone(name):

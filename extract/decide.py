@@ -111,7 +111,8 @@ def read_candidates(text: str, title: str | None, published_at: str | None,
     head = rules[0] if rules else None
     rule_names = {p.name for a in rules for p in a.projects}
     parks = park_candidates(body, title_end, sentences, head.park if head else None,
-                            (head.province, head.city) if head else (None, None))
+                            (head.province, head.city) if head else (None, None),
+                            head.project_count if head else None)
     known_districts = {c.known.district for c in parks
                        if c.known and c.known.district and head and c.known.city == head.city}
     return Reading(

@@ -11,17 +11,11 @@ threshold leaves ``district`` null, as the contract asks of projects spread over
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
-from extract.candidates import Candidate, Sentence, bucket, sentence_at
+from extract.candidates import Candidate, Sentence, bucket, lead_scope, sentence_at
 from extract.places import find_mentions
 
-# Frames of a story told for a whole city (全市, 市级重点) or a whole district (全区, 区委): words of
-# the lead, not of the candidate (hand-written: the handful of ways news names its own scope).
-_CITY_WIDE = re.compile(r"全市|市级|全省|省级|市重大|市重点|各区县|各县区|各县市区")
-_DISTRICT_WIDE = re.compile(r"全区|全县|区委|县委|区政府|县政府|区长|县长|区级|县级")
-_LEAD = 200  # characters of title and lead that carry a story's scope
 
 
 def district_candidates(body: str, title_end: int, sentences: list[Sentence], province: str | None,
@@ -44,10 +38,8 @@ def district_candidates(body: str, title_end: int, sentences: list[Sentence], pr
     weight = {name: sum(m.weight for m in ms) for name, ms in places.items()}
     total = sum(weight.values()) or 1.0
     ranked = sorted(weight, key=lambda name: -weight[name])
-    lead = body[:max(title_end, _LEAD)]
-    scope = {"d:lead_city_wide": bool(_CITY_WIDE.search(lead)),
-             "d:lead_district_wide": bool(_DISTRICT_WIDE.search(lead)),
-             "d:rules_none": rule_district is None}
+    scope = {f"d:{frame}": True for frame in lead_scope(body, title_end)}
+    scope["d:rules_none"] = rule_district is None
     out = []
     for name, mentions in places.items():
         f = {"d:bias": 1.0,

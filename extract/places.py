@@ -170,6 +170,13 @@ def find_mentions(text: str) -> list[Mention]:
                 break
         else:
             i += 1
+    # A short name the page also writes in full ("宜兴" beside "宜兴市") is that county, not part of
+    # another word: it weighs as much as the full name.
+    written_in_full = {d.county for m in mentions if not m.bare_county for d in m.divisions if d.county}
+    for m in mentions:
+        if m.bare_county and all(d.county in written_in_full for d in m.divisions):
+            m.weight *= 2
+            m.bare_county = False
     return mentions
 
 
@@ -202,11 +209,12 @@ def resolve_place(mentions: list[Mention]) -> tuple[str | None, str | None, str 
              for d in m.divisions}
     mentions = [m for m in mentions if not m.bare_county or not named
                 or any(d.province in named for d in m.divisions)]
-    province = _winner(mentions, lambda d: d.province, dominant=True)
+    # A province that only a short name or a place elsewhere supports (卫东: 河南 平顶山) is no answer.
+    province = _winner(mentions, lambda d: d.province, dominant=True, floor=0.5)
     if province is None:
         return None, None, None
     inside = [m for m in mentions if any(d.province == province for d in m.divisions)]
-    city = _winner(inside, lambda d: d.city if d.province == province else None)
+    city = _winner(inside, lambda d: d.city if d.province == province else None, dominant=True)
     if city is None:
         return province, None, None
     district = _winner(inside, lambda d: d.county if d.city == city and not d.zone else None,
