@@ -363,7 +363,7 @@ _CITY_WIDE = re.compile(r"全市|市级|全省|省级|市重大|市重点|各区
 _DISTRICT_WIDE = re.compile(r"全区|全县|区委|县委|区政府|县政府|区长|县长|区级|县级")
 _LEAD = 200  # characters of title and lead that carry a story's scope
 # "开工仪式在睢宁经济开发区举行": the park is where the ceremony was, which may host a county's batch.
-_VENUE_AFTER = re.compile(r"[^,。;]{0,6}?(?:举行|举办|召开)")
+VENUE_AFTER = re.compile(r"[^,。;]{0,6}?(?:举行|举办|召开)")
 
 
 def lead_scope(body: str, title_end: int) -> set[str]:
@@ -402,7 +402,7 @@ def park_candidates(body: str, title_end: int, sentences: list[Sentence], rule_p
         f = _context(body, start, end, sentence, title_end, "k:")
         f.update(page)
         f[f"k:suffix={name[-3:]}"] = 1.0
-        if _VENUE_AFTER.match(body, end):
+        if VENUE_AFTER.match(body, end):
             f["k:venue"] = 1.0
         f[f"k:order={bucket(n, (0, 1, 2, 4))}"] = 1.0
         f[f"k:mentions={bucket(names.count(name), (1, 2, 4))}"] = 1.0

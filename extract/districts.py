@@ -11,16 +11,18 @@ threshold leaves ``district`` null, as the contract asks of projects spread over
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
-from extract.candidates import Candidate, Sentence, bucket, lead_scope, sentence_at
+from extract.candidates import VENUE_AFTER, Candidate, Sentence, bucket, lead_scope, sentence_at
 from extract.places import find_mentions
 
+_OWN_COUNT = re.compile(r"[^,。;]{0,6}?\d+个")
 
 
 def district_candidates(body: str, title_end: int, sentences: list[Sentence], province: str | None,
                         city: str | None, rule_district: str | None, project_names: list[str],
-                        known_park_districts: set[str]) -> list[Candidate]:
+                        known_park_districts: set[str], rule_count: int | None) -> list[Candidate]:
     """Every county-level district of ``city`` that ``body`` names (never a development zone: the
     contract gives zones to ``park``), and the district a park of the gazetteer lies in."""
     if not city:
@@ -40,6 +42,7 @@ def district_candidates(body: str, title_end: int, sentences: list[Sentence], pr
     ranked = sorted(weight, key=lambda name: -weight[name])
     scope = {f"d:{frame}": True for frame in lead_scope(body, title_end)}
     scope["d:rules_none"] = rule_district is None
+    scope[f"d:batch={bucket(rule_count or 0, (0, 1, 5, 15))}"] = True
     out = []
     for name, mentions in places.items():
         f = {"d:bias": 1.0,
@@ -62,6 +65,12 @@ def district_candidates(body: str, title_end: int, sentences: list[Sentence], pr
                 f["d:in_title"] = 1.0
             if any(m.weight >= 3 for m in mentions):
                 f["d:site_cue"] = 1.0
+            # the ceremony's venue ("仪式在淮上区沫河口工业园举行"), or a share of a larger batch
+            # ("新吴区45个项目"): a district named so need not hold the whole batch
+            if any(VENUE_AFTER.match(body, m.end) for m in mentions):
+                f["d:venue"] = 1.0
+            if any(_OWN_COUNT.match(body, m.end) for m in mentions):
+                f["d:own_count"] = 1.0
             if all(m.weight < 1 for m in mentions):
                 f["d:elsewhere_only"] = 1.0
             if any(sentence_at(sentences, m.start).event for m in mentions):

@@ -23,6 +23,7 @@ class Division:
     city: str | None
     county: str | None
     zone: bool = False  # a development zone listed among counties ("苏州工业园区", "合肥高新区")
+    town: bool = False  # the county of a town named like a county elsewhere (长兴镇 of 崇明区)
 
 
 @dataclass
@@ -75,6 +76,7 @@ def _index() -> tuple[dict[str, tuple[Division, ...]], set[str], dict[str, tuple
                 elif info["_alias"] != county:
                     names[info["_alias"]].add(div)
                     county_aliases.add(info["_alias"])
+    _add_towns_named_like_counties(names, county_aliases)
     # Shanghai, Beijing, Tianjin, Chongqing: the province and its only city are one place.
     for divs in names.values():
         for municipality in [d.province for d in divs if d.city == d.province]:
@@ -94,6 +96,30 @@ def _index() -> tuple[dict[str, tuple[Division, ...]], set[str], dict[str, tuple
         lengths[name[:2]].add(len(name))
     return index, county_aliases - {n for n, d in index.items() if any(x.county is None for x in d)}, \
         {prefix: tuple(sorted(ls, reverse=True)) for prefix, ls in lengths.items()}
+
+
+_TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道)$")
+
+
+def _add_towns_named_like_counties(names: dict[str, set[Division]], county_aliases: set[str]) -> None:
+    """A town of the home region named like a county elsewhere ("长兴": 长兴县 of 湖州, and 长兴镇 of
+    崇明区; "金乡": 山东金乡县, and 金乡镇 of 苍南县) makes the county's short name ambiguous: it then
+    votes only for a place the page supports otherwise (jionlp's town list, read once)."""
+    for province, pinfo in jionlp.china_location_loader(detail=True).items():
+        if province not in HOME_PROVINCES:
+            continue
+        for city, cinfo in pinfo.items():
+            if city.startswith("_") or "直辖" in city:
+                continue
+            for county, towns in cinfo.items():
+                if county.startswith("_") or Division(province, city, county) not in names.get(county, ()):
+                    continue  # a zone's towns are its district's
+                div = Division(province, city, county, town=True)
+                for town in towns:
+                    short = _TOWN_SUFFIX.sub("", town)
+                    if short != town and short in county_aliases \
+                            and not any(d.county == county for d in names[short]):
+                        names[short].add(div)
 
 
 def _zone_short_name(city: str, alias: str) -> str:
@@ -174,9 +200,9 @@ def find_mentions(text: str) -> list[Mention]:
     # another word: it weighs as much as the full name.
     written_in_full = {d.county for m in mentions if not m.bare_county for d in m.divisions if d.county}
     for m in mentions:
-        if m.bare_county and all(d.county in written_in_full for d in m.divisions):
-            m.weight *= 2
-            m.bare_county = False
+        full = tuple(d for d in m.divisions if d.county in written_in_full) if m.bare_county else ()
+        if full:
+            m.divisions, m.weight, m.bare_county = full, m.weight * 2, False
     return mentions
 
 
@@ -224,7 +250,8 @@ def resolve_place(mentions: list[Mention]) -> tuple[str | None, str | None, str 
 
 def _winner(mentions: list[Mention], key, dominant: bool = False, floor: float = 0.0) -> str | None:
     """The key with the most weight (at least ``floor``: a district named only as the ceremony's
-    venue is not the project's); an ambiguous name votes only for the keys others support."""
+    venue is not the project's); an ambiguous name votes only for the keys others support, or, where
+    others support none, for its county rather than a town named like it."""
     clear: dict[str, float] = defaultdict(float)
     for m in mentions:
         keys = {key(d) for d in m.divisions} - {None}
@@ -234,8 +261,12 @@ def _winner(mentions: list[Mention], key, dominant: bool = False, floor: float =
     for m in mentions:
         keys = {key(d) for d in m.divisions} - {None}
         supported = [k for k in keys if clear.get(k)]
+        own = {key(d) for d in m.divisions if not d.town} - {None}
         if len(keys) > 1 and len(supported) == 1:
             scores[supported[0]] += m.weight
+        elif len(keys) > 1 and not supported and len(own) == 1:
+            k = own.pop()
+            scores[k] = scores.get(k, 0.0) + m.weight
     if not scores:
         return None
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
