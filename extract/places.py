@@ -209,7 +209,7 @@ def find_mentions(text: str) -> list[Mention]:
 def _weight(text: str, start: int, end: int, bare_county: bool, divisions: tuple[Division, ...]) -> float:
     before, after = text[max(0, start - 5):start], text[end:end + 12]
     weight = 0.5 if bare_county else 1.0  # a bare "青浦" is often part of another name
-    if all(d.province not in HOME_PROVINCES for d in divisions):
+    if all(d.province not in HOME_PROVINCES or d.town for d in divisions):  # 惠民 of 惠民政策: a town at most
         weight *= _AWAY
     if _SITE_BEFORE.search(before):
         return weight * 3
