@@ -22,9 +22,9 @@ import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from alerts.render import CHART_CID
-from extract.dates import local_time
-from alerts.subscriptions import ChannelError
+from yrdwatch.alerts.render import CHART_CID
+from yrdwatch.extract.dates import local_time
+from yrdwatch.alerts.subscriptions import ChannelError
 
 FORMATS = ("html", "md", "atom", "png")
 

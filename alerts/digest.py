@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from alerts import outbox
-from alerts.deliver import FORMATS, DeliveryError, send, write_files
-from alerts.query import money, new_projects
-from alerts.render import atom_feed, context, html_digest, markdown_digest
-from extract.dates import local_time
-from alerts.subscriptions import DEFAULT_SUBSCRIPTION, TIMEZONE, configured
-from db.store import Store
+from yrdwatch.alerts import outbox
+from yrdwatch.alerts.deliver import FORMATS, DeliveryError, send, write_files
+from yrdwatch.alerts.query import money, new_projects
+from yrdwatch.alerts.render import atom_feed, context, html_digest, markdown_digest
+from yrdwatch.extract.dates import local_time
+from yrdwatch.alerts.subscriptions import DEFAULT_SUBSCRIPTION, TIMEZONE, configured
+from yrdwatch.db.store import Store
 
 log = logging.getLogger(__name__)
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([mhd])$")
@@ -60,7 +60,7 @@ def chosen_subscriptions(config, names) -> list:
 
 def render_digest(subscription, items: list[dict], since: str, created_at: str, digest_id: int | None) -> dict:
     """The digest in every format, as the ``digests`` table holds it."""
-    from alerts.chart import investment_chart  # matplotlib: only when a digest is drawn, not for `status`
+    from yrdwatch.alerts.chart import investment_chart  # matplotlib: only when a digest is drawn, not for `status`
 
     ctx = context(subscription, items, since, created_at, digest_id)
     return {"id": digest_id, "subscription": subscription.name, "created_at": created_at, "since": since,

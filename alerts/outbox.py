@@ -14,7 +14,7 @@ import socket
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
-from db.transactions import retry_while_busy, write_transaction
+from yrdwatch.db.transactions import retry_while_busy, write_transaction
 
 # Failed deliveries wait 5 min, 10, 20 … up to 6 h between attempts; they are never given up on.
 FIRST_BACKOFF, MAX_BACKOFF = timedelta(minutes=5), timedelta(hours=6)

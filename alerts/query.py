@@ -13,10 +13,10 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from alerts.outbox import rows
-from extract.decode import clean_characters
-from extract.money import CURRENCY_NAMES
-from extract.normalize import to_simplified
+from yrdwatch.alerts.outbox import rows
+from yrdwatch.extract.decode import clean_characters
+from yrdwatch.extract.money import CURRENCY_NAMES
+from yrdwatch.extract.normalize import to_simplified
 
 UNPLACED = "未注明城市"
 UNCLASSIFIED = "其他行业"

@@ -14,8 +14,8 @@ from urllib.parse import quote
 from feedgen.feed import FeedGenerator
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from alerts.query import arrange, money, totals
-from extract.dates import local_time
+from yrdwatch.alerts.query import arrange, money, totals
+from yrdwatch.extract.dates import local_time
 
 CHART_CID = "chart.png"  # the e-mail's inline image; file output points the same <img> at a .png beside it
 # Inline markup only: values never start a line in the templates, so # + - 1. need no escape, and
@@ -43,7 +43,7 @@ def md_url(url: str | None) -> MarkdownSafe:
 
 
 def _environment(markdown: bool) -> Environment:
-    env = Environment(loader=PackageLoader("alerts", "templates"), trim_blocks=True, lstrip_blocks=True,
+    env = Environment(loader=PackageLoader("yrdwatch.alerts", "templates"), trim_blocks=True, lstrip_blocks=True,
                       autoescape=False if markdown else select_autoescape(["html.j2"]),
                       finalize=md_escape if markdown else None, keep_trailing_newline=True)
     env.filters.update(local_time=local_time, mdurl=md_url, money=lambda cny: money(cny, None, None))

@@ -18,9 +18,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
-from crawler.sources import cron_problem
+from yrdwatch.crawler.sources import cron_problem
 
-from extract.normalize import to_simplified
+from yrdwatch.extract.normalize import to_simplified
 
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_SCHEDULE = "0 8 * * *"
@@ -146,8 +146,8 @@ def parse_subscriptions(entries, fail, base_dir: Path) -> tuple[Subscription, ..
     if not entries:
         return ()
     # The vocabularies load the extractors (cn2an, jionlp): every command reads the config, most have none.
-    from extract.announce import EVENT_WORDS
-    from extract.industries import INDUSTRY_LABELS
+    from yrdwatch.extract.announce import EVENT_WORDS
+    from yrdwatch.extract.industries import INDUSTRY_LABELS
 
     event_types = tuple(dict.fromkeys(kind for kind, _ in EVENT_WORDS))
     subscriptions, names = [], set()
@@ -192,7 +192,7 @@ def _strings(entry: dict, key: str, where) -> tuple[str, ...]:
 
 
 def _min_investment(value, where) -> int | None:
-    from extract.money import parse_amount
+    from yrdwatch.extract.money import parse_amount
 
     if value is None:
         return None

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import trafilatura
 
-from extract.page import PageError, read_html
+from yrdwatch.extract.page import PageError, read_html
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "real-html"
 

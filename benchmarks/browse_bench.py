@@ -3,7 +3,7 @@
 Builds (or reuses) a database of synthetic articles — sentences of the sample-site articles
 recombined, 10 % of them in Traditional, with announcements, projects, mentions, crawl runs,
 fetch errors and pages seen — through the project's schema. Rows are bulk-inserted, but the
-search index is the real one: ``db.search.sync``, the code `yrdwatch serve` runs on an old database.
+search index is the real one: ``yrdwatch.db.search.sync``, the code `yrdwatch serve` runs on an old database.
 Then `yrdwatch serve` is started as a subprocess and each table page (HTML and JSON, with its
 facets), facet selection, search and canned query is requested; reported: each page's time (best
 of three) and the SQL time Datasette reports, the slowest page and query, facets that timed
@@ -30,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from db import search  # noqa: E402
-from db.store import Store  # noqa: E402
-from extract.normalize import to_simplified  # noqa: E402
+from yrdwatch.db import search  # noqa: E402
+from yrdwatch.db.store import Store  # noqa: E402
+from yrdwatch.extract.normalize import to_simplified  # noqa: E402
 
 PLACES = [("上海市", "上海市", d) for d in ("浦东新区", "青浦区", "松江区", "嘉定区", "闵行区", "金山区")] + [
     ("江苏省", "苏州市", d) for d in ("吴江区", "苏州工业园区", "昆山市", "常熟市", "相城区")] + [
@@ -207,7 +207,7 @@ def measure(db_path: Path) -> int:
     """Best of three for each page (HTML and JSON), and Datasette's own trace of its SQL."""
     import sqlite3
 
-    from db.browse import metadata_for
+    from yrdwatch.db.browse import metadata_for
 
     metadata = metadata_for(db_path)
     port = free_port()

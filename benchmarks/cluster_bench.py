@@ -3,7 +3,7 @@ worker and of two workers (same run, same site), Redis round trips per page, the
 
     .venv/bin/python benchmarks/cluster_bench.py [--pages 2000] [--delay 0.1] [--workers 2]
 
-The site (``sample_sites.generated``, one sitemap source on 127.0.0.1) answers every request after
+The site (``yrdwatch.sample_sites.generated``, one sitemap source on 127.0.0.1) answers every request after
 a fixed delay, a stand-in for network latency. A worker asks one host one request at a time, as a
 local crawl does, so while the delay is well above the CPU time a page costs (≈ 40 ms to read and
 extract here), the site and not the CPU sets the pace: the regime in which more workers help.
@@ -36,10 +36,10 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.database import redis_connection  # noqa: E402
-from db.bands import SQLiteBandIndex  # noqa: E402
-from extract.dedup import DEFAULT_THRESHOLD, Deduplicator, datasketch_index, signature_from_bytes  # noqa: E402
-from sample_sites.generated import GeneratedSiteServer, generated_seeds  # noqa: E402
+from yrdwatch.crawler.database import redis_connection  # noqa: E402
+from yrdwatch.db.bands import SQLiteBandIndex  # noqa: E402
+from yrdwatch.extract.dedup import DEFAULT_THRESHOLD, Deduplicator, datasketch_index, signature_from_bytes  # noqa: E402
+from yrdwatch.sample_sites.generated import GeneratedSiteServer, generated_seeds  # noqa: E402
 
 
 def yrdwatch(*args) -> list:

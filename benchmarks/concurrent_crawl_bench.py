@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sample_sites.generated import GeneratedSiteServer, generated_seeds  # noqa: E402
+from yrdwatch.sample_sites.generated import GeneratedSiteServer, generated_seeds  # noqa: E402
 
 
 def crawl_at_once(db_path: Path, seeds: Path, sources: list[str]) -> list[dict]:

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extract.money import parse_amount, parse_number  # noqa: E402
-from extract.normalize import analysis_text  # noqa: E402
+from yrdwatch.extract.money import parse_amount, parse_number  # noqa: E402
+from yrdwatch.extract.normalize import analysis_text  # noqa: E402
 
 KEYS = ("id", "source_url", "outlet", "published_at", "script", "is_announcement", "event_type",
         "secondary_event_types", "event_date", "province", "city", "district", "park", "total_investment_cny",

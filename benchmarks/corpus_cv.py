@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import corpus  # noqa: E402
 import learning  # noqa: E402
-from extract.decide import decide  # noqa: E402
-from extract.models import Article  # noqa: E402
+from yrdwatch.extract.decide import decide  # noqa: E402
+from yrdwatch.extract.models import Article  # noqa: E402
 from yrdwatch.output import contract_record, json_line  # noqa: E402
 
 FIELDS = ("detect", "event_type", "event_date", "province", "city", "district", "place_exact", "park",

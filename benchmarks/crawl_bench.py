@@ -3,7 +3,7 @@ the same site, in the same run, as ratios of wall time and CPU time (goal: wall 
 
     .venv/bin/python benchmarks/crawl_bench.py [--pages 400] [--delay 0.05] [--profile out.pstats]
 
-The site (``sample_sites.generated``: one sitemap, N article pages of the sample 苏州 site) holds
+The site (``yrdwatch.sample_sites.generated``: one sitemap, N article pages of the sample 苏州 site) holds
 every answer back ``--delay`` seconds, a stand-in for network latency. Both crawls ask one host one
 request at a time (``CONCURRENT_REQUESTS_PER_DOMAIN = 1``, no delay), obey robots.txt and read the
 sitemap; the fetch-only spider does nothing with a page, yrdwatch reads, deduplicates and stores it
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sample_sites.generated import GeneratedSiteServer, generated_seeds  # noqa: E402
+from yrdwatch.sample_sites.generated import GeneratedSiteServer, generated_seeds  # noqa: E402
 
 FETCH_ONLY = """
 import sys
@@ -82,7 +82,7 @@ def main() -> None:
             fetched = sum(site.hits.get(p, 0) for p in site.article_paths)
             site.hits.clear()
             if args.profile:
-                crawl = [sys.executable, "-m", "cProfile", "-o", args.profile, "-m", "crawler.process",
+                crawl = [sys.executable, "-m", "cProfile", "-o", args.profile, "-m", "yrdwatch.crawler.process",
                          "--db", str(work / "crawl.db"), "--seeds", str(seeds), "--batch", "bench"]
             else:
                 crawl = [sys.executable, "-m", "yrdwatch", "--db", str(work / "crawl.db"), "crawl", "--seeds", str(seeds)]

@@ -23,10 +23,10 @@ from pathlib import Path
 import jieba
 import numpy as np
 
-from db.bands import SQLiteBandIndex
-from extract.article import article_from_bytes
-from extract.dedup import DEFAULT_THRESHOLD, Deduplicator, shingle_hashes, signature, signature_from_bytes, signature_to_bytes
-from sample_sites.site import SampleSites
+from yrdwatch.db.bands import SQLiteBandIndex
+from yrdwatch.extract.article import article_from_bytes
+from yrdwatch.extract.dedup import DEFAULT_THRESHOLD, Deduplicator, shingle_hashes, signature, signature_from_bytes, signature_to_bytes
+from yrdwatch.sample_sites.site import SampleSites
 
 jieba.setLogLevel(60)
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import alerts.chart  # noqa: E402,F401  matplotlib loaded before timing (alerts.digest loads it on first use)
-from alerts.digest import make_digest  # noqa: E402
-from alerts.outbox import utc_now  # noqa: E402
-from alerts.query import new_projects  # noqa: E402
-from alerts.subscriptions import DEFAULT_SUBSCRIPTION, Subscription  # noqa: E402
-from db.store import Store  # noqa: E402
+import yrdwatch.alerts.chart  # noqa: E402,F401  matplotlib loaded before timing (alerts.digest loads it on first use)
+from yrdwatch.alerts.digest import make_digest  # noqa: E402
+from yrdwatch.alerts.outbox import utc_now  # noqa: E402
+from yrdwatch.alerts.query import new_projects  # noqa: E402
+from yrdwatch.alerts.subscriptions import DEFAULT_SUBSCRIPTION, Subscription  # noqa: E402
+from yrdwatch.db.store import Store  # noqa: E402
 from yrdwatch.config import Config  # noqa: E402
 
 CITIES = [("江苏省", "苏州市", "吴江区"), ("江苏省", "无锡市", "梁溪区"), ("浙江省", "嘉兴市", "嘉善县"),

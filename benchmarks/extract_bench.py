@@ -16,8 +16,8 @@ from pathlib import Path
 
 import trafilatura
 
-from extract.article import article_from_bytes
-from sample_sites.site import SampleSites
+from yrdwatch.extract.article import article_from_bytes
+from yrdwatch.sample_sites.site import SampleSites
 
 
 REAL_PAGES = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "real-html"

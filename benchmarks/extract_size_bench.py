@@ -3,9 +3,9 @@
     python benchmarks/extract_size_bench.py [--sizes 0.1 1 2 5] [--kinds text html]
 
 Builds realistic articles of each size (in MB of UTF-8) by repeating the paragraphs of the bundled
-sample stories (``sample_sites.site.load_stories``: dates, 亿元 figures, 、-lists, project names),
+sample stories (``yrdwatch.sample_sites.site.load_stories``: dates, 亿元 figures, 、-lists, project names),
 one headline and dateline on top, as plain text and as an HTML page (one ``<p>`` per paragraph),
-and times ``extract.article.article_from_bytes`` on each once, after a warm-up on the smallest.
+and times ``yrdwatch.extract.article.article_from_bytes`` on each once, after a warm-up on the smallest.
 
 Prints seconds per page and, the figure to quote, the time per MB against the smallest size's
 time per MB measured in the same run: linear time reads ~1× at every size; 10× at 5 MB means a
@@ -17,8 +17,8 @@ import argparse
 import html
 import time
 
-from extract.article import article_from_bytes
-from sample_sites.site import load_stories
+from yrdwatch.extract.article import article_from_bytes
+from yrdwatch.sample_sites.site import load_stories
 
 MB = 1_000_000
 

@@ -2,7 +2,7 @@
 
     python benchmarks/labelled_score.py [--labels DIR] [--articles DIR] [--pred FILE] [--verbose] [--json]
 
-Each ``articles/NAME.txt`` (or .html) goes through ``extract.article.article_from_file`` and
+Each ``articles/NAME.txt`` (or .html) goes through ``yrdwatch.extract.article.article_from_file`` and
 ``yrdwatch.output.contract_record``, exactly as ``yrdwatch extract --json`` does, and is compared
 with ``labels/NAME.json`` (the label format of ``../shared/seeds/labels``):
 
@@ -38,8 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from extract.article import article_from_file  # noqa: E402
-from extract.page import PageError  # noqa: E402
+from yrdwatch.extract.article import article_from_file  # noqa: E402
+from yrdwatch.extract.page import PageError  # noqa: E402
 from yrdwatch.output import contract_record, json_line  # noqa: E402
 
 LABELLED = ROOT / "tests" / "labelled"

@@ -2,7 +2,7 @@
 ``corpus_cv.py``).
 
 Each item is read once with the rules alone (``article_from_page(page, model=None)``) and its
-candidates are proposed (``extract.decide.read_candidates``); each candidate is labelled from the
+candidates are proposed (``yrdwatch.extract.decide.read_candidates``); each candidate is labelled from the
 item's label:
 
 - a **name** is a positive when it is written as a required project (punctuation and 的 aside);
@@ -29,9 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extract.article import article_from_file  # noqa: E402
-from extract.gazetteer import name_then  # noqa: E402
-from extract.decide import (FEATURES_VERSION, Model, Reading, Weights, best_spans, chosen_names, implicit_one,
+from yrdwatch.extract.article import article_from_file  # noqa: E402
+from yrdwatch.extract.gazetteer import name_then  # noqa: E402
+from yrdwatch.extract.decide import (FEATURES_VERSION, Model, Reading, Weights, best_spans, chosen_names, implicit_one,
                             list_evidence, listed_features, park_name, read_candidates)  # noqa: E402
 
 _PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》〈〉·•・,，。:：;；、!！?？\-—–_()（）]+")
@@ -102,7 +102,7 @@ def read_items(items) -> list[Read]:
 
 
 def _title(article):
-    from extract.normalize import analysis_text
+    from yrdwatch.extract.normalize import analysis_text
     return analysis_text(article.page.title) if article.page.title else None
 
 
@@ -182,7 +182,7 @@ def examples(read: Read, boundary=None, model: Model | None = None,
 
 
 def fit(reads: list[Read], thresholds: dict[str, float] | None = None) -> dict:
-    """The decisions' weights as the JSON that ``extract.decide.Model.from_dict`` reads."""
+    """The decisions' weights as the JSON that ``yrdwatch.extract.decide.Model.from_dict`` reads."""
     thresholds = {**THRESHOLDS, **(thresholds or {})}
     decisions = {}
     rows = {d: [] for d in DECISIONS}

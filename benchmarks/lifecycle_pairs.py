@@ -27,12 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from db import evidence  # noqa: E402
-from db.projects import _report, fold_project_name  # noqa: E402
-from db.store import Store  # noqa: E402
-from extract.article import article_from_page  # noqa: E402
-from extract.decode import decode_html  # noqa: E402
-from extract.page import read_text  # noqa: E402
+from yrdwatch.db import evidence  # noqa: E402
+from yrdwatch.db.projects import _report, fold_project_name  # noqa: E402
+from yrdwatch.db.store import Store  # noqa: E402
+from yrdwatch.extract.article import article_from_page  # noqa: E402
+from yrdwatch.extract.decode import decode_html  # noqa: E402
+from yrdwatch.extract.page import read_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PAIRS = ROOT / "corpus" / "lifecycle"

@@ -18,8 +18,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extract.article import article_from_bytes
-from sample_sites.site import SampleSites
+from yrdwatch.extract.article import article_from_bytes
+from yrdwatch.sample_sites.site import SampleSites
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/ is no package
 from labelled_score import same_name  # noqa: E402  the labelled set's test for two spellings of one project

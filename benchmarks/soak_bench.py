@@ -19,10 +19,10 @@ from pathlib import Path
 
 from trafilatura.meta import reset_caches
 
-from crawler.database import CrawlDatabase
-from crawler.items import PageItem
-from crawler.pipelines import process_offline
-from sample_sites.site import SampleSites
+from yrdwatch.crawler.database import CrawlDatabase
+from yrdwatch.crawler.items import PageItem
+from yrdwatch.crawler.pipelines import process_offline
+from yrdwatch.sample_sites.site import SampleSites
 
 
 def rss_mb() -> float:

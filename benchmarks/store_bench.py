@@ -1,6 +1,6 @@
 """Per-article store time as the database grows: the same kind of article stored into a database
 of 10,000 and of 100,000 articles (goal: the second within 1.2× of the first), and the start-up
-check of ``yrdwatch serve`` (``db.browse.prepare``) on both.
+check of ``yrdwatch serve`` (``yrdwatch.db.browse.prepare``) on both.
 
 The database is grown with the real ``Store.save_article`` (articles, raw page, signature,
 announcements, recurring projects: each of ``--projects`` projects gets a mention every
@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from db import browse, search  # noqa: E402
-from db.store import Store  # noqa: E402
-from extract.models import Announcement, Article, Page, Project  # noqa: E402
-from extract.normalize import analysis_text  # noqa: E402
-from sample_sites.site import load_stories  # noqa: E402
+from yrdwatch.db import browse, search  # noqa: E402
+from yrdwatch.db.store import Store  # noqa: E402
+from yrdwatch.extract.models import Announcement, Article, Page, Project  # noqa: E402
+from yrdwatch.extract.normalize import analysis_text  # noqa: E402
+from yrdwatch.sample_sites.site import load_stories  # noqa: E402
 
 CITIES = [("江苏省", "苏州市", "吴江区"), ("江苏省", "无锡市", "梁溪区"), ("浙江省", "嘉兴市", "嘉善县"),
           ("安徽省", "合肥市", "蜀山区"), ("上海市", "上海市", "青浦区"), ("江苏省", "南京市", "江宁区")]

@@ -1,4 +1,4 @@
-"""Speed of the text stage alone: ``extract.article.text_stage`` (the rules, the candidates and the
+"""Speed of the text stage alone: ``yrdwatch.extract.article.text_stage`` (the rules, the candidates and the
 learned decisions) over every bundled sample article and the corpus, on one core.
 
     python benchmarks/text_stage_bench.py [--rounds 5] [--dump out.json]
@@ -18,10 +18,10 @@ import statistics
 import time
 from pathlib import Path
 
-from extract.article import article_from_bytes, text_stage
-from extract.normalize import analysis_text
-from extract.page import read_text
-from sample_sites.site import CONTENT, SampleSites
+from yrdwatch.extract.article import article_from_bytes, text_stage
+from yrdwatch.extract.normalize import analysis_text
+from yrdwatch.extract.page import read_text
+from yrdwatch.sample_sites.site import CONTENT, SampleSites
 
 Input = tuple[str, str, str | None, str | None]  # (name, analysis text, title, published_at)
 

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import corpus  # noqa: E402
 import learning  # noqa: E402
-from extract.decide import MODEL_PATH  # noqa: E402
+from yrdwatch.extract.decide import MODEL_PATH  # noqa: E402
 
 
 def main():

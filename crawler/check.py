@@ -24,12 +24,12 @@ from urllib.parse import urlsplit
 import scrapy
 from protego import Protego
 
-from crawler import settings as default_settings
-from crawler.middlewares import NetworkPolicy, RefusedByPolicy, address_kind, literal_address, refusal
-from crawler.run import child_command
-from crawler.signals import crawl_error, crawl_skipped
-from crawler.sources import Source
-from crawler.spiders import SourceSpider, describe_failure
+from yrdwatch.crawler import settings as default_settings
+from yrdwatch.crawler.middlewares import NetworkPolicy, RefusedByPolicy, address_kind, literal_address, refusal
+from yrdwatch.crawler.run import child_command
+from yrdwatch.crawler.signals import crawl_error, crawl_skipped
+from yrdwatch.crawler.sources import Source
+from yrdwatch.crawler.spiders import SourceSpider, describe_failure
 
 STEPS = ("DNS", "robots.txt", "head", "article links", "article")
 OK, WARNING, FAILED, NOT_TRIED = "ok", "warning", "FAILED", "not tried"
@@ -39,8 +39,8 @@ CHECK_SECONDS = 300  # a check that has not ended by then is closed, its missing
 # no run record, no retry of lost articles.
 CHECK_SETTINGS = {
     "ITEM_PIPELINES": {},
-    "EXTENSIONS": {**default_settings.EXTENSIONS, "crawler.extensions.RunRecorder": None},
-    "SPIDER_MIDDLEWARES": {**default_settings.SPIDER_MIDDLEWARES, "crawler.refetch.RefetchLostArticles": None},
+    "EXTENSIONS": {**default_settings.EXTENSIONS, "yrdwatch.crawler.extensions.RunRecorder": None},
+    "SPIDER_MIDDLEWARES": {**default_settings.SPIDER_MIDDLEWARES, "yrdwatch.crawler.refetch.RefetchLostArticles": None},
     "CLOSESPIDER_TIMEOUT": CHECK_SECONDS,
     "LOG_LEVEL": "WARNING",
 }
@@ -140,7 +140,7 @@ class CheckSpider(SourceSpider):
         return request
 
     def parse_article(self, response):
-        from extract.article import article_from_bytes
+        from yrdwatch.extract.article import article_from_bytes
 
         asked = response.meta.get("redirect_urls", [response.url])[0]  # the URL article_request recorded
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
@@ -185,7 +185,7 @@ def check_sources(sources: list[Source], settings: dict | None = None) -> list[d
     """Try ``sources`` (validated already) in a child process; one report per source (``verdict``)."""
     with tempfile.TemporaryDirectory(prefix="yrdwatch-check-") as tmp:
         out = Path(tmp) / "report.json"
-        cmd, env = child_command("crawler.check", sources, settings, ["--out", str(out)])
+        cmd, env = child_command("yrdwatch.crawler.check", sources, settings, ["--out", str(out)])
         proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         if not out.exists():
             tail = proc.stdout.decode(errors="replace")[-2000:]
@@ -196,10 +196,10 @@ def check_sources(sources: list[Source], settings: dict | None = None) -> list[d
 def main(argv: list[str] | None = None) -> int:
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.process import scrapy_settings
-    from crawler.sources import load_all, select
+    from yrdwatch.crawler.process import scrapy_settings
+    from yrdwatch.crawler.sources import load_all, select
 
-    parser = argparse.ArgumentParser(prog="python -m crawler.check")
+    parser = argparse.ArgumentParser(prog="python -m yrdwatch.crawler.check")
     parser.add_argument("--out", required=True)
     parser.add_argument("--seeds", required=True, action="append")
     parser.add_argument("--source", action="append", default=[])

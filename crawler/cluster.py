@@ -40,8 +40,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
-from crawler.sources import Source
-from db.store import Store
+from yrdwatch.crawler.sources import Source
+from yrdwatch.db.store import Store
 
 PREFIX = "yrdwatch"
 START_URLS = f"{PREFIX}:start_urls"
@@ -228,7 +228,7 @@ def seen_value(row: dict) -> str:
 def seed_mirror(client: redis.Redis, db_path: str | Path, sources: list[Source]) -> int:
     """Copy what the database knows of ``sources`` (stored articles, heads and failed pages) into
     the mirror, read-only: the store keeps it current from then on. Returns how many entries."""
-    from crawler.spiders import url_key
+    from yrdwatch.crawler.spiders import url_key
 
     if not Path(db_path).exists():
         return 0

@@ -1,10 +1,10 @@
 """``RunRecorder``: one ``crawl_runs`` row per source run, and one ``fetch_errors`` row per failure.
 
-It listens to Scrapy's signals (and the two of ``crawler.signals``) and writes the counters a
+It listens to Scrapy's signals (and the two of ``yrdwatch.crawler.signals``) and writes the counters a
 person reads in ``yrdwatch crawl`` / ``yrdwatch status``: requests, article pages downloaded, new
 and updated articles, duplicates, announcements, errors, skipped requests. An article that was read
 but could not be stored (the database stayed busy, a value it refused) is an error of stage
-``store``: counted, and asked for again by the next crawls (``crawler.refetch``). The counters are
+``store``: counted, and asked for again by the next crawls (``yrdwatch.crawler.refetch``). The counters are
 added to the run's row every ``FLUSH_EVERY`` seconds too, so a run that is killed (and later marked
 ``interrupted``) shows what it did, not zeros.
 """
@@ -16,10 +16,10 @@ from collections import Counter
 from scrapy import signals
 from twisted.internet import task
 
-from crawler.database import database_of
-from crawler.items import PageItem
-from crawler.pipelines import NotArticleDrop
-from crawler.signals import crawl_error, crawl_skipped
+from yrdwatch.crawler.database import database_of
+from yrdwatch.crawler.items import PageItem
+from yrdwatch.crawler.pipelines import NotArticleDrop
+from yrdwatch.crawler.signals import crawl_error, crawl_skipped
 
 
 def stored_counters(item: PageItem) -> Counter:

@@ -14,7 +14,7 @@ import json
 import zlib
 from dataclasses import asdict, dataclass, field
 
-from extract.models import Announcement, Article, Page, Project
+from yrdwatch.extract.models import Announcement, Article, Page, Project
 
 
 @dataclass
@@ -22,9 +22,9 @@ class PageItem:
     source: str | None
     """Name of the source the page belongs to (``seeds/*.toml``); None for ``ingest`` without ``--source``."""
     url: str
-    """Canonical URL of the page (``crawler.links.canonical_url``), or the ``file://`` URL of an ingested file: the article's key."""
+    """Canonical URL of the page (``yrdwatch.crawler.links.canonical_url``), or the ``file://`` URL of an ingested file: the article's key."""
     body: bytes
-    """The page's bytes as the server sent them (decoded by ``extract.decode``, kept compressed in ``raw_pages``)."""
+    """The page's bytes as the server sent them (decoded by ``yrdwatch.extract.decode``, kept compressed in ``raw_pages``)."""
     status: int = 200
     """HTTP status of the answer that carried the body (200 for a file)."""
     content_type: str | None = None
@@ -38,7 +38,7 @@ class PageItem:
     article: Article | None = None
     """What the extractor read from the body (``ExtractPipeline``)."""
     signature: bytes | None = None
-    """MinHash signature of the article's analysis text, serialised (``extract.dedup.signature_to_bytes``):
+    """MinHash signature of the article's analysis text, serialised (``yrdwatch.extract.dedup.signature_to_bytes``):
     made by a cluster worker where it read the page, else by ``DedupPipeline``."""
     duplicate_of: str | None = None
     """URL of the stored original this page nearly duplicates (``DedupPipeline``), None for an original."""

@@ -1,6 +1,6 @@
 """Which links may be articles (candidates), in which order, and which lead to the next listing page.
 
-Whether a page is an article is decided by the page itself once fetched (``extract.pagekind``);
+Whether a page is an article is decided by the page itself once fetched (``yrdwatch.extract.pagekind``);
 URLs only choose and order the candidates. A listing's candidates are its entries: links whose
 URL has the source's ``article_url_pattern`` or the shape of a common Chinese CMS article (TRS,
 大汉/Hanweb, 博达/VSB, 新华/人民 style newspaper systems, …), and links whose *row* has the shape of
@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 from w3lib.url import canonicalize_url, url_query_cleaner
 
-from extract.pagekind import HEADLINE_MIN_CJK, ROW_DATE, cjk_count
+from yrdwatch.extract.pagekind import HEADLINE_MIN_CJK, ROW_DATE, cjk_count
 
 CMS_ARTICLE_URLS = [
     r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html?$",             # 大汉/Hanweb (浙江, 江苏 government sites)

@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from crawler.sources import Source, host_in_domains
-from crawler.spiders import source_of
+from yrdwatch.crawler.sources import Source, host_in_domains
+from yrdwatch.crawler.spiders import source_of
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 

@@ -1,6 +1,6 @@
 """Item pipelines: read the page, find near-duplicates, store. Each stage is small and plain.
 
-An item is a ``crawler.items.PageItem`` (what was fetched); the stages add ``article``, then
+An item is a ``yrdwatch.crawler.items.PageItem`` (what was fetched); the stages add ``article``, then
 ``signature``/``duplicate_of``/``similarity``/``supersedes``, then ``stored``. The same
 stages serve ``yrdwatch ingest`` through ``process_offline``, so a file and a crawled page take
 exactly one path into the database.
@@ -17,20 +17,20 @@ from concurrent.futures import Future
 
 from scrapy.exceptions import DropItem
 
-from crawler.database import CrawlDatabase, database_of
-from crawler.items import PageItem
-from db.store import Store, content_hash
-from extract.article import article_from_bytes
-from extract.dedup import signature, signature_from_bytes, signature_to_bytes
-from extract.page import NotAnArticle, PageError
-from extract.pagekind import Verdict
+from yrdwatch.crawler.database import CrawlDatabase, database_of
+from yrdwatch.crawler.items import PageItem
+from yrdwatch.db.store import Store, content_hash
+from yrdwatch.extract.article import article_from_bytes
+from yrdwatch.extract.dedup import signature, signature_from_bytes, signature_to_bytes
+from yrdwatch.extract.page import NotAnArticle, PageError
+from yrdwatch.extract.pagekind import Verdict
 
 log = logging.getLogger(__name__)
 
 
 class _DatabaseStage:
     """A stage that reads or writes the crawl's database, which the crawler hands it
-    (``crawler.database.database_of``)."""
+    (``yrdwatch.crawler.database.database_of``)."""
 
     def __init__(self, database: CrawlDatabase):
         self.database = database
@@ -88,7 +88,7 @@ def _replace_reader(stuck: _Reader) -> None:
     """Give up on a reader that is stuck on a page: later pages go to a fresh thread, and pages
     still queued in the stuck one are handed back (cancelled before they start), to be resubmitted.
     A Python thread cannot be killed, so the stuck page reads on to its end, its result unused;
-    ``extract.article.ANALYSED_CHARS`` keeps that end near (seconds for a 5 MB page), so few such
+    ``yrdwatch.extract.article.ANALYSED_CHARS`` keeps that end near (seconds for a 5 MB page), so few such
     threads ever run at once, and being daemon threads they never delay the process's exit."""
     if _readers and _readers[-1] is stuck:
         _readers.pop()
@@ -116,7 +116,7 @@ class ExtractPipeline:
         # The search index's word cutter loads jieba's dictionary (1-2 s) on the first store, on the
         # reactor's thread; loaded here, in the reader's thread, before the first page is read, it
         # is ready when that page reaches the store, and the downloads never wait for it.
-        from db.search import tokenizer
+        from yrdwatch.db.search import tokenizer
 
         _reader().submit(tokenizer)
 

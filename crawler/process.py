@@ -1,7 +1,7 @@
-"""Child-process entry point of a crawl: ``python -m crawler.process --db … --seeds … --batch …``.
+"""Child-process entry point of a crawl: ``python -m yrdwatch.crawler.process --db … --seeds … --batch …``.
 
 Scrapy's Twisted reactor cannot be restarted inside one Python process, so every crawl runs here,
-in a fresh process started by ``crawler.run.run_crawl``; all requested sources crawl concurrently
+in a fresh process started by ``yrdwatch.crawler.run.run_crawl``; all requested sources crawl concurrently
 in one ``CrawlerProcess`` and record themselves in ``crawl_runs`` under the batch id.
 """
 from __future__ import annotations
@@ -16,10 +16,10 @@ from scrapy.crawler import CrawlerProcess
 from twisted.internet import task
 from scrapy.settings import Settings
 
-from crawler import settings as default_settings
-from crawler.database import CrawlDatabase
-from crawler.sources import load_all, select
-from crawler.spiders import SourceSpider
+from yrdwatch.crawler import settings as default_settings
+from yrdwatch.crawler.database import CrawlDatabase
+from yrdwatch.crawler.sources import load_all, select
+from yrdwatch.crawler.spiders import SourceSpider
 
 HEARTBEAT_EVERY = 30  # seconds between lock heartbeats
 LOCK_STALE_AFTER = 300  # a lock silent this long belongs to a dead crawl (on another machine)
@@ -36,7 +36,7 @@ def scrapy_settings(pairs: list[str]) -> Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.process")
+    parser = argparse.ArgumentParser(prog="python -m yrdwatch.crawler.process")
     parser.add_argument("--db", required=True)
     parser.add_argument("--seeds", required=True, action="append")
     parser.add_argument("--batch", required=True)

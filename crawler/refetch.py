@@ -1,16 +1,16 @@
 """Articles that were fetched but could not be stored are asked for again by the next crawls.
 
-Such an article is a ``fetch_errors`` row of stage ``store`` (``crawler.extensions.RunRecorder``).
+Such an article is a ``fetch_errors`` row of stage ``store`` (``yrdwatch.crawler.extensions.RunRecorder``).
 Its listing cannot be trusted to lead to it again: the listing may answer 304 the next day (its
 validators were kept when the run finished), or list it on a page the crawl no longer reaches.
 So each run of the source requests these URLs directly, before its heads, for
-``db.store.LOST_RETRY_DAYS``; a stored article leaves the list by being stored.
+``yrdwatch.db.store.LOST_RETRY_DAYS``; a stored article leaves the list by being stored.
 """
 from __future__ import annotations
 
 import scrapy
 
-from crawler.spiders import schemeless
+from yrdwatch.crawler.spiders import schemeless
 
 
 class RefetchLostArticles:

@@ -1,4 +1,4 @@
-"""Start a crawl in a child process and return its run records (see ``crawler.process``)."""
+"""Start a crawl in a child process and return its run records (see ``yrdwatch.crawler.process``)."""
 from __future__ import annotations
 
 import os
@@ -9,8 +9,8 @@ import threading
 import uuid
 from pathlib import Path
 
-from crawler.sources import Source
-from db.store import Store
+from yrdwatch.crawler.sources import Source
+from yrdwatch.db.store import Store
 
 
 _running: set[subprocess.Popen] = set()  # crawl processes of this program, for stop_running_crawls
@@ -55,7 +55,7 @@ def run_crawl(db_path: str | Path, sources: list[Source], *, settings: dict | No
     read back from the database, so what the caller reports is exactly what was recorded.
     """
     batch = uuid.uuid4().hex[:12]
-    cmd, env = child_command("crawler.process", sources, settings, ["--db", str(db_path), "--batch", batch])
+    cmd, env = child_command("yrdwatch.crawler.process", sources, settings, ["--db", str(db_path), "--batch", batch])
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL
     try:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)

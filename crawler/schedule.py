@@ -4,7 +4,7 @@ Each source is one job on its cron expression (``Asia/Shanghai`` unless the sour
 otherwise) with ``max_instances=1`` and ``coalesce=True``, a misfire grace time of the job's own
 period (APScheduler's default of one second silently drops a run that starts late) and jitter so
 that sources sharing a schedule do not start at the same second. Every run is a child process
-(``crawler.run``), so the scheduler itself never hosts a Twisted reactor. The digests' jobs join
+(``yrdwatch.crawler.run``), so the scheduler itself never hosts a Twisted reactor. The digests' jobs join
 this scheduler at the application layer (``yrdwatch.schedule``): the crawler knows nothing of alerts.
 """
 from __future__ import annotations
@@ -22,8 +22,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from crawler.run import CrawlError, run_crawl, stop_running_crawls
-from crawler.sources import Source
+from yrdwatch.crawler.run import CrawlError, run_crawl, stop_running_crawls
+from yrdwatch.crawler.sources import Source
 
 log = logging.getLogger("yrdwatch.schedule")
 DEFAULT_JITTER = 120  # seconds
@@ -74,7 +74,7 @@ def build_scheduler(db_path: str, sources: list[Source], settings: dict, log_pat
 
 def crawl_job(db_path: str, source: Source, settings: dict, log_path: str | None, cluster_url: str | None = None) -> None:
     if cluster_url:  # the store records the run when the workers are done; a locked source is recorded as skipped
-        from crawler.cluster import ClusterError, run_cluster_crawl
+        from yrdwatch.crawler.cluster import ClusterError, run_cluster_crawl
 
         try:
             run_cluster_crawl(cluster_url, db_path, [source], wait=False)

@@ -1,10 +1,10 @@
-"""Scrapy settings for every yrdwatch crawl. Per-run values (database, batch) are set by ``crawler.run``."""
+"""Scrapy settings for every yrdwatch crawl. Per-run values (database, batch) are set by ``yrdwatch.crawler.run``."""
 
-from db.store import DEFAULT_DB
-from extract.dedup import DEFAULT_THRESHOLD
+from yrdwatch.db.store import DEFAULT_DB
+from yrdwatch.extract.dedup import DEFAULT_THRESHOLD
 
 BOT_NAME = "yrdwatch"
-SPIDER_MODULES = ["crawler.spiders"]
+SPIDER_MODULES = ["yrdwatch.crawler.spiders"]
 
 # A clear, contactable User-Agent: small government sites deserve to know who is reading them.
 # The contact comes from the config's [crawl] contact (see yrdwatch.config.user_agent).
@@ -38,16 +38,16 @@ REDIRECT_MAX_TIMES = 5
 
 # The network policy first; the politeness floor last, nearest the downloader (after robots.txt,
 # retries and redirects), so that it spaces the requests that are actually sent.
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.NetworkPolicy": 50, "crawler.throttle.PoliteDelays": 950}
+DOWNLOADER_MIDDLEWARES = {"yrdwatch.crawler.middlewares.NetworkPolicy": 50, "yrdwatch.crawler.throttle.PoliteDelays": 950}
 # Articles an earlier run fetched but could not store are requested again, whatever their listing says.
-SPIDER_MIDDLEWARES = {"crawler.refetch.RefetchLostArticles": 50}
+SPIDER_MIDDLEWARES = {"yrdwatch.crawler.refetch.RefetchLostArticles": 50}
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.ExtractPipeline": 100,
-    "crawler.pipelines.DedupPipeline": 200,
-    "crawler.pipelines.StorePipeline": 300,
+    "yrdwatch.crawler.pipelines.ExtractPipeline": 100,
+    "yrdwatch.crawler.pipelines.DedupPipeline": 200,
+    "yrdwatch.crawler.pipelines.StorePipeline": 300,
 }
-EXTENSIONS = {"crawler.extensions.RunRecorder": 500}
+EXTENSIONS = {"yrdwatch.crawler.extensions.RunRecorder": 500}
 
 # Bounded work per source run (crawler.spiders.Limits): each cap, when hit, is a fetch_errors row
 # of stage "limit" and a log warning; the rest waits for the next run.

@@ -111,7 +111,7 @@ def _line_of(lines: list[str], index: int, key: str | None) -> int:
 
 
 def _check_private_addresses(value, where) -> list[str]:
-    from crawler.middlewares import Allowed  # the policy owns the format
+    from yrdwatch.crawler.middlewares import Allowed  # the policy owns the format
 
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise where("private_addresses", "must be a list of strings")

@@ -23,16 +23,16 @@ import socket
 import time
 from collections import defaultdict
 
-from crawler.cluster import (BATCHES, BEAT_EVERY, FINISHING, HEARTBEAT_TTL, ITEMS, LOCK_TTL, PROCESSING, SEEN, STORE, STORED,
+from yrdwatch.crawler.cluster import (BATCHES, BEAT_EVERY, FINISHING, HEARTBEAT_TTL, ITEMS, LOCK_TTL, PROCESSING, SEEN, STORE, STORED,
                              ClusterError, Scripts, batch_key, connect, lock_key, seen_value,
                              source_from_json)
-from crawler.extensions import stored_counters
-from crawler.database import CrawlDatabase
-from crawler.items import PageItem
-from crawler.pipelines import DedupPipeline, StorePipeline
-from crawler.process import pid_alive
-from crawler.spiders import url_key
-from db.transactions import write_transaction
+from yrdwatch.crawler.extensions import stored_counters
+from yrdwatch.crawler.database import CrawlDatabase
+from yrdwatch.crawler.items import PageItem
+from yrdwatch.crawler.pipelines import DedupPipeline, StorePipeline
+from yrdwatch.crawler.process import pid_alive
+from yrdwatch.crawler.spiders import url_key
+from yrdwatch.db.transactions import write_transaction
 
 log = logging.getLogger("yrdwatch.store")
 BATCH_PARTS = ("open", "sources", "requested", "heads", "counts", "holder")

@@ -29,7 +29,7 @@ from email.utils import parsedate_to_datetime
 from protego import Protego
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.spiders import source_of
+from yrdwatch.crawler.spiders import source_of
 
 MAX_RETRY_AFTER = 600.0  # seconds: a server asking for longer gets the next run instead
 REFUSALS = (429, 503)  # "too many requests", "unavailable": the host asks us to wait

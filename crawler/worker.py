@@ -10,7 +10,7 @@ come with the batch, so one worker serves every source of every seeds file.
 
 Nothing taken is lost when a worker dies: the queue class below moves each request it pops into
 the worker's in-flight set, and a request leaves that set only in the Lua step that pushes its
-item or error (``crawler.cluster.FINISH``) or queues its replacement (a retry, a redirect). A
+item or error (``yrdwatch.crawler.cluster.FINISH``) or queues its replacement (a retry, a redirect). A
 heartbeat key expires when the worker dies, and any other worker then gives its in-flight
 requests back to the queue. Requests of a head page are queued before the head is finished.
 
@@ -36,16 +36,16 @@ from scrapy_redis.spiders import RedisSpider
 from redis.exceptions import RedisError
 from twisted.internet import task
 
-from crawler import settings as default_settings
-from crawler.cluster import (BATCHES, BEAT_EVERY, HEARTBEAT_TTL, ITEMS, QUEUE, SEEN, START_URLS, WORKERS, DUPEFILTER,
+from yrdwatch.crawler import settings as default_settings
+from yrdwatch.crawler.cluster import (BATCHES, BEAT_EVERY, HEARTBEAT_TTL, ITEMS, QUEUE, SEEN, START_URLS, WORKERS, DUPEFILTER,
                              Scripts, batch_key, connect, error_message, give_back,
                              give_back_dead_workers, inflight_key, seen_message, source_from_json, worker_key)
-from crawler.items import PageItem
-from crawler.signals import crawl_error, crawl_skipped
-from crawler.pipelines import NotArticleDrop
-from crawler.spiders import NewsSpider, rests, schemeless, url_key
-from crawler.sources import Source
-from extract.dedup import signature, signature_to_bytes
+from yrdwatch.crawler.items import PageItem
+from yrdwatch.crawler.signals import crawl_error, crawl_skipped
+from yrdwatch.crawler.pipelines import NotArticleDrop
+from yrdwatch.crawler.spiders import NewsSpider, rests, schemeless, url_key
+from yrdwatch.crawler.sources import Source
+from yrdwatch.extract.dedup import signature, signature_to_bytes
 
 TAKEN = "yrdwatch_taken"  # meta key: the in-flight entry of this worker a request is, ("request"|"start", bytes)
 IDLE_CLOSE_AFTER = 10  # seconds with no open crawl anywhere after which --exit-when-idle closes a worker
@@ -327,14 +327,14 @@ def worker_settings(redis_url: str, concurrency: int, exit_when_idle: bool) -> d
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_PERSIST": True,  # the queue outlives any one worker
-        "SCHEDULER_QUEUE_CLASS": "crawler.worker.InFlightQueue",
+        "SCHEDULER_QUEUE_CLASS": "yrdwatch.crawler.worker.InFlightQueue",
         "SCHEDULER_QUEUE_KEY": QUEUE,
         "SCHEDULER_DUPEFILTER_KEY": DUPEFILTER,
         "REDIS_START_URLS_KEY": START_URLS,
         "REDIS_URL": redis_url,
         "MAX_IDLE_TIME_BEFORE_CLOSE": IDLE_CLOSE_AFTER if exit_when_idle else 0,  # 0: wait for work forever
         "CONCURRENT_REQUESTS": concurrency,
-        "ITEM_PIPELINES": {"crawler.pipelines.ExtractPipeline": 100, "crawler.worker.PushPipeline": 300},
+        "ITEM_PIPELINES": {"yrdwatch.crawler.pipelines.ExtractPipeline": 100, "yrdwatch.crawler.worker.PushPipeline": 300},
         # No RunRecorder: runs are recorded by the store, from the messages and counters.
         "EXTENSIONS": {},
     }

@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 
-from db.transactions import retry_while_busy, write_transaction
-from extract.dedup import NUM_PERM, band_keys, candidate_threshold, lsh_params
+from yrdwatch.db.transactions import retry_while_busy, write_transaction
+from yrdwatch.extract.dedup import NUM_PERM, band_keys, candidate_threshold, lsh_params
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS article_bands (

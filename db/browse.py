@@ -2,10 +2,10 @@
 
 The database is served mutable (never ``--immutable``): SQLite's WAL lets Datasette read while a
 crawl writes. Before serving, the schema is brought up to date and the search index is filled
-for rows an older yrdwatch stored without one (``db.search.sync``), so any old database can be
+for rows an older yrdwatch stored without one (``yrdwatch.db.search.sync``), so any old database can be
 served. The search box, the year and list facets and the exposure rules come from
-``db.datasette_plugin``; how cells read (亿元, Beijing time, lists as text) and the CSV export
-with a byte-order mark from ``db.datasette_render``; the pages from ``db/templates``.
+``yrdwatch.db.datasette_plugin``; how cells read (亿元, Beijing time, lists as text) and the CSV export
+with a byte-order mark from ``yrdwatch.db.datasette_render``; the pages from ``db/templates``.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from typing import Callable
 
 import yaml
 
-from db import search
-from db.store import Store
+from yrdwatch.db import search
+from yrdwatch.db.store import Store
 
 METADATA = Path(__file__).with_name("metadata.yaml")
 # The morning page (index), project and article pages, and their stylesheet (served as
@@ -86,7 +86,7 @@ def build_datasette(db_path: str | Path, settings: dict | None = None):
     from datasette.app import Datasette
     from datasette.plugins import pm
 
-    from db import datasette_plugin, datasette_render
+    from yrdwatch.db import datasette_plugin, datasette_render
 
     for plugin, name in ((datasette_plugin, "yrdwatch"), (datasette_render, "yrdwatch-render")):
         if not pm.is_registered(plugin):

@@ -1,14 +1,14 @@
-"""yrdwatch's Datasette plugin, registered by ``db.browse`` for ``yrdwatch serve``.
+"""yrdwatch's Datasette plugin, registered by ``yrdwatch.db.browse`` for ``yrdwatch serve``.
 
 - Chinese search: Datasette runs ``?_search=`` as ``match escape_fts(:search)``; this plugin's
   ``escape_fts`` cuts the query with the same jieba words and Traditional → Simplified conversion
-  the index was built with (``db.search``), so 汾湖, 芯片 or 蘇州 find what they should.
+  the index was built with (``yrdwatch.db.search``), so 汾湖, 芯片 or 蘇州 find what they should.
 - ``to_simplified(text)`` for canned queries that compare user input with Simplified columns.
 - A ``year`` facet (Datasette's own date facet counts days) and a ``list`` facet for JSON arrays
   with its filter ``?_has_industries=集成电路``: Datasette's array facet deduplicates whole rows and
   its ``__arraycontains`` filter parses every row's JSON; on 120,000 announcements both outrun
   the facet time limit (benchmarks/browse_bench.py).
-- How cells read (亿元, Beijing time, lists as text) is ``db.datasette_render``'s.
+- How cells read (亿元, Beijing time, lists as text) is ``yrdwatch.db.datasette_render``'s.
 - A reader, not a door: the private tables (``PRIVATE_TABLES``) have no pages and no SQL reads
   them; one value is at most ``MAX_VALUE_BYTES`` and the functions that make any size from a
   number are refused, so ``?sql=select zeroblob(1000000000)`` fails at once; ``/-/databases``
@@ -28,8 +28,8 @@ from datasette.utils.asgi import BadRequest
 from datasette.views.special import JsonDataView
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
-from db import search
-from extract.normalize import to_simplified
+from yrdwatch.db import search
+from yrdwatch.extract.normalize import to_simplified
 
 MMAP_BYTES = 2 ** 31
 

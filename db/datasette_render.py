@@ -1,4 +1,4 @@
-"""How yrdwatch's Datasette pages show values to a reader in Beijing (registered by ``db.browse``).
+"""How yrdwatch's Datasette pages show values to a reader in Beijing (registered by ``yrdwatch.db.browse``).
 
 Datasette stays the engine; this module only changes what a cell reads like, adds two SQL
 functions the canned queries use for their export columns, and adds an export Excel opens as text:
@@ -26,8 +26,8 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from extract.dates import local_time
-from extract.money import CURRENCY_NAMES
+from yrdwatch.extract.dates import local_time
+from yrdwatch.extract.money import CURRENCY_NAMES
 
 # Stored money columns and the columns beside them that say how to read them.
 MONEY_COLUMNS = {("projects", "investment_cny"), ("announcements", "total_investment_cny")}

@@ -19,7 +19,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
-from extract.places import find_mentions, is_abbreviation
+from yrdwatch.extract.places import find_mentions, is_abbreviation
 
 WEIGHTS = Path(__file__).with_name("data") / "link_weights.json"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from extract.normalize import to_simplified
+from yrdwatch.extract.normalize import to_simplified
 
 YI = 100_000_000
 PLACE_COLUMNS = ("province", "city", "district", "park")

@@ -20,8 +20,8 @@ import hashlib
 import json
 import re
 
-from db import evidence
-from extract.models import Announcement, Project
+from yrdwatch.db import evidence
+from yrdwatch.extract.models import Announcement, Project
 
 # Quotes, brackets, separators and 的 vary between reports of one project ("苏州三峡“水管家”项目" /
 # "苏州三峡水管家项目"), and so does a trailing 项目/工程.

@@ -7,14 +7,14 @@ found. Each row is therefore indexed as a column of words cut by jieba from its 
 ``unicode61``: a Traditional page is found by a Simplified query. Besides each word, the
 dictionary words inside it are indexed too (苏州工业园区 → 苏州, 工业, 园区, 工业园区), so a query
 for a part of a long name still finds it. A query goes through the same cut
-(:func:`match_expression`, installed as Datasette's ``escape_fts`` by ``db.datasette_plugin``).
+(:func:`match_expression`, installed as Datasette's ``escape_fts`` by ``yrdwatch.db.datasette_plugin``).
 
 Place names of the administrative-division gazetteer are added to a private jieba dictionary, so
 梁溪 or 青浦 are words even where jieba's general dictionary lacks them; the global jieba
 instance, which other modules may use, is left untouched.
 
 The index tables are ``articles_fts`` and ``projects_fts`` (FTS5, rowid = the row's rowid, the
-row's key kept beside the words to notice rowids that changed, e.g. after VACUUM). ``db.store``
+row's key kept beside the words to notice rowids that changed, e.g. after VACUUM). ``yrdwatch.db.store``
 indexes each article it writes in the same transaction, and adds to a project's words only the
 words of its new mention (a project named by hundreds of articles is not cut again for each new
 one). :func:`sync` indexes what an older yrdwatch stored before the index existed; once it has
@@ -31,8 +31,8 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from db.transactions import write_transaction
-from extract.normalize import analysis_text
+from yrdwatch.db.transactions import write_transaction
+from yrdwatch.extract.normalize import analysis_text
 
 if TYPE_CHECKING:
     import jieba

@@ -6,7 +6,7 @@ ingest never duplicates a row. The database runs in WAL mode so Datasette can re
 
 Any number of processes write one database at once (a crawl per source from cron or the scheduler,
 ``reprocess``, digests, ``serve``'s index sync): every write here is one transaction of
-``db.transactions.write_transaction`` (``BEGIN IMMEDIATE``, run again while the database is busy).
+``yrdwatch.db.transactions.write_transaction`` (``BEGIN IMMEDIATE``, run again while the database is busy).
 Work that needs no lock (cutting words for the search index, compressing the page) is done before
 the transaction, so the lock is held briefly.
 """
@@ -23,9 +23,9 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 import sqlite_utils
 
-from db import projects, search
-from db.transactions import BUSY_TIMEOUT, retry_while_busy, write_transaction
-from extract.models import Announcement, Article
+from yrdwatch.db import projects, search
+from yrdwatch.db.transactions import BUSY_TIMEOUT, retry_while_busy, write_transaction
+from yrdwatch.extract.models import Announcement, Article
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 DEFAULT_DB = Path("db") / "yrdwatch.db"
@@ -186,7 +186,7 @@ class Store:
     def mark_seen(self, url: str, source: str, status: int, *, etag: str | None = None,
                   last_modified: str | None = None, digest: str | None = None, verdict: str | None = None) -> None:
         """Record a fetch of ``url``; validators and hash are kept when this answer has none (a 304).
-        ``verdict``: the kind of a page read and judged not to be an article (``extract.pagekind``);
+        ``verdict``: the kind of a page read and judged not to be an article (``yrdwatch.extract.pagekind``);
         every other answer clears an earlier verdict."""
         stamp = now()
         self.execute(

@@ -14,16 +14,16 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extract.industries import find_industries
-from extract.models import Announcement, Project
-from extract.dates import DateParts, date_in_text, long_before, reference_date
-from extract.money import Amount, find_amounts, find_counts
-from extract.parties import find_parties
-from extract.gazetteer import name_then
-from extract.places import find_mentions, find_parks, is_abbreviation, is_zone, resolve_place
-from extract.tables import tables_as_sentences
-from extract.investments import project_investments
-from extract.projects import PUBLIC_VENUES, Name, find_created_names, find_project_names, merge_names
+from yrdwatch.extract.industries import find_industries
+from yrdwatch.extract.models import Announcement, Project
+from yrdwatch.extract.dates import DateParts, date_in_text, long_before, reference_date
+from yrdwatch.extract.money import Amount, find_amounts, find_counts
+from yrdwatch.extract.parties import find_parties
+from yrdwatch.extract.gazetteer import name_then
+from yrdwatch.extract.places import find_mentions, find_parks, is_abbreviation, is_zone, resolve_place
+from yrdwatch.extract.tables import tables_as_sentences
+from yrdwatch.extract.investments import project_investments
+from yrdwatch.extract.projects import PUBLIC_VENUES, Name, find_created_names, find_project_names, merge_names
 
 # The event vocabulary. Hand-written because it *is* the definition of what the crawler tracks.
 # Inside one clause a specific event outranks 落户/落地 ("签约落地", "落户并签约").
@@ -111,7 +111,7 @@ def announcements_from_text(text: str, title: str | None = None, published_at: s
                             anyway: bool = False) -> list[Announcement]:
     """The project announcements ``text`` reports, headline event first; [] when there are none.
 
-    ``anyway``: the caller knows the page announces (``extract.decide``'s page model said so where
+    ``anyway``: the caller knows the page announces (``yrdwatch.extract.decide``'s page model said so where
     these rules found nothing): every event word then counts as a mention, the first in reading
     order (the headline's) names the event, even where its clauses name no project or figure."""
     body = reading_body(text, title)
@@ -203,8 +203,8 @@ def find_events(body: str, mentions: list[Mention], amounts: list[Amount],
 def reading_body(text: str, title: str | None) -> str:
     """The text to read: the title in front, and no stray headline lines: after the first line, a
     line without a sentence end ("浙江宁波:50亿元新材料项目开工") is a link to another article, not
-    part of this one. (Tail lists were cut by the page reader, ``extract.boilerplate``.) Project
-    tables become one sentence per row (``extract.tables``)."""
+    part of this one. (Tail lists were cut by the page reader, ``yrdwatch.extract.boilerplate``.) Project
+    tables become one sentence per row (``yrdwatch.extract.tables``)."""
     lines = [ln.strip() for ln in tables_as_sentences(text).splitlines()]
     lines = [ln for i, ln in enumerate(lines)
              if ln and ln[0] not in "-·•*●◆▪>" and (i == 0 or re.search(r"[。!?;]", ln))]

@@ -9,12 +9,12 @@ import mimetypes
 import re
 from pathlib import Path
 
-from extract.announce import announcements_from_text
-from extract.decide import Model, decide, default_model, read_candidates
-from extract.decode import decode_html, looks_binary
-from extract.models import Announcement, Article, Page
-from extract.normalize import analysis_text
-from extract.page import PageError, read_html, read_text
+from yrdwatch.extract.announce import announcements_from_text
+from yrdwatch.extract.decide import Model, decide, default_model, read_candidates
+from yrdwatch.extract.decode import decode_html, looks_binary
+from yrdwatch.extract.models import Announcement, Article, Page
+from yrdwatch.extract.normalize import analysis_text
+from yrdwatch.extract.page import PageError, read_html, read_text
 
 _MARKUP = re.compile(rb"<(?:!doctype|html|head|body|div|p|meta|title|text)[\s>/]", re.I)
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from extract.normalize import to_simplified
-from extract.projects import ENUMERATOR
+from yrdwatch.extract.normalize import to_simplified
+from yrdwatch.extract.projects import ENUMERATOR
 
 # Section headings that end an article on Chinese news templates (compared on Simplified text).
 TAIL_MARKERS = (

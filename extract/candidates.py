@@ -1,9 +1,9 @@
 """Every span that could be a project, a total or a project count, with the features a model weighs.
 
-The rules of ``extract.announce`` decide from what they were written against; on pages nobody tuned
+The rules of ``yrdwatch.extract.announce`` decide from what they were written against; on pages nobody tuned
 to they miss names that stand outside the event clause and pick the wrong figure. This module
 proposes *everything* that could be an answer, in one pass, and describes each candidate by what
-stands around it; ``extract.decide`` then weighs those descriptions with a model learned from the
+stands around it; ``yrdwatch.extract.decide`` then weighs those descriptions with a model learned from the
 labelled corpus.
 
 - **Names**: every span that ends in a head noun (``cues.NAME_HEADS``: 项目, 工程, 基地, 中心 …) and
@@ -11,9 +11,9 @@ labelled corpus.
   rules found. Features: the head, the first and the preceding word and their parts of speech, the
   characters at both ends, the sentence (event word, statistics, plans, 其中, 除…外, title), the
   rules' verdict.
-- **Figures**: every money amount (``extract.money.find_amounts``), described by the characters
+- **Figures**: every money amount (``yrdwatch.extract.money.find_amounts``), described by the characters
   before and after it, its role cue, its sentence and whether the rules took it as the total.
-- **Counts**: every "N个项目" (``extract.money.find_counts``), described the same way.
+- **Counts**: every "N个项目" (``yrdwatch.extract.money.find_counts``), described the same way.
 
 Feature names are strings; a candidate's features are a ``dict[str, float]`` (mostly 1.0).
 """
@@ -28,11 +28,11 @@ from functools import lru_cache
 import jieba
 import jieba.posseg
 
-from extract import cues
-from extract.announce import split_sentences
-from extract.gazetteer import Park, find_known_parks
-from extract.money import Amount, find_amounts, find_counts
-from extract.places import find_parks, is_zone
+from yrdwatch.extract import cues
+from yrdwatch.extract.announce import split_sentences
+from yrdwatch.extract.gazetteer import Park, find_known_parks
+from yrdwatch.extract.money import Amount, find_amounts, find_counts
+from yrdwatch.extract.places import find_parks, is_zone
 
 _HEAD = re.compile("|".join(sorted(cues.NAME_HEADS, key=len, reverse=True)))
 # Where a name cannot reach across: sentence and clause ends, and the colon that opens a list.
@@ -376,7 +376,7 @@ def lead_scope(body: str, title_end: int) -> set[str]:
 def park_candidates(body: str, title_end: int, sentences: list[Sentence], rule_park: str | None,
                     rule_place: tuple[str | None, str | None], rule_count: int | None) -> list[Candidate]:
     """Every development zone, park or 科技城 the text names: by its shape
-    (``extract.places.find_parks``) or by the gazetteer (``extract.gazetteer``, which also knows
+    (``yrdwatch.extract.places.find_parks``) or by the gazetteer (``yrdwatch.extract.gazetteer``, which also knows
     "苏相合作区" and "张江"). A candidate the gazetteer knows carries its ``known`` park, and says
     whether it lies where the rules placed the page ("临港" of 上海 on a page of 连云港 灌云县 is
     another 临港)."""

@@ -1,9 +1,9 @@
 """The words the learned decisions look for, named once, each with phrases it must and must not match.
 
 These vocabularies are this project's own knowledge of how Chinese regional news writes about
-projects. They do not decide anything by themselves: ``extract.candidates`` turns them into
+projects. They do not decide anything by themselves: ``yrdwatch.extract.candidates`` turns them into
 features, and the weights of those features are learned from the labelled corpus
-(``extract.decide``). ``tests/test_cues.py`` runs every example below.
+(``yrdwatch.extract.decide``). ``tests/test_cues.py`` runs every example below.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass
 
-from extract.announce import EVENT, EVENT_WORDS  # noqa: F401 - EVENT: every event word, fast
+from yrdwatch.extract.announce import EVENT, EVENT_WORDS  # noqa: F401 - EVENT: every event word, fast
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from datetime import date, datetime, timedelta
 from itertools import islice
 from zoneinfo import ZoneInfo
 
-from extract.jio import jionlp
-from extract.money import parse_number
+from yrdwatch.extract.jio import jionlp
+from yrdwatch.extract.money import parse_number
 
 # A day is never followed by 月: "2021年1-12月" is a range of months, not 12 January.
 _DATE = re.compile(

@@ -2,7 +2,7 @@
 the headline reports, which candidates are the projects, which figure is the total, which count is
 the count, which park hosts the projects and which county-level district, if any, holds them.
 
-The rules of ``extract.announce`` read a page first; ``extract.candidates`` then proposes every
+The rules of ``yrdwatch.extract.announce`` read a page first; ``yrdwatch.extract.candidates`` then proposes every
 span that could be an answer (the rules' answers among them, marked as such), and this module
 weighs each candidate's features with logistic-regression weights trained by
 ``benchmarks/train_extract.py`` on the corpus (``extract/data/decisions.json``, shipped in the
@@ -22,16 +22,16 @@ from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 
-from extract import cues
-from extract.announce import announcements_from_text, reading_body
-from extract.candidates import (Candidate, bucket, count_candidates, figure_candidates, name_candidates,
+from yrdwatch.extract import cues
+from yrdwatch.extract.announce import announcements_from_text, reading_body
+from yrdwatch.extract.candidates import (Candidate, bucket, count_candidates, figure_candidates, name_candidates,
                                 park_candidates, sentences_of, event_candidates)
-from extract.districts import district_candidates
-from extract.gazetteer import name_then
-from extract.investments import project_investments
-from extract.models import Announcement, Project
-from extract.places import PARK_SUFFIX, is_abbreviation, is_address
-from extract.projects import Name, same_project
+from yrdwatch.extract.districts import district_candidates
+from yrdwatch.extract.gazetteer import name_then
+from yrdwatch.extract.investments import project_investments
+from yrdwatch.extract.models import Announcement, Project
+from yrdwatch.extract.places import PARK_SUFFIX, is_abbreviation, is_address
+from yrdwatch.extract.projects import Name, same_project
 
 MODEL_PATH = Path(__file__).parent / "data" / "decisions.json"
 FEATURES_VERSION = 4  # raise with any change of what extract.candidates describes

@@ -116,7 +116,7 @@ class Deduplicator:
     """An LSH index of known articles; ``check`` returns the most similar one over the threshold.
 
     ``index`` is anything with MinHashLSH's ``insert``/``query``/``insertion_session``/``is_empty``
-    and ``in`` (by default an in-memory MinHashLSH; ``db.bands`` has one kept in SQLite, whose
+    and ``in`` (by default an in-memory MinHashLSH; ``yrdwatch.db.bands`` has one kept in SQLite, whose
     inserts are idempotent, so keys need no ``in`` check before inserting).
     ``lookup(key)`` gives the stored signature of a candidate (by default the ones added to this
     object, kept in memory).

@@ -1,12 +1,12 @@
 """Which county-level district, if any, holds the headline's projects: the candidates and their features.
 
-The rules (``extract.places.resolve_place``) vote for the district with the most weight. On pages
+The rules (``yrdwatch.extract.places.resolve_place``) vote for the district with the most weight. On pages
 nobody tuned to, most of their misses are a district where the label has none: a city-wide batch
 whose story names one district's project first, a ceremony's venue, an outlet's home county, a
 place in a company's name. Whether a district is the projects' own is a judgement over the whole
 page (how many districts it names, how the winner's weight compares, whether the headline or a
 site verb names it, whether 全市 or 全区 frames the story), so every district of the rules' city
-that the page names is a candidate here and ``extract.decide`` weighs them; none above the
+that the page names is a candidate here and ``yrdwatch.extract.decide`` weighs them; none above the
 threshold leaves ``district`` null, as the contract asks of projects spread over several districts.
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from extract.candidates import VENUE_AFTER, Candidate, Sentence, bucket, lead_scope, sentence_at
-from extract.places import find_mentions
+from yrdwatch.extract.candidates import VENUE_AFTER, Candidate, Sentence, bucket, lead_scope, sentence_at
+from yrdwatch.extract.places import find_mentions
 
 _OWN_COUNT = re.compile(r"[^,。;]{0,6}?\d+个")
 

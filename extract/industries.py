@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from extract.places import find_mentions
+from yrdwatch.extract.places import find_mentions
 
 # label → other spellings that mean the same sector (all matched as plain substrings).
 INDUSTRY_LABELS: dict[str, tuple[str, ...]] = {

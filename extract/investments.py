@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from extract.money import Amount
-from extract.projects import ENUMERATOR, Name, sentence_end, sentence_start
+from yrdwatch.extract.money import Amount
+from yrdwatch.extract.projects import ENUMERATOR, Name, sentence_end, sentence_start
 
 
 def project_investments(body: str, names: list[Name], amounts: list[Amount], total: Amount | None,

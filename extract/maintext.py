@@ -28,8 +28,8 @@ from lxml_html_clean import Cleaner
 from readability import Document
 from readability.readability import REGEXES
 
-from extract.boilerplate import cut_boilerplate, is_sentence, strip_header_furniture
-from extract.normalize import strip_pinyin_ruby
+from yrdwatch.extract.boilerplate import cut_boilerplate, is_sentence, strip_header_furniture
+from yrdwatch.extract.normalize import strip_pinyin_ruby
 
 # A table cell with this many characters (white space aside) holds running text, not data.
 _LAYOUT_CELL_CHARS = 300

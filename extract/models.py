@@ -13,7 +13,7 @@ class Page:
     """One article page after boilerplate removal.
 
     ``text`` keeps the page's own script (Traditional stays Traditional) with pinyin ruby removed;
-    analysis always runs on ``extract.normalize.analysis_text(page.text)`` instead.
+    analysis always runs on ``yrdwatch.extract.normalize.analysis_text(page.text)`` instead.
     """
 
     title: str | None

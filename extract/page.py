@@ -14,14 +14,14 @@ from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 from trafilatura.utils import load_html
 from htmldate import find_date
 
-from extract.boilerplate import (cut_boilerplate, is_debris_line, is_footer_line, is_meta_line, is_sentence,
+from yrdwatch.extract.boilerplate import (cut_boilerplate, is_debris_line, is_footer_line, is_meta_line, is_sentence,
                                  is_tail_heading, strip_header_furniture, trim_edge_furniture)
-from extract.dates import dateline_date, find_labelled_date, parse_date, parse_header_date
-from extract.decode import clean_characters, decode_html, looks_binary
-from extract.maintext import main_text
-from extract.models import Page
-from extract.pagekind import KINDS, Verdict, judge_page
-from extract.normalize import detect_script, find_mojibake, strip_pinyin_ruby, to_simplified
+from yrdwatch.extract.dates import dateline_date, find_labelled_date, parse_date, parse_header_date
+from yrdwatch.extract.decode import clean_characters, decode_html, looks_binary
+from yrdwatch.extract.maintext import main_text
+from yrdwatch.extract.models import Page
+from yrdwatch.extract.pagekind import KINDS, Verdict, judge_page
+from yrdwatch.extract.normalize import detect_script, find_mojibake, strip_pinyin_ruby, to_simplified
 
 
 class PageError(ValueError):

@@ -8,12 +8,12 @@ recognised by what the page holds: headline links in list rows and how many of t
 the characters of those links against the characters of sentences in the main text, pictures,
 profile lines, and the cues of the title and headings (data with examples, ``PAGE_CUES``).
 
-Links under a tail heading (相关阅读, 更多资讯, 最近更新 …: ``extract.boilerplate.is_tail_heading``)
+Links under a tail heading (相关阅读, 更多资讯, 最近更新 …: ``yrdwatch.extract.boilerplate.is_tail_heading``)
 and inside header, nav, aside and footer are page furniture that articles carry too; they are not
 counted. A short article with a list of signed projects stays an article: the list is text, not
 headline links, and its lead sentences are there.
 
-``judge_page`` reads the tree ``extract.page.read_html`` parsed (no second parse) and the main
+``judge_page`` reads the tree ``yrdwatch.extract.page.read_html`` parsed (no second parse) and the main
 text it extracted.
 """
 from __future__ import annotations
@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.boilerplate import is_sentence, is_tail_heading
-from extract.cues import Vocabulary
-from extract.normalize import to_simplified
+from yrdwatch.extract.boilerplate import is_sentence, is_tail_heading
+from yrdwatch.extract.cues import Vocabulary
+from yrdwatch.extract.normalize import to_simplified
 
 # Kinds of page that are not articles, with the words a person reads in a verdict.
 KINDS = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from extract.places import find_mentions, strip_address
+from yrdwatch.extract.places import find_mentions, strip_address
 
 _TOGETHER = re.compile(r"由([^,;。:]{2,120}?)(?:[一二两三四五六七八九十]方|双方|各方)?(?:共同|联合|合作|携手|合资)")
 _WITH = re.compile(r"(?:^|[,;。:])\s*([^,;。:]{2,40}?)(?:与|同|和|跟)([^,;。:]{2,120}?)"

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import jieba
 
-from extract.jio import jionlp
+from yrdwatch.extract.jio import jionlp
 
 
 @dataclass(frozen=True)

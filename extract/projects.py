@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from extract.industries import is_generic_name
-from extract.normalize import find_mojibake
-from extract.parties import clean_party
-from extract.places import find_parks
+from yrdwatch.extract.industries import is_generic_name
+from yrdwatch.extract.normalize import find_mojibake
+from yrdwatch.extract.parties import clean_party
+from yrdwatch.extract.places import find_parks
 
 _STRENGTH = {"event": 0, "list": 0, "created": 1, "built": 2}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.sources import SAMPLE_SEEDS
+from yrdwatch.crawler.sources import SAMPLE_SEEDS
 DEFAULT_BASE = "http://127.0.0.1:8765"
 
 

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from sample_sites.site import CONTENT, HERE, OUTLETS, Resource, load_stories
+from yrdwatch.sample_sites.site import CONTENT, HERE, OUTLETS, Resource, load_stories
 
 PARAGRAPHS_PER_PAGE = 5
 FIRST_DAY = datetime(2023, 1, 1, 9, 0)

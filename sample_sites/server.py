@@ -13,7 +13,7 @@ import time
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from sample_sites.site import SampleSites
+from yrdwatch.sample_sites.site import SampleSites
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765

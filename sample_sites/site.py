@@ -26,7 +26,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from extract.normalize import strip_pinyin_ruby, to_simplified
+from yrdwatch.extract.normalize import strip_pinyin_ruby, to_simplified
 
 HERE = Path(__file__).resolve().parent
 CONTENT = HERE / "content"

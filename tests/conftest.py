@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sample_sites import seeds_for
-from sample_sites.server import SampleSitesServer
+from yrdwatch.sample_sites import seeds_for
+from yrdwatch.sample_sites.server import SampleSitesServer
 from yrdwatch.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,7 +2,7 @@
 file, line and key before any digest is made."""
 import pytest
 
-from alerts.subscriptions import ChannelError
+from yrdwatch.alerts.subscriptions import ChannelError
 from yrdwatch.config import ConfigError, load_config
 
 GOOD = """

@@ -5,7 +5,7 @@ import socket
 from datetime import datetime
 
 
-from sample_sites.site import Story
+from yrdwatch.sample_sites.site import Story
 
 from conftest import invoke, run_until_sigterm
 

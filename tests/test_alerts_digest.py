@@ -21,7 +21,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from lxml import etree, html as lxml_html
 
 from browser import dump_dom, needs_chromium, nonblank_fraction, screenshot
-from extract.money import parse_amount
+from yrdwatch.extract.money import parse_amount
 
 from conftest import ROOT, copy_database, crawl_sample_sites, invoke
 
@@ -306,7 +306,7 @@ password_env = "YRDWATCH_TEST_SMTP_PASSWORD"
 [[subscriptions.channels]]
 url = "file://{folder}"
 """)
-    with caplog.at_level("WARNING", logger="alerts.digest"):
+    with caplog.at_level("WARNING", logger="yrdwatch.alerts.digest"):
         result = invoke("--db", db, "--config", config, "digest", env={"YRDWATCH_TEST_SMTP_PASSWORD": PASSWORD})
     assert result.exit_code == 0 and result.output.count(": sent") == 2, result.output
     projects = sqlite3.connect(db).execute("select count(*) from projects").fetchone()[0]
@@ -352,8 +352,8 @@ keywords = ["汽車"]
 def test_a_project_stored_after_a_digest_with_an_older_first_seen_is_in_the_next_one(db, tmp_path):
     # A digest made "an hour from now" stands for a crawl that commits rows stamped before a digest
     # ran (a slow worker, a late transaction): those rows must reach the next digest all the same.
-    from alerts.digest import run_subscription
-    from alerts.outbox import utc_now
+    from yrdwatch.alerts.digest import run_subscription
+    from yrdwatch.alerts.outbox import utc_now
     from yrdwatch.config import load_config
 
     config = load_config(write_config(
@@ -467,7 +467,7 @@ PLANTED = """<!DOCTYPE html><html><head><meta charset="utf-8">
 
 
 def test_a_project_summing_the_others_of_its_story_is_listed_but_counted_once():
-    from alerts.query import arrange, mark_batch_totals, totals
+    from yrdwatch.alerts.query import arrange, mark_batch_totals, totals
 
     def item(name, yi, story="s1"):
         return {"name": name, "investment_cny": yi * 100_000_000 if yi else None, "currency": None,

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.announce import announcements_from_text
-from extract.normalize import analysis_text
+from yrdwatch.extract.announce import announcements_from_text
+from yrdwatch.extract.normalize import analysis_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -375,7 +375,7 @@ def test_counted_lists_anywhere_and_states_that_are_no_events():
 
 def test_the_event_scan_finds_what_the_plain_alternation_finds():
     import re
-    from extract.announce import EVENT, EVENT_ALTERNATION
+    from yrdwatch.extract.announce import EVENT, EVENT_ALTERNATION
     plain = re.compile(EVENT_ALTERNATION)
     labelled = Path(__file__).parent / "labelled" / "articles"
     texts = [analysis_text(p.read_text(encoding="utf-8")) for p in sorted(labelled.glob("*.txt"))]

@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from crawler.run import run_crawl
-from crawler.sources import load_sources
+from yrdwatch.crawler.run import run_crawl
+from yrdwatch.crawler.sources import load_sources
 from yrdwatch.config import ConfigError, load_config
 
 ARTICLE = ("<html><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1>"
@@ -129,7 +129,7 @@ def test_every_cap_ends_the_run_and_is_recorded(hostile_site, tmp_path, db_path)
 
 
 def test_a_gzipped_sitemap_is_unzipped_up_to_its_cap():
-    from crawler.spiders import sitemap_body
+    from yrdwatch.crawler.spiders import sitemap_body
     xml = URLSET.format(_locs(f"http://x/art/{i}.html" for i in range(100))).encode()
     assert sitemap_body(gzip.compress(xml), len(xml)) == xml and sitemap_body(xml, 10) == xml
     with pytest.raises(ValueError, match="larger than 1000 bytes unzipped"):

@@ -18,9 +18,9 @@ import pytest
 
 from click.testing import CliRunner
 
-from sample_sites import seeds_for
-from sample_sites.server import SampleSitesServer
-from sample_sites.site import FAULTS
+from yrdwatch.sample_sites import seeds_for
+from yrdwatch.sample_sites.server import SampleSitesServer
+from yrdwatch.sample_sites.site import FAULTS
 from yrdwatch.cli import cli
 
 from conftest import ROOT
@@ -259,7 +259,7 @@ def test_the_default_path_runs_without_redis_installed(sample_seeds, tmp_path):
         "            raise ImportError(f'{name} is not installed here')\n"
         "sys.meta_path.insert(0, NoRedis())\n"
         "def loaded():\n"
-        "    mine = [m for m in sys.modules if m.startswith(('redis', 'scrapy_redis', 'crawler.'))]\n"
+        "    mine = [m for m in sys.modules if m.startswith(('redis', 'scrapy_redis', 'yrdwatch.crawler.'))]\n"
         f"    open({str(tmp_path / 'modules')!r} + str(os.getpid()), 'w').write(json.dumps(mine))\n"
         "atexit.register(loaded)\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(hook), "YRDWATCH_CONFIG": str(tmp_path / "none.toml")}
@@ -272,9 +272,9 @@ def test_the_default_path_runs_without_redis_installed(sample_seeds, tmp_path):
     loaded = [json.loads(path.read_text()) for path in tmp_path.glob("modules*")]
     assert len(loaded) == 2  # the CLI and its crawl process
     for modules in loaded:
-        assert "crawler.spiders" in modules or "crawler.run" in modules
-        assert not [m for m in modules if m.startswith(("redis", "scrapy_redis", "crawler.cluster", "crawler.worker",
-                                                         "crawler.store_process"))]
+        assert "yrdwatch.crawler.spiders" in modules or "yrdwatch.crawler.run" in modules
+        assert not [m for m in modules if m.startswith(("redis", "scrapy_redis", "yrdwatch.crawler.cluster", "yrdwatch.crawler.worker",
+                                                         "yrdwatch.crawler.store_process"))]
 
 
 def test_cluster_commands_name_what_is_wrong(tmp_path, monkeypatch):

@@ -5,7 +5,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from db.store import Store
+from yrdwatch.db.store import Store
 from test_serve import serving
 
 

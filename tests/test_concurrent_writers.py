@@ -14,11 +14,11 @@ import socket
 import sqlite3
 import sys
 
-from crawler.process import LOCK_STALE_AFTER
-from crawler.sources import load_sources
-from db.store import Store
-from sample_sites.generated import GeneratedSiteServer, generated_seeds
-from sample_sites.site import Resource
+from yrdwatch.crawler.process import LOCK_STALE_AFTER
+from yrdwatch.crawler.sources import load_sources
+from yrdwatch.db.store import Store
+from yrdwatch.sample_sites.generated import GeneratedSiteServer, generated_seeds
+from yrdwatch.sample_sites.site import Resource
 
 from conftest import ROOT
 
@@ -119,7 +119,7 @@ def test_an_article_that_could_not_be_stored_is_an_error_and_is_fetched_again(tm
 
 
 def crawl(db_path, seeds, settings: dict | None = None) -> dict:
-    from crawler.run import run_crawl
+    from yrdwatch.crawler.run import run_crawl
 
     (run,) = run_crawl(db_path, load_sources(seeds), settings=settings)
     return run

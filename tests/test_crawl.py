@@ -7,10 +7,10 @@ from datetime import datetime
 import pytest
 from click.testing import CliRunner
 
-from db.store import Store
-from sample_sites import seeds_for
-from sample_sites.server import SampleSitesServer
-from sample_sites.site import CONTENT, FAULTS
+from yrdwatch.db.store import Store
+from yrdwatch.sample_sites import seeds_for
+from yrdwatch.sample_sites.server import SampleSitesServer
+from yrdwatch.sample_sites.site import CONTENT, FAULTS
 from yrdwatch.cli import cli
 
 

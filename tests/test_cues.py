@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract import cues
+from yrdwatch.extract import cues
 
 MATCHES = [(name, phrase) for name, v in cues.VOCABULARIES.items() for phrase in v.matches]
 IGNORES = [(name, phrase) for name, v in cues.VOCABULARIES.items() for phrase in v.ignores]

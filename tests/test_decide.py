@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.article import article_from_page
-from extract.decide import FEATURES_VERSION, MODEL_PATH, Model, default_model
-from extract.page import read_text
+from yrdwatch.extract.article import article_from_page
+from yrdwatch.extract.decide import FEATURES_VERSION, MODEL_PATH, Model, default_model
+from yrdwatch.extract.page import read_text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -1,4 +1,4 @@
-from extract.decode import decode_html
+from yrdwatch.extract.decode import decode_html
 
 TEXT = "<html><head><meta charset='{cs}'><title>梁溪区签约</title></head><body><p>总投资約15亿元，鎔铸</p></body></html>"
 

@@ -1,6 +1,6 @@
-from extract.dedup import Deduplicator, signature, signature_from_bytes, signature_to_bytes
-from extract.normalize import analysis_text, strip_pinyin_ruby, to_simplified
-from extract.page import read_text
+from yrdwatch.extract.dedup import Deduplicator, signature, signature_from_bytes, signature_to_bytes
+from yrdwatch.extract.normalize import analysis_text, strip_pinyin_ruby, to_simplified
+from yrdwatch.extract.page import read_text
 
 from conftest import SEED_ARTICLES
 
@@ -56,8 +56,8 @@ def test_an_original_stored_after_its_reprint_becomes_the_original(run_cli, db_p
 def test_sqlite_band_index_finds_what_datasketch_finds(tmp_path):
     import sqlite3
 
-    from db.bands import SQLiteBandIndex
-    from extract.dedup import datasketch_index
+    from yrdwatch.db.bands import SQLiteBandIndex
+    from yrdwatch.extract.dedup import datasketch_index
 
     conn = sqlite3.connect(tmp_path / "b.db", isolation_level=None)
     names = ("000_fcb5823ba6dce963.txt", "001_414e468a296fc206.txt", "002_5b33a394898bd0f2.txt",

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from extract.normalize import strip_pinyin_ruby, to_simplified
+from yrdwatch.extract.normalize import strip_pinyin_ruby, to_simplified
 
 from conftest import ROOT, SEED_ARTICLES
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.run import run_crawl
-from crawler.sources import load_sources
-from extract.article import ANALYSED_CHARS, analysed_part, article_from_bytes, text_stage
-from sample_sites.site import load_stories
+from yrdwatch.crawler.run import run_crawl
+from yrdwatch.crawler.sources import load_sources
+from yrdwatch.extract.article import ANALYSED_CHARS, analysed_part, article_from_bytes, text_stage
+from yrdwatch.sample_sites.site import load_stories
 from yrdwatch.config import ConfigError, load_config
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,10 +2,10 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract.announce import announcements_from_text
-from extract.article import article_from_bytes
-from extract.normalize import analysis_text
-from extract.page import PageError
+from yrdwatch.extract.announce import announcements_from_text
+from yrdwatch.extract.article import article_from_bytes
+from yrdwatch.extract.normalize import analysis_text
+from yrdwatch.extract.page import PageError
 
 # Chinese text with the characters the rules care about: amounts, units, event words, punctuation.
 PIECES = ["签约", "开工", "投产", "竣工", "揭牌", "开园", "落户", "总投资", "约", "超", "逾", "亿元", "万元", "美元",

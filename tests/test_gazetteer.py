@@ -2,9 +2,9 @@
 park known to the gazetteer is reported under."""
 import pytest
 
-from extract.candidates import Candidate
-from extract.decide import park_name
-from extract.gazetteer import name_then, parks
+from yrdwatch.extract.candidates import Candidate
+from yrdwatch.extract.decide import park_name
+from yrdwatch.extract.gazetteer import name_then, parks
 
 # (city, district of today, published, text) → the district's name then
 NAMES_THEN = [

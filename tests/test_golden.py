@@ -33,8 +33,8 @@ def _paths(folder: Path) -> list[Path]:
 
 
 def outputs(name: str) -> list[dict]:
-    from extract.article import article_from_file
-    from extract.page import PageError
+    from yrdwatch.extract.article import article_from_file
+    from yrdwatch.extract.page import PageError
     from yrdwatch.output import contract_record
 
     records = []

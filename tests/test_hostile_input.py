@@ -9,10 +9,10 @@ import sys
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from extract.article import article_from_bytes, text_stage
-from extract.decode import clean_characters
-from extract.money import MAX_PLAUSIBLE, find_amounts, parse_number
-from extract.page import PageError
+from yrdwatch.extract.article import article_from_bytes, text_stage
+from yrdwatch.extract.decode import clean_characters
+from yrdwatch.extract.money import MAX_PLAUSIBLE, find_amounts, parse_number
+from yrdwatch.extract.page import PageError
 
 from conftest import ROOT
 

@@ -9,13 +9,13 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 
-from crawler import settings as default_settings
-from crawler.database import CrawlDatabase, database_of
-from crawler.extensions import RunRecorder
-from crawler.items import PageItem
-from crawler.pipelines import DedupPipeline, ExtractPipeline, StorePipeline, process_offline
-from crawler.spiders import SourceSpider
-from sample_sites.site import SampleSites
+from yrdwatch.crawler import settings as default_settings
+from yrdwatch.crawler.database import CrawlDatabase, database_of
+from yrdwatch.crawler.extensions import RunRecorder
+from yrdwatch.crawler.items import PageItem
+from yrdwatch.crawler.pipelines import DedupPipeline, ExtractPipeline, StorePipeline, process_offline
+from yrdwatch.crawler.spiders import SourceSpider
+from yrdwatch.sample_sites.site import SampleSites
 
 from conftest import ROOT
 
@@ -78,7 +78,7 @@ def crawler_for(db: Path) -> Crawler:
 
 
 def test_crawlers_given_one_database_share_its_store(tmp_path):
-    """What ``crawler.process`` does: one database for every source's crawler, so the pipelines of
+    """What ``yrdwatch.crawler.process`` does: one database for every source's crawler, so the pipelines of
     two sources see each other's articles (a reprint crawled beside its original is a duplicate)."""
     database = CrawlDatabase(tmp_path / "shared.db", 0.5)
     first, second = crawler_for(tmp_path / "unused.db"), crawler_for(tmp_path / "unused.db")

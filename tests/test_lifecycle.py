@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from db.evidence import Report, confidence, evidence, name_parts, verdict
+from yrdwatch.db.evidence import Report, confidence, evidence, name_parts, verdict
 
 
 def report(name, stage, day, *, city="上海市", district=None, park=None, parties=(), amount=None, currency=None):

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from crawler.links import candidates, canonical_url, is_cms_article_url, is_not_a_page, listing_links
+from yrdwatch.crawler.links import candidates, canonical_url, is_cms_article_url, is_not_a_page, listing_links
 
 
 @pytest.mark.parametrize("url", [

@@ -6,8 +6,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from crawler.middlewares import Allowed, address_kind, literal_address, redirect_refusal, refusal
-from crawler.sources import Source
+from yrdwatch.crawler.middlewares import Allowed, address_kind, literal_address, redirect_refusal, refusal
+from yrdwatch.crawler.sources import Source
 
 # Every way of writing loopback that reached it before (issue 15), and its neighbours.
 LOOPBACK_FORMS = ["127.0.0.1", "127.1", "2130706433", "0x7f000001", "0177.0.0.1", "localhost.", "[::1]",
@@ -56,7 +56,7 @@ def test_redirects_stay_inside_allowed_domains_unless_the_source_allows():
 
 
 def test_seeds_refuse_a_malformed_private_address(tmp_path):
-    from crawler.sources import SourceError, load_sources
+    from yrdwatch.crawler.sources import SourceError, load_sources
     seeds = tmp_path / "s.toml"
     seeds.write_text('[[sources]]\nname = "a"\noutlet = "o"\nregion = "r"\nkind = "feed"\n'
                      'start_urls = ["http://127.0.0.1/rss.xml"]\nallowed_domains = ["127.0.0.1"]\n'

@@ -1,5 +1,5 @@
 """Money figures, their kinds (investment or distractor) and project counts."""
-from extract.money import find_amounts, find_counts, parse_amount, parse_number
+from yrdwatch.extract.money import find_amounts, find_counts, parse_amount, parse_number
 
 
 def kinds(text):

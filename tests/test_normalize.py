@@ -1,4 +1,4 @@
-from extract.normalize import analysis_text, detect_script, find_mojibake, strip_pinyin_ruby, to_simplified
+from yrdwatch.extract.normalize import analysis_text, detect_script, find_mojibake, strip_pinyin_ruby, to_simplified
 
 from conftest import SEED_ARTICLES
 

@@ -3,10 +3,10 @@ import json
 import lxml.html
 import pytest
 
-from extract.boilerplate import cut_boilerplate, is_meta_line, strip_header_furniture
-from extract.maintext import article_score, choose, html_to_text, is_layout_table, unwrap_layout_tables
-from extract.page import PageError, read_html, read_text
-from extract.normalize import strip_pinyin_ruby
+from yrdwatch.extract.boilerplate import cut_boilerplate, is_meta_line, strip_header_furniture
+from yrdwatch.extract.maintext import article_score, choose, html_to_text, is_layout_table, unwrap_layout_tables
+from yrdwatch.extract.page import PageError, read_html, read_text
+from yrdwatch.extract.normalize import strip_pinyin_ruby
 
 from conftest import SEED_ARTICLES, shared_path
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.article import article_from_bytes
-from extract.page import NotAnArticle, read_html
-from extract.pagekind import KINDS, PAGE_CUES, PageSigns, judge
+from yrdwatch.extract.article import article_from_bytes
+from yrdwatch.extract.page import NotAnArticle, read_html
+from yrdwatch.extract.pagekind import KINDS, PAGE_CUES, PageSigns, judge
 
 PAGES = sorted((Path(__file__).parent / "pagekinds").glob("*.html"))
 REAL_HTML = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real-html"

@@ -1,7 +1,7 @@
 """Province / city / district resolution from jionlp's divisions, and park names."""
 import pytest
 
-from extract.places import find_mentions, find_parks, is_abbreviation, resolve_place, strip_address
+from yrdwatch.extract.places import find_mentions, find_parks, is_abbreviation, resolve_place, strip_address
 
 
 def place(text):
@@ -69,7 +69,7 @@ def test_park_abbreviations():
 
 
 def test_a_city_wide_batch_with_two_counties_named_alike_has_no_district():
-    from extract.places import find_mentions, resolve_place
+    from yrdwatch.extract.places import find_mentions, resolve_place
     text = "宿迁市重大项目集中开工，沭阳县开工24个项目，泗阳县开工20个项目，全市总投资300亿元。"
     assert resolve_place(find_mentions(text)) == ("江苏省", "宿迁市", None)
 
@@ -104,7 +104,7 @@ def test_home_region_and_venues(text, expected):
 
 
 def test_an_address_is_only_division_names():
-    from extract.places import is_address
+    from yrdwatch.extract.places import is_address
     assert is_address("浙江杭州") and is_address("南京") and is_address("上海市浦东新区")
     assert not is_address("中国(上海)自由贸易试验区") and not is_address("")
 

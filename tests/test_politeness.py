@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from crawler.throttle import retry_after_seconds
+from yrdwatch.crawler.throttle import retry_after_seconds
 
 ARTICLE = ("<html><head><meta charset='utf-8'><title>某区项目签约</title></head><body><h1>某区项目签约</h1>"
            "<p>发布时间：2024-05-0{n} 10:00</p><p>5月{n}日，某区举行重点项目集中签约仪式，共签约项目{n}个，总投资约{n}0亿元，"
@@ -94,9 +94,9 @@ def test_a_source_delay_is_its_crawlers_download_delay(tmp_path):
     from scrapy.crawler import Crawler
     from scrapy.settings import Settings
 
-    from crawler import settings as default_settings
-    from crawler.sources import Source
-    from crawler.spiders import SourceSpider
+    from yrdwatch.crawler import settings as default_settings
+    from yrdwatch.crawler.sources import Source
+    from yrdwatch.crawler.spiders import SourceSpider
 
     def delay_of(**fields):
         settings = Settings()

@@ -1,7 +1,7 @@
 """One row per real-world project: merging mentions across reports, and "new" meaning first sighting."""
-from db.projects import fold_project_name, investments_agree, places_agree
-from db.store import Store
-from extract.models import Announcement, Article, Page, Project
+from yrdwatch.db.projects import fold_project_name, investments_agree, places_agree
+from yrdwatch.db.store import Store
+from yrdwatch.extract.models import Announcement, Article, Page, Project
 
 
 def article(text, projects, **place):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.sources import SAMPLE_SEEDS, load_sources
+from yrdwatch.crawler.sources import SAMPLE_SEEDS, load_sources
 from yrdwatch.config import ConfigError, load_config
 
 from conftest import ROOT, invoke

@@ -1,7 +1,7 @@
 """Dates as real plain-text crawls write them (invented strings in the shapes the held-out pages showed)."""
 import pytest
 
-from extract.dates import date_in_text, dateline_date, named_year, parse_date, parse_header_date
+from yrdwatch.extract.dates import date_in_text, dateline_date, named_year, parse_date, parse_header_date
 
 NO_PAGE_DATE = (None, None, None)
 

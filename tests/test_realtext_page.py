@@ -2,8 +2,8 @@
 that name the publisher, furniture lines kept in the text (all strings invented)."""
 import pytest
 
-from extract.boilerplate import cut_boilerplate, is_debris_line, strip_header_furniture
-from extract.page import find_outlet, read_text
+from yrdwatch.extract.boilerplate import cut_boilerplate, is_debris_line, strip_header_furniture
+from yrdwatch.extract.page import find_outlet, read_text
 
 STORY = ("3月9日上午，某县举行重大项目集中开工仪式，共有8个项目集中开工，总投资约46亿元。\n"
          "此次开工项目涵盖新材料、智能装备等领域，建成后将进一步壮大先进制造业集群。")

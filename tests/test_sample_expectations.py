@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.article import article_from_bytes
-from sample_sites.site import SampleSites
+from yrdwatch.extract.article import article_from_bytes
+from yrdwatch.sample_sites.site import SampleSites
 
 _BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "sample_expectations.py"
 _spec = importlib.util.spec_from_file_location("sample_expectations", _BENCH)

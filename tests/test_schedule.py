@@ -8,9 +8,9 @@ import sys
 
 from click.testing import CliRunner
 
-from crawler.schedule import period_seconds, yield_warning
-from crawler.sources import load_sources
-from db.store import Store
+from yrdwatch.crawler.schedule import period_seconds, yield_warning
+from yrdwatch.crawler.sources import load_sources
+from yrdwatch.db.store import Store
 from yrdwatch.cli import cli
 
 from conftest import ROOT, run_until_sigterm

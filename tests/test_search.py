@@ -4,8 +4,8 @@ import sqlite3
 import pytest
 
 from conftest import SEED_ARTICLES
-from db import search
-from db.browse import prepare
+from yrdwatch.db import search
+from yrdwatch.db.browse import prepare
 
 
 @pytest.fixture
@@ -70,8 +70,8 @@ def test_queries_are_cut_like_the_index_and_never_break_the_match(ingested):
 
 
 def test_a_new_mention_adds_its_words_to_its_project_as_a_full_reindex_would(tmp_path):
-    from db.store import Store
-    from extract.models import Announcement, Article, Page, Project
+    from yrdwatch.db.store import Store
+    from yrdwatch.extract.models import Announcement, Article, Page, Project
 
     store = Store(tmp_path / "mentions.db")
 

@@ -21,9 +21,9 @@ from click.testing import CliRunner
 
 from browser import dump_dom, needs_chromium, nonblank_fraction, screenshot
 from conftest import ROOT
-from extract.normalize import analysis_text
-from sample_sites import seeds_for
-from sample_sites.server import SampleSitesServer
+from yrdwatch.extract.normalize import analysis_text
+from yrdwatch.sample_sites import seeds_for
+from yrdwatch.sample_sites.server import SampleSitesServer
 from yrdwatch.cli import cli
 
 SCREENSHOTS = ROOT / "out" / "screenshots"  # out/ is git-ignored: CI keeps it as an artefact

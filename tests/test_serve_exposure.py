@@ -16,9 +16,9 @@ import urllib.request
 import pytest
 from click.testing import CliRunner
 
-from db.datasette_plugin import PRIVATE_TABLES
-from sample_sites import seeds_for
-from sample_sites.server import SampleSitesServer
+from yrdwatch.db.datasette_plugin import PRIVATE_TABLES
+from yrdwatch.sample_sites import seeds_for
+from yrdwatch.sample_sites.server import SampleSitesServer
 from test_serve import serving
 from yrdwatch.cli import cli
 

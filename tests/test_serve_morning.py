@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from extract.dates import local_time
+from yrdwatch.extract.dates import local_time
 from browser import chrome, layout, needs_chromedriver
 from datasette.utils import tilde_encode
 from test_serve import site  # noqa: F401  (the module's crawled and served database)

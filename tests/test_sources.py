@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.sources import SEEDS_DIR, SourceError, load_sources, select
+from yrdwatch.crawler.sources import SEEDS_DIR, SourceError, load_sources, select
 
 GOOD = """
 [defaults]
@@ -108,7 +108,7 @@ def test_duplicate_names_across_seeds_files_name_both_places(tmp_path, run_cli):
 def test_one_bad_source_does_not_stop_the_scheduler(tmp_path, caplog):
     from dataclasses import replace
 
-    from crawler.schedule import build_scheduler
+    from yrdwatch.crawler.schedule import build_scheduler
 
     good, bad = load_sources(write(tmp_path, GOOD.format(kind="feed")))
     scheduler = build_scheduler(str(tmp_path / "db.sqlite"), [replace(bad, timezone="Mars/Olympus"), good], {}, None)

@@ -1,5 +1,5 @@
 """Project tables, as the page reader keeps them, written out as sentences."""
-from extract.tables import tables_as_sentences
+from yrdwatch.extract.tables import tables_as_sentences
 
 
 def test_space_separated_rows_take_the_unit_of_their_header():

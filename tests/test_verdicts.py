@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
-from crawler.spiders import RECHECK_AFTER, is_gone, is_judged_not_article, rests
-from db.store import Store
+from yrdwatch.crawler.spiders import RECHECK_AFTER, is_gone, is_judged_not_article, rests
+from yrdwatch.db.store import Store
 
 OLD_PAGES_SEEN = """CREATE TABLE pages_seen (url TEXT PRIMARY KEY, source TEXT, last_status INTEGER, etag TEXT,
     last_modified TEXT, content_hash TEXT, first_seen TEXT, last_seen TEXT, full_fetched_at TEXT)"""

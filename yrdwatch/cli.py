@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from crawler.sources import SAMPLE_SEEDS, SEEDS_DIR, SourceError, load_all, select
-from db.store import DEFAULT_DB, Store
-from sample_sites import DEFAULT_BASE, seeds_for
+from yrdwatch.crawler.sources import SAMPLE_SEEDS, SEEDS_DIR, SourceError, load_all, select
+from yrdwatch.db.store import DEFAULT_DB, Store
+from yrdwatch.sample_sites import DEFAULT_BASE, seeds_for
 from yrdwatch.config import ConfigError, load_config
 from yrdwatch.output import (check_report, contract_record, errors_table, json_line, run_json, runs_table,
                              sources_status_table, sources_table)
@@ -53,7 +53,7 @@ def extract(paths, as_json):
     articles. Nothing is stored. With --json each file gives one line (JSON Lines) in the order
     given; a file that cannot be read gets a line with "error" and the exit status is 1.
     """
-    from extract.article import article_from_file
+    from yrdwatch.extract.article import article_from_file
 
     failed = False
     for path in paths:
@@ -99,10 +99,10 @@ def ingest(obj, paths, source):
     """
     from scrapy.exceptions import DropItem
 
-    from crawler.database import CrawlDatabase
-    from crawler.items import PageItem
-    from crawler.pipelines import process_offline
-    from extract.article import content_type_of
+    from yrdwatch.crawler.database import CrawlDatabase
+    from yrdwatch.crawler.items import PageItem
+    from yrdwatch.crawler.pipelines import process_offline
+    from yrdwatch.extract.article import content_type_of
 
     config, failed = obj["config"], 0
     database = CrawlDatabase(obj["db"], config.dedup_threshold, config.dedup_index)
@@ -140,9 +140,9 @@ def _reprocess(obj, pages_of):
 
     from scrapy.exceptions import DropItem
 
-    from crawler.database import CrawlDatabase
-    from crawler.items import PageItem
-    from crawler.pipelines import process_offline
+    from yrdwatch.crawler.database import CrawlDatabase
+    from yrdwatch.crawler.items import PageItem
+    from yrdwatch.crawler.pipelines import process_offline
 
     config, outcome = obj["config"], Counter()
     database = CrawlDatabase(obj["db"], config.dedup_threshold, config.dedup_index)
@@ -174,7 +174,7 @@ def projects(obj, as_json, since, place, merge, split):
     projects or mention keys (ids as listed by --json: a project's `id`, a stage's `mention_keys`)
     and stores their articles again at once; `yrdwatch reprocess` always applies every override.
     """
-    from db.lifecycle import OverrideError, add_override, list_projects
+    from yrdwatch.db.lifecycle import OverrideError, add_override, list_projects
 
     if since:
         try:
@@ -256,7 +256,7 @@ def sources(obj, names, seeds_files, check, as_json):
         click.echo(sources_table(_chosen(obj, seeds_files, names) if names else _load(obj, seeds_files)))
         return
     chosen = _chosen(obj, seeds_files, names)
-    from crawler.check import CheckError, check_sources
+    from yrdwatch.crawler.check import CheckError, check_sources
 
     try:
         reports = check_sources(chosen, obj["config"].crawl_settings())
@@ -277,7 +277,7 @@ def _name_unverified(sources_) -> None:
 
 
 def _crawl_and_report(obj, sources_, as_json, log_path, cluster=False):
-    from crawler.run import CrawlError, run_crawl
+    from yrdwatch.crawler.run import CrawlError, run_crawl
 
     try:
         if cluster:
@@ -349,7 +349,7 @@ def _cluster_url(obj) -> str:
 
 def _cluster_crawl(obj, sources_) -> list[dict]:
     url = _cluster_url(obj)
-    from crawler.cluster import ClusterError, run_cluster_crawl
+    from yrdwatch.crawler.cluster import ClusterError, run_cluster_crawl
 
     try:
         return run_cluster_crawl(url, obj["db"], sources_, warn=lambda text: click.echo(text, err=True))
@@ -372,8 +372,8 @@ def worker(obj, concurrency, exit_when_idle, log_path):
     nothing either: another worker gives its requests back once its heartbeat expires (10 s).
     """
     url = _cluster_url(obj)
-    from crawler.cluster import ClusterError
-    from crawler.worker import run_worker
+    from yrdwatch.crawler.cluster import ClusterError
+    from yrdwatch.crawler.worker import run_worker
 
     try:
         stats = run_worker(url, obj["config"].crawl_settings(), concurrency, exit_when_idle, log_path)
@@ -398,8 +398,8 @@ def store_command(obj, batch_size):
     import logging
 
     url = _cluster_url(obj)
-    from crawler.cluster import ClusterError
-    from crawler.store_process import run_store
+    from yrdwatch.crawler.cluster import ClusterError
+    from yrdwatch.crawler.store_process import run_store
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     config = obj["config"]
@@ -435,8 +435,8 @@ def schedule(obj, seeds_files, names, log_path, jitter, every, cluster):
     """
     import logging
 
-    from extract.dates import local_time
-    from crawler.schedule import build_scheduler, next_run, run_scheduler
+    from yrdwatch.extract.dates import local_time
+    from yrdwatch.crawler.schedule import build_scheduler, next_run, run_scheduler
     from yrdwatch.schedule import add_digest_jobs
 
     chosen = _chosen(obj, seeds_files, names)
@@ -469,7 +469,7 @@ def crontab(obj, seeds_files, log_path, cluster, env_file):
     digest on its own (for system cron instead of `yrdwatch schedule`; both take the same
     per-source lock, so they never crawl one source twice). The lines of digests whose channels
     read secrets from environment variables load them from an env file, and a comment names them."""
-    from crawler.schedule import crontab_lines, secret_variables
+    from yrdwatch.crawler.schedule import crontab_lines, secret_variables
 
     config = obj["config"]
     chosen = env_file or (config.path.parent if config.path else Path(".")) / "yrdwatch.env"
@@ -491,9 +491,9 @@ def status(obj, seeds_files, as_json):
     its next scheduled run, and a warning where the yield fell sharply against its history; then
     each subscription's last digest and every delivery not yet accepted (attempts, next attempt,
     last error). With --json, undelivered digests are lines with a "subscription" key."""
-    from alerts.digest import status_table
-    from alerts.outbox import unsent
-    from crawler.schedule import source_status
+    from yrdwatch.alerts.digest import status_table
+    from yrdwatch.alerts.outbox import unsent
+    from yrdwatch.crawler.schedule import source_status
 
     store = Store(obj["db"])
     rows = [source_status(store, source) for source in _load(obj, seeds_files)]
@@ -514,7 +514,7 @@ def _cluster_status(obj) -> dict:
         url = _cluster_url(obj)
     except click.ClickException as err:  # the redis extra is not installed
         return {"error": err.message}
-    from crawler.cluster import ClusterError, cluster_state, connect, redacted
+    from yrdwatch.crawler.cluster import ClusterError, cluster_state, connect, redacted
 
     try:
         return {"redis": redacted(url), **cluster_state(connect(url))}
@@ -559,9 +559,9 @@ def digest(obj, names, since, dry_run, fmt, out, retry_now):
     20 … at most 6 h apart) and shown by `yrdwatch status`. Running it again at once sends
     nothing. The exit status is 1 when a delivery failed.
     """
-    from alerts.deliver import FORMATS, write_files
-    from alerts.digest import DigestError, chosen_subscriptions, parse_since, preview, run_subscription
-    from alerts.outbox import utc_now
+    from yrdwatch.alerts.deliver import FORMATS, write_files
+    from yrdwatch.alerts.digest import DigestError, chosen_subscriptions, parse_since, preview, run_subscription
+    from yrdwatch.alerts.outbox import utc_now
 
     now = utc_now()
     try:
@@ -602,7 +602,7 @@ def serve(obj, host, port, settings):
     projects, projects by city, projects over an amount, a company's announcements, reprints,
     sources health). Safe while a crawl writes. Rows stored before the search index existed are
     indexed first. Ctrl-C stops."""
-    from db.browse import parse_settings, serve as serve_datasette
+    from yrdwatch.db.browse import parse_settings, serve as serve_datasette
 
     if not Path(obj["db"]).exists():
         raise click.ClickException(f"no database at {obj['db']}: crawl first (yrdwatch crawl, or yrdwatch demo)")
@@ -622,8 +622,8 @@ def serve(obj, host, port, settings):
 @click.option("--delay", default=0.1, show_default=True, help="With --generated: seconds every answer waits first.")
 def sample_sites(host, port, verbose, generated, delay):
     """Serve the bundled offline sample news sites until interrupted (Ctrl-C)."""
-    from sample_sites.generated import GeneratedSiteServer, generated_seeds
-    from sample_sites.server import SampleSitesServer
+    from yrdwatch.sample_sites.generated import GeneratedSiteServer, generated_seeds
+    from yrdwatch.sample_sites.server import SampleSitesServer
 
     if generated:
         server = GeneratedSiteServer(host, port, pages=generated, delay=delay)
@@ -648,7 +648,7 @@ def sample_sites(host, port, verbose, generated, delay):
 @click.pass_obj
 def demo(obj, port, as_json, log_path):
     """Start the sample sites, crawl every sample source, print what was stored and how to browse it."""
-    from sample_sites.server import SampleSitesServer
+    from yrdwatch.sample_sites.server import SampleSitesServer
 
     try:
         server = SampleSitesServer("127.0.0.1", port).start_in_thread()
@@ -661,7 +661,7 @@ def demo(obj, port, as_json, log_path):
     finally:
         server.shutdown()
         server.server_close()
-    from alerts.digest import write_sample_digest
+    from yrdwatch.alerts.digest import write_sample_digest
 
     sample = write_sample_digest(obj["db"], obj["config"], Path(obj["db"]).parent / "digests")
     click.echo(f"\nSample digest (subscription \"all\", dry run: nothing sent): {sample}", err=as_json)

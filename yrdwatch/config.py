@@ -54,9 +54,9 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.sources import key_line
-from db.store import DEFAULT_DB
-from extract.dedup import DEFAULT_THRESHOLD
+from yrdwatch.crawler.sources import key_line
+from yrdwatch.db.store import DEFAULT_DB
+from yrdwatch.extract.dedup import DEFAULT_THRESHOLD
 
 DEFAULT_CONFIG = Path("yrdwatch.toml")
 SCHEMA = {
@@ -205,7 +205,7 @@ def load_config(path: str | Path | None = None) -> Config:
     # Imported only for a file that has subscriptions: it brings in the extractor's vocabularies (~0.5 s).
     subscriptions = ()
     if "subscriptions" in data:
-        from alerts.subscriptions import parse_subscriptions
+        from yrdwatch.alerts.subscriptions import parse_subscriptions
 
         subscriptions = parse_subscriptions(data["subscriptions"], subscription_error, path.parent)
     return Config(db_path=data.get("database", {}).get("path", str(DEFAULT_DB)), dedup_threshold=threshold,

@@ -10,7 +10,7 @@ from dataclasses import asdict
 
 from tabulate import tabulate
 
-from extract.models import Article
+from yrdwatch.extract.models import Article
 
 RUN_KEYS = ("source", "status", "requests", "article_pages", "new_articles", "updated_articles", "duplicates",
             "announcements", "errors", "skipped", "not_articles")
@@ -90,7 +90,7 @@ def check_report(report: dict) -> str:
 
 def sources_status_table(rows: list[dict]) -> str:
     """``yrdwatch status``'s sources: times in Beijing time, as every time a person reads."""
-    from extract.dates import local_time
+    from yrdwatch.extract.dates import local_time
 
     def cell(key, value):
         return local_time(value) if key in ("last_run", "next_run") else "" if value is None else value

@@ -1,6 +1,6 @@
 """The application's schedule: crawls and digests in one APScheduler, joined here.
 
-``crawler.schedule`` holds the crawl jobs and the scheduler's run loop, ``alerts`` the digests; only
+``yrdwatch.crawler.schedule`` holds the crawl jobs and the scheduler's run loop, ``alerts`` the digests; only
 this application layer knows both, so the crawler never imports the alerts (``tests/test_layering.py``).
 """
 from __future__ import annotations
@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from alerts.digest import run_subscription
-from alerts.subscriptions import cron_trigger
-from crawler.schedule import first_and_period
+from yrdwatch.alerts.digest import run_subscription
+from yrdwatch.alerts.subscriptions import cron_trigger
+from yrdwatch.crawler.schedule import first_and_period
 
 log = logging.getLogger("yrdwatch.schedule")
 DIGEST_RETRY_SECONDS = 300  # how often failed digest deliveries are looked at (each waits its own backoff)

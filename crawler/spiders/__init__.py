@@ -6,7 +6,7 @@ error reporting. Every request carries its source's name (meta ``source``), so o
 serve many sources. Where the knowledge of earlier crawls lives differs, and is provided by:
 
 - ``SourceSpider``: one source of a local crawl, asking the SQLite database;
-- ``crawler.worker.ClusterSpider``: every source, for a cluster worker, asking Redis.
+- ``yrdwatch.crawler.worker.ClusterSpider``: every source, for a cluster worker, asking Redis.
 """
 from __future__ import annotations
 
@@ -26,12 +26,12 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.web.client import ResponseFailed
 
-from crawler.links import candidates, canonical_url, listing_links
-from crawler.database import database_of
-from crawler.items import PageItem
-from db.store import content_hash
-from crawler.signals import crawl_error, crawl_skipped
-from crawler.sources import Source, host_in_domains
+from yrdwatch.crawler.links import candidates, canonical_url, listing_links
+from yrdwatch.crawler.database import database_of
+from yrdwatch.crawler.items import PageItem
+from yrdwatch.db.store import content_hash
+from yrdwatch.crawler.signals import crawl_error, crawl_skipped
+from yrdwatch.crawler.sources import Source, host_in_domains
 
 
 # A 304 is only a hint: some servers answer it whatever changed, so a listing or feed is fetched in
@@ -370,7 +370,7 @@ class SourceSpider(NewsSpider):
 
     @property
     def store(self):
-        """The crawl's store, which the crawler hands round (``crawler.database``)."""
+        """The crawl's store, which the crawler hands round (``yrdwatch.crawler.database``)."""
         return database_of(self.crawler).store
 
     def source_for(self, meta: dict) -> Source:

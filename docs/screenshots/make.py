@@ -20,8 +20,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from click.testing import CliRunner  # noqa: E402
 
 from browser import chrome  # noqa: E402
-from sample_sites import seeds_for  # noqa: E402
-from sample_sites.server import SampleSitesServer  # noqa: E402
+from yrdwatch.sample_sites import seeds_for  # noqa: E402
+from yrdwatch.sample_sites.server import SampleSitesServer  # noqa: E402
 from test_serve import serving  # noqa: E402
 from test_serve_morning import PHONE, WIDE, pages  # noqa: E402
 from yrdwatch.cli import cli  # noqa: E402
