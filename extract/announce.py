@@ -19,6 +19,7 @@ from yrdwatch.extract.models import Announcement, Project
 from yrdwatch.extract.dates import DateParts, date_in_text, long_before, reference_date
 from yrdwatch.extract.money import Amount, find_amounts, find_counts
 from yrdwatch.extract.parties import find_parties
+from yrdwatch.extract.gazetteer import name_then
 from yrdwatch.extract.places import find_mentions, find_parks, is_abbreviation, is_zone, resolve_place
 from yrdwatch.extract.tables import tables_as_sentences
 from yrdwatch.extract.investments import project_investments
@@ -129,11 +130,12 @@ def announcements_from_text(text: str, title: str | None = None, published_at: s
         events = [Event(first.event_type, [m for m in mentions if m.event_type == first.event_type], [], [], [])]
     if not events:
         return []
-    place = resolve_place(_weighted_mentions(body, events[0].mentions))
+    headline = len(title.strip()) if title and body.startswith(title.strip()) else 0
+    province, city, district = resolve_place(_weighted_mentions(body, events[0].mentions, headline))
+    place = (province, city, name_then(city, district, published_at, body))
     taken = {id(n) for event in events for n in event.names}
     extra = [n for n in created if id(n) not in taken
              and not _is_statistical(_sentence_of(body, sentences, n.start))]
-    headline = len(title.strip()) if title and body.startswith(title.strip()) else 0
     announcements: list[Announcement] = []
     for i, event in enumerate(events):
         total = _first_total(event.money) if i else _total(body, event, amounts, sentences, mentions, headline)
@@ -359,11 +361,14 @@ def event_date(body: str, group: list[Mention], sentences, ref: DateParts) -> st
     return None
 
 
-def _weighted_mentions(body: str, group: list[Mention]):
-    """Place mentions of the whole body; those in the headline event's own clauses count double."""
+def _weighted_mentions(body: str, group: list[Mention], headline: int):
+    """Place mentions of the whole body; those in the headline event's own clauses count double,
+    and so do those of the title, which names the place whose news it is."""
     places = find_mentions(body)
     for place in places:
         if any(m.span[0] <= place.start < m.span[1] for m in group):
+            place.weight *= 2
+        if place.start < headline:
             place.weight *= 2
     return places
 

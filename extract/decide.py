@@ -30,14 +30,15 @@ from yrdwatch.extract.candidates import (Candidate, bucket, count_candidates, fi
 from yrdwatch.extract.dates import reference_date
 from yrdwatch.extract.districts import district_candidates
 from yrdwatch.extract.eventdates import date_candidates
+from yrdwatch.extract.gazetteer import name_then
 from yrdwatch.extract.investments import project_investments
 from yrdwatch.extract.models import Announcement, Project
 from yrdwatch.extract.namecore import name_parts, one_core
-from yrdwatch.extract.places import is_abbreviation
+from yrdwatch.extract.places import PARK_SUFFIX, is_abbreviation, is_address
 from yrdwatch.extract.projects import Name, same_project
 
 MODEL_PATH = Path(__file__).parent / "data" / "decisions.json"
-FEATURES_VERSION = 4  # raise with any change of what extract.candidates describes
+FEATURES_VERSION = 5  # raise with any change of what extract.candidates describes
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class Reading:
     page: dict[str, float]
     rules: list[Announcement]
     dates: list[Candidate]
+    published_at: str | None = None
 
 
 def read_candidates(text: str, title: str | None, published_at: str | None,
@@ -114,7 +116,9 @@ def read_candidates(text: str, title: str | None, published_at: str | None,
         rules = announcements_from_text(text, title, published_at, anyway=True)
     head = rules[0] if rules else None
     rule_names = {p.name for a in rules for p in a.projects}
-    parks = park_candidates(body, title_end, sentences, head.park if head else None)
+    parks = park_candidates(body, title_end, sentences, head.park if head else None,
+                            (head.province, head.city) if head else (None, None),
+                            head.project_count if head else None)
     known_districts = {c.known.district for c in parks
                        if c.known and c.known.district and head and c.known.city == head.city}
     return Reading(
@@ -125,12 +129,14 @@ def read_candidates(text: str, title: str | None, published_at: str | None,
         parks,
         district_candidates(body, title_end, sentences, head.province if head else None,
                             head.city if head else None, head.district if head else None,
-                            [p.name for p in head.projects] if head else [], known_districts),
+                            [p.name for p in head.projects] if head else [], known_districts,
+                            head.project_count if head else None),
         event_candidates(body, title_end, sentences, [a.event_type for a in rules]),
         page,
         rules,
         date_candidates(body, title_end, sentences, reference_date(published_at, body),
                         head.event_date if head else None, head.event_type if head else None),
+        published_at,
     )
 
 
@@ -182,12 +188,13 @@ def decide(reading: Reading | None, model: Model) -> list[Announcement]:
     if reading.districts:
         district = best(reading.districts, model.district)
         head = replace(head, district=district.text if district else None)
+    head = replace(head, district=name_then(head.city, head.district, reading.published_at, reading.body))
     event = best([c for c in reading.events if c.text != "other"], model.event)
     when = best(reading.dates, model.date)  # below its threshold, the rules' date stands
     head = replace(
         head,
         event_type=event.text if event else head.event_type,
-        park=fullest_spelling(park.text, reading.parks) if park else None,
+        park=park_name(park, reading.parks) if park else None,
         total_investment_cny=total.value if total and not total.amount.currency else None,
         investment_qualifier=total.amount.qualifier if total else None,
         currency=total.amount.currency if total else None,
@@ -199,14 +206,26 @@ def decide(reading: Reading | None, model: Model) -> list[Announcement]:
 
 
 def _in_park(head: Announcement, park: Candidate | None) -> Announcement:
-    """A park the gazetteer places in one district places the projects there too, unless the rules
-    placed them in another city."""
+    """A park the gazetteer knows places the projects in its province, city and (where it lies in
+    one) district, unless the rules placed them elsewhere."""
     known = park.known if park else None
-    if known is None or not known.district or head.district:
+    if known is None or not known.province or head.district:
         return head
-    if head.city and head.city != known.city:
+    if (head.province and head.province != known.province) or (head.city and known.city and head.city != known.city):
         return head
-    return replace(head, province=known.province, city=known.city, district=known.district)
+    return replace(head, province=known.province, city=known.city or head.city, district=known.district)
+
+
+def park_name(park: Candidate, parks: list[Candidate]) -> str:
+    """The name the contract asks for: the fullest spelling the page uses, unless that is only a
+    part of a name the gazetteer knows: a bare word ("张江", "临港": no park suffix) or the tail of
+    a zone within a zone ("临港新片区" of 中国(上海)自由贸易试验区临港新片区). An address in front
+    ("浙江杭州钱江经济开发区") is no part of the name the page uses."""
+    written = fullest_spelling(park.text, parks)
+    known = park.known.name if park.known else written
+    if not PARK_SUFFIX.search(written) or (known.endswith(written) and not is_address(known[:-len(written)])):
+        return known
+    return written
 
 
 def fullest_spelling(name: str, parks: list[Candidate]) -> str:

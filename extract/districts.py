@@ -14,19 +14,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from yrdwatch.extract.candidates import Candidate, Sentence, bucket, sentence_at
+from yrdwatch.extract.candidates import VENUE_AFTER, Candidate, Sentence, bucket, lead_scope, sentence_at
 from yrdwatch.extract.places import find_mentions
 
-# Frames of a story told for a whole city (全市, 市级重点) or a whole district (全区, 区委): words of
-# the lead, not of the candidate (hand-written: the handful of ways news names its own scope).
-_CITY_WIDE = re.compile(r"全市|市级|全省|省级|市重大|市重点|各区县|各县区|各县市区")
-_DISTRICT_WIDE = re.compile(r"全区|全县|区委|县委|区政府|县政府|区长|县长|区级|县级")
-_LEAD = 200  # characters of title and lead that carry a story's scope
+_OWN_COUNT = re.compile(r"[^,。;]{0,6}?\d+个")
 
 
 def district_candidates(body: str, title_end: int, sentences: list[Sentence], province: str | None,
                         city: str | None, rule_district: str | None, project_names: list[str],
-                        known_park_districts: set[str]) -> list[Candidate]:
+                        known_park_districts: set[str], rule_count: int | None) -> list[Candidate]:
     """Every county-level district of ``city`` that ``body`` names (never a development zone: the
     contract gives zones to ``park``), and the district a park of the gazetteer lies in."""
     if not city:
@@ -44,10 +40,9 @@ def district_candidates(body: str, title_end: int, sentences: list[Sentence], pr
     weight = {name: sum(m.weight for m in ms) for name, ms in places.items()}
     total = sum(weight.values()) or 1.0
     ranked = sorted(weight, key=lambda name: -weight[name])
-    lead = body[:max(title_end, _LEAD)]
-    scope = {"d:lead_city_wide": bool(_CITY_WIDE.search(lead)),
-             "d:lead_district_wide": bool(_DISTRICT_WIDE.search(lead)),
-             "d:rules_none": rule_district is None}
+    scope = {f"d:{frame}": True for frame in lead_scope(body, title_end)}
+    scope["d:rules_none"] = rule_district is None
+    scope[f"d:batch={bucket(rule_count or 0, (0, 1, 5, 15))}"] = True
     out = []
     for name, mentions in places.items():
         f = {"d:bias": 1.0,
@@ -70,6 +65,12 @@ def district_candidates(body: str, title_end: int, sentences: list[Sentence], pr
                 f["d:in_title"] = 1.0
             if any(m.weight >= 3 for m in mentions):
                 f["d:site_cue"] = 1.0
+            # the ceremony's venue ("仪式在淮上区沫河口工业园举行"), or a share of a larger batch
+            # ("新吴区45个项目"): a district named so need not hold the whole batch
+            if any(VENUE_AFTER.match(body, m.end) for m in mentions):
+                f["d:venue"] = 1.0
+            if any(_OWN_COUNT.match(body, m.end) for m in mentions):
+                f["d:own_count"] = 1.0
             if all(m.weight < 1 for m in mentions):
                 f["d:elsewhere_only"] = 1.0
             if any(sentence_at(sentences, m.start).event for m in mentions):

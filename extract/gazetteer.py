@@ -7,7 +7,8 @@ Both are data files in ``extract/data`` with the page each row was checked again
 - ``parks.tsv``: name, aliases (``|``), province, city, district (empty when the zone spans several
   districts or is a statistical unit of its own), kind, level. 苏相合作区 → 相城区, 张江 → 浦东新区.
 - ``former_divisions.tsv``: a unit, its province and city, the month it ended and what replaced it
-  (海门市 → 海门区 in 2020-07).
+  (海门市 → 海门区 in 2020-07). A page published before a county became a district of the same
+  name speaks of the county: ``name_then`` gives a district the name it had then.
 """
 from __future__ import annotations
 
@@ -73,3 +74,31 @@ def former_divisions() -> dict[str, list[FormerDivision]]:
         index.setdefault(row["name"], []).append(
             FormerDivision(row["name"], row["province"], row["city"], row["until"][:7], row["now"]))
     return index
+
+
+@lru_cache(maxsize=1)
+def _renamed() -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(city, district of today) → [(month it took the name, the name before)] for the units that
+    only changed their suffix (江都市 → 江都区, 高淳县 → 高淳区); a merger or a split (卢湾区 →
+    黄浦区, 余杭区 → 余杭区 + 临平区) renamed no place and is left out."""
+    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for rows in former_divisions().values():
+        for row in rows:
+            now = re.sub(r"[(（].*", "", row.now.removeprefix(row.city))
+            if "、" not in now and now != row.name and now[:-1] == row.name[:-1]:
+                out.setdefault((row.city, now), []).append((row.until, row.name))
+    return out
+
+
+def name_then(city: str | None, district: str | None, published: str | None, text: str = "") -> str | None:
+    """The name ``district`` of ``city`` had when a page was published (YYYY-MM…): "江都市" for
+    扬州市 江都区 on a page of 2010, "江都区" on one of 2012. Of a page with no date, the name it
+    writes: "江都市" where it writes that and never "江都区"."""
+    if not (city and district):
+        return district
+    renamed = sorted(_renamed().get((city, district), []))
+    if published and re.match(r"\d{4}-\d{2}", published):
+        earlier = [name for until, name in renamed if published[:7] < until]
+        return earlier[0] if earlier else district
+    written = [name for _, name in renamed if name in text]
+    return written[-1] if written and district not in text else district

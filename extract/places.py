@@ -23,6 +23,7 @@ class Division:
     city: str | None
     county: str | None
     zone: bool = False  # a development zone listed among counties ("苏州工业园区", "合肥高新区")
+    town: bool = False  # the county of a town named like a county elsewhere (长兴镇 of 崇明区)
 
 
 @dataclass
@@ -34,6 +35,13 @@ class Mention:
     weight: float
     bare_county: bool = False  # a county's short name alone ("青浦"), which can be part of a word
 
+
+# The region yrdwatch watches (its seeds are this region's outlets; every labelled project lies in
+# it). A name shared with a division elsewhere means the one here ("西湖区": 杭州, not 南昌), and a
+# division only elsewhere ("朝阳" in 朝阳产业, an investor's home 广州) weighs as little as a place
+# named as somewhere else: it can still win a page that names nothing here.
+HOME_PROVINCES = frozenset({"上海市", "江苏省", "浙江省", "安徽省"})
+_AWAY = 0.3
 
 # Aliases such as 新区 / 高新区 / 城区 are generic words, not names.
 _GENERIC_NAME = re.compile(r"^(?:新区|城区|郊区|矿区|高新区|经开区|产业园|示范区|管理区|.*直辖.*)$")
@@ -68,12 +76,17 @@ def _index() -> tuple[dict[str, tuple[Division, ...]], set[str], dict[str, tuple
                 elif info["_alias"] != county:
                     names[info["_alias"]].add(div)
                     county_aliases.add(info["_alias"])
+    _add_towns_named_like_counties(names, county_aliases)
     # Shanghai, Beijing, Tianjin, Chongqing: the province and its only city are one place.
     for divs in names.values():
         for municipality in [d.province for d in divs if d.city == d.province]:
             divs.discard(Division(municipality, None, None))
     for alias in _common_words(county_aliases):
         names[alias] = {d for d in names[alias] if d.county is None or d.county == alias}
+    for name, divs in names.items():
+        home = {d for d in divs if d.province in HOME_PROVINCES}
+        if home and home != divs:
+            names[name] = home
     index = {n: tuple(sorted(d, key=lambda x: (x.province, x.city or "", x.county or "")))
              for n, d in names.items() if d and len(n) >= 2 and not _GENERIC_NAME.match(n)}
     # A text is scanned by looking up only the lengths a name could have at each position (every
@@ -83,6 +96,30 @@ def _index() -> tuple[dict[str, tuple[Division, ...]], set[str], dict[str, tuple
         lengths[name[:2]].add(len(name))
     return index, county_aliases - {n for n, d in index.items() if any(x.county is None for x in d)}, \
         {prefix: tuple(sorted(ls, reverse=True)) for prefix, ls in lengths.items()}
+
+
+_TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道)$")
+
+
+def _add_towns_named_like_counties(names: dict[str, set[Division]], county_aliases: set[str]) -> None:
+    """A town of the home region named like a county elsewhere ("长兴": 长兴县 of 湖州, and 长兴镇 of
+    崇明区; "金乡": 山东金乡县, and 金乡镇 of 苍南县) makes the county's short name ambiguous: it then
+    votes only for a place the page supports otherwise (jionlp's town list, read once)."""
+    for province, pinfo in jionlp.china_location_loader(detail=True).items():
+        if province not in HOME_PROVINCES:
+            continue
+        for city, cinfo in pinfo.items():
+            if city.startswith("_") or "直辖" in city:
+                continue
+            for county, towns in cinfo.items():
+                if county.startswith("_") or Division(province, city, county) not in names.get(county, ()):
+                    continue  # a zone's towns are its district's
+                div = Division(province, city, county, town=True)
+                for town in towns:
+                    short = _TOWN_SUFFIX.sub("", town)
+                    if short != town and short in county_aliases \
+                            and not any(d.county == county for d in names[short]):
+                        names[short].add(div)
 
 
 def _zone_short_name(city: str, alias: str) -> str:
@@ -125,7 +162,8 @@ _CEREMONY_AFTER = re.compile(r"^[^,。;]{0,6}?(?:举行|举办|召开|签约|签
 _ORG_AFTER = re.compile(r"^[\w()]{0,8}?(?:集团|公司|控股|银行|大学|学院|电信|移动|联通|广电|日报|电视台|"
                         r"报社|中心站|医院|证券|股份|研究所|企业|高校)")
 # "来自上海的项目", "毗邻上海", "对接上海": where partners, capital or customers come from.
-_ELSEWHERE_BEFORE = re.compile(r"(?:来自|毗邻|紧邻|邻近|对接|承接|辐射|从)$")
+# "高邮赴昆山举办推介会": where a place's delegation goes is the venue of its event, not the site.
+_ELSEWHERE_BEFORE = re.compile(r"(?:来自|毗邻|紧邻|邻近|对接|承接|辐射|从|赴)$")
 _GOV_AFTER = re.compile(r"^(?:市|区|县|省)?(?:人民政府|政府|管委会|区委|市委|县委|执委会)")
 _FEATURE = frozenset("湾湖岛港路街")
 # "政法委书记徐闻仲": after an official's title comes a person's name, whatever place it spells.
@@ -148,17 +186,31 @@ def find_mentions(text: str) -> list[Mention]:
             bare = name in county_aliases
             if divs and not (bare and (text[end:end + 1] in _FEATURE or _inside_words(text, i, end))) \
                     and not _PERSON_TITLE.search(text, max(0, i - 4), i):
-                mentions.append(Mention(i, end, name, divs, _weight(text, i, end, bare), bare))
+                weight = _weight(text, i, end, bare, divs)
+                # "宜兴(上海)经贸合作洽谈会": a place in brackets after another is where the first
+                # one's event is held.
+                if mentions and mentions[-1].end == i - 1 and text[i - 1] == "(" and text[end:end + 1] == ")":
+                    weight *= 0.3
+                mentions.append(Mention(i, end, name, divs, weight, bare))
                 i = end
                 break
         else:
             i += 1
+    # A short name the page also writes in full ("宜兴" beside "宜兴市") is that county, not part of
+    # another word: it weighs as much as the full name.
+    written_in_full = {d.county for m in mentions if not m.bare_county for d in m.divisions if d.county}
+    for m in mentions:
+        full = tuple(d for d in m.divisions if d.county in written_in_full) if m.bare_county else ()
+        if full:
+            m.divisions, m.weight, m.bare_county = full, m.weight * 2, False
     return mentions
 
 
-def _weight(text: str, start: int, end: int, bare_county: bool) -> float:
+def _weight(text: str, start: int, end: int, bare_county: bool, divisions: tuple[Division, ...]) -> float:
     before, after = text[max(0, start - 5):start], text[end:end + 12]
     weight = 0.5 if bare_county else 1.0  # a bare "青浦" is often part of another name
+    if all(d.province not in HOME_PROVINCES or d.town for d in divisions):  # 惠民 of 惠民政策: a town at most
+        weight *= _AWAY
     if _SITE_BEFORE.search(before):
         return weight * 3
     if before.endswith(("在", "于")) and _CEREMONY_AFTER.match(after):
@@ -183,11 +235,12 @@ def resolve_place(mentions: list[Mention]) -> tuple[str | None, str | None, str 
              for d in m.divisions}
     mentions = [m for m in mentions if not m.bare_county or not named
                 or any(d.province in named for d in m.divisions)]
-    province = _winner(mentions, lambda d: d.province, dominant=True)
+    # A province that only a short name or a place elsewhere supports (卫东: 河南 平顶山) is no answer.
+    province = _winner(mentions, lambda d: d.province, dominant=True, floor=0.5)
     if province is None:
         return None, None, None
     inside = [m for m in mentions if any(d.province == province for d in m.divisions)]
-    city = _winner(inside, lambda d: d.city if d.province == province else None)
+    city = _winner(inside, lambda d: d.city if d.province == province else None, dominant=True)
     if city is None:
         return province, None, None
     district = _winner(inside, lambda d: d.county if d.city == city and not d.zone else None,
@@ -197,7 +250,8 @@ def resolve_place(mentions: list[Mention]) -> tuple[str | None, str | None, str 
 
 def _winner(mentions: list[Mention], key, dominant: bool = False, floor: float = 0.0) -> str | None:
     """The key with the most weight (at least ``floor``: a district named only as the ceremony's
-    venue is not the project's); an ambiguous name votes only for the keys others support."""
+    venue is not the project's); an ambiguous name votes only for the keys others support, or, where
+    others support none, for its county rather than a town named like it."""
     clear: dict[str, float] = defaultdict(float)
     for m in mentions:
         keys = {key(d) for d in m.divisions} - {None}
@@ -207,8 +261,12 @@ def _winner(mentions: list[Mention], key, dominant: bool = False, floor: float =
     for m in mentions:
         keys = {key(d) for d in m.divisions} - {None}
         supported = [k for k in keys if clear.get(k)]
+        own = {key(d) for d in m.divisions if not d.town} - {None}
         if len(keys) > 1 and len(supported) == 1:
             scores[supported[0]] += m.weight
+        elif len(keys) > 1 and not supported and len(own) == 1:
+            k = own.pop()
+            scores[k] = scores.get(k, 0.0) + m.weight
     if not scores:
         return None
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
@@ -220,24 +278,27 @@ def _winner(mentions: list[Mention], key, dominant: bool = False, floor: float =
 
 # Park and zone names end in one of these (longest first so that 经济技术开发区 beats 开发区).
 # Hand-written: jionlp lists only the zones that have an admin code, not the parks news names.
-_PARK_SUFFIXES = ("高新技术产业开发区", "经济技术开发区", "自由贸易试验区", "综合保税区", "经济开发区",
+PARK_SUFFIXES = ("高新技术产业开发区", "经济技术开发区", "自由贸易试验区", "综合保税区", "经济开发区",
                   "工业园区", "产业园区", "高新区", "经开区", "开发区", "保税区", "自贸区", "新片区",
                   "科技城", "科学城", "产业园", "科技园", "科创园", "软件园", "创新园", "工业园",
                   "物流园", "示范区", "示范园", "集中区", "港区", "新城", "工业区",
+                  # zones a province or the state sets up under names of their own: 瓯江口产业集聚区,
+                  # 乌镇互联网创新发展综合试验区, 宁马新型功能区, 虹桥商务区, 平天湖风景区, 台湾农民创业园
+                  "集聚区", "试验区", "功能区", "商务区", "度假区", "风景区", "创业园",
                   # "X谷" parks take a one-character theme: 中国声谷, 张江药谷, 科创绿谷.
                   "绿谷", "智谷", "光谷", "药谷", "声谷", "视谷", "美谷", "芯谷", "云谷")
 # The suffixes of zones a government sets up (as opposed to an estate a developer names 产业园).
 _ZONE_SUFFIXES = ("高新技术产业开发区", "经济技术开发区", "自由贸易试验区", "综合保税区", "经济开发区", "工业园区",
                   "产业园区", "高新区", "经开区", "开发区", "保税区", "自贸区", "新片区", "示范区", "集中区", "港区",
-                  "工业区", "新城")
+                  "工业区", "新城", "集聚区", "试验区", "功能区", "商务区", "度假区", "风景区")
 
 
 def is_zone(park: str) -> bool:
     return park.endswith(_ZONE_SUFFIXES)
 
 
-PARK = re.compile(r"[\u4e00-\u9fff·()]{1,18}?(?:" + "|".join(_PARK_SUFFIXES) + ")")
-_PARK_SUFFIX = re.compile("|".join(_PARK_SUFFIXES))
+PARK = re.compile(r"[\u4e00-\u9fff·()]{1,18}?(?:" + "|".join(PARK_SUFFIXES) + ")")
+PARK_SUFFIX = re.compile("|".join(PARK_SUFFIXES))
 # Where a park name starts: after a verb or preposition that introduces it.
 _PARK_LEFT_EDGE = re.compile(
     r".*(?:位于|落户|落地|入驻|进驻|地处|坐落|签约|举行|依托|推动|建设|修建|兴建|新建|打造|引导|联合|加快|支持|以及|"
@@ -266,6 +327,16 @@ def strip_address(name: str) -> str:
     return name
 
 
+def is_address(text: str) -> bool:
+    """Whether ``text`` is only division names: "浙江杭州" is, "中国(上海)自由贸易试验区" is not."""
+    index, _, lengths_by_prefix = _index()
+    i = 0
+    while i < len(text):
+        i += next((n for n in lengths_by_prefix.get(text[i:i + 2], ())
+                   if i + n <= len(text) and text[i:i + n] in index), 0) or len(text) + 1
+    return i == len(text) > 0
+
+
 def _county_follows(rest: str, cities: tuple[Division, ...]) -> bool:
     """Whether ``rest`` starts with a county of one of the ``cities``: "江宁…" after "南京"."""
     index = _index()[0]
@@ -287,7 +358,7 @@ def is_abbreviation(short: str, long: str) -> bool:
 def _park_name_left(rest: str) -> bool:
     """Whether ``rest`` still has a name of its own in front of its park suffix: "张江科学城" does,
     "高新技术产业园区" is only a kind of park."""
-    suffix = next((s for s in _PARK_SUFFIXES if rest.endswith(s)), "")
+    suffix = next((s for s in PARK_SUFFIXES if rest.endswith(s)), "")
     own = re.sub(r"高新技术|经济技术|高新|经济|技术|产业|工业|科技|现代|综合|国家级|省级", "", rest[:len(rest) - len(suffix)])
     return len(own) >= 2
 
@@ -297,7 +368,7 @@ def find_parks(text: str) -> list[tuple[int, int, str]]:
     parks = []
     for m in _park_matches(text):
         raw = m.group(0)
-        suffix = next(s for s in _PARK_SUFFIXES if raw.endswith(s))
+        suffix = next(s for s in PARK_SUFFIXES if raw.endswith(s))
         edge = _PARK_LEFT_EDGE.match(raw[:-len(suffix)])
         name = strip_address(re.sub(r"^(?:国家级|省级|市级)", "", (raw[edge.end():] if edge else raw).lstrip("()·")))
         # "全市…园区", "新建产业园" are kinds of parks; "全椒经济开发区", "新沂…" start with a place.
@@ -316,7 +387,7 @@ def _park_matches(text: str):
     """``PARK.finditer(text)``, faster: a match starts at most 18 characters before its suffix, so
     each search starts that far before the next suffix instead of trying every position."""
     pos = 0
-    while suffix := _PARK_SUFFIX.search(text, pos):
+    while suffix := PARK_SUFFIX.search(text, pos):
         m = PARK.search(text, max(pos, suffix.start() - 18))
         if m is None:
             return

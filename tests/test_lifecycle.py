@@ -101,7 +101,7 @@ def test_two_outlets_one_project_two_stages_and_a_split_that_survives_reprocess(
     tesla = projects["特斯拉储能超级工厂项目"]
     assert [(s["stage"], s["date"], s["amount"], s["article_urls"]) for s in tesla["stages"]] == [
         ("签约", "2023-04-21", 14.5, [paths[0].as_uri()]), ("开工", "2024-05-23", 14.5, [paths[1].as_uri()])]
-    assert tesla["aliases"] == ["特斯拉上海储能超级工厂"] and tesla["park"] == "临港新片区"
+    assert tesla["aliases"] == ["特斯拉上海储能超级工厂"] and tesla["park"] == "中国(上海)自由贸易试验区临港新片区"
     assert "特斯拉上海超级工厂二期项目" in projects  # another phase: another project
     assert not any(link["project_id"] == tesla["id"] for link in projects["特斯拉上海超级工厂二期项目"]["uncertain"]
                    if link["confidence"] >= 0.8)

@@ -1,4 +1,6 @@
 """Province / city / district resolution from jionlp's divisions, and park names."""
+import pytest
+
 from yrdwatch.extract.places import find_mentions, find_parks, is_abbreviation, resolve_place, strip_address
 
 
@@ -70,3 +72,43 @@ def test_a_city_wide_batch_with_two_counties_named_alike_has_no_district():
     from yrdwatch.extract.places import find_mentions, resolve_place
     text = "宿迁市重大项目集中开工，沭阳县开工24个项目，泗阳县开工20个项目，全市总投资300亿元。"
     assert resolve_place(find_mentions(text)) == ("江苏省", "宿迁市", None)
+
+
+# text → (province, city, district): the monitored region, venues in brackets, a delegation's trip
+HOME_AND_VENUES = [
+    # 西湖区 is 杭州's and 南昌's: here, 杭州's
+    ("转塘科技园区项目在西湖区开工。", ("浙江省", "杭州市", "西湖区")),
+    # 朝阳 (辽宁朝阳市) in 朝阳产业 weighs less than a district here
+    ("锡山区举行项目集中签约,朝阳产业项目占多数。", ("江苏省", "无锡市", "锡山区")),
+    # a division only elsewhere still wins a page that names nothing here
+    ("项目位于新疆维吾尔自治区乌鲁木齐市。", ("新疆维吾尔自治区", "乌鲁木齐市", None)),
+    # "阜宁(上海)推介会": held in 上海, for 阜宁's projects
+    ("阜宁(上海)新特产业投资推介会举行。阜宁县签约项目30个。", ("江苏省", "盐城市", "阜宁县")),
+    # "高邮赴昆山举办推介会": 昆山 is where the delegation went
+    ("高邮赴昆山举办农业招商推介会,12个项目签约,落户高邮。", ("江苏省", "扬州市", "高邮市")),
+    # 长兴: 湖州's 长兴县, or 崇明's 长兴镇 (长兴岛) — whichever place the page otherwise names
+    ("上海市崇明区长兴岛上,长兴产业园区项目开工。长兴是上海的海洋装备岛。", ("上海市", "上海市", "崇明区")),
+    ("长兴县举行项目签约,长兴与上海客商签约。", ("浙江省", "湖州市", "长兴县")),
+    # 丹阳 (also 丹阳镇 of 马鞍山): with nothing else named, the county
+    ("丹阳举行项目签约,丹阳10个项目开工。", ("江苏省", "镇江市", "丹阳市")),
+    # 金乡 is 苍南县's 金乡镇 here, not 山东金乡县
+    ("项目落户金乡,温州市苍南县金乡镇签约。", ("浙江省", "温州市", "苍南县")),
+    # 宜兴 beside 宜兴市 is the county itself and weighs fully against the venue 上海
+    ("宜兴在上海举行洽谈会,宜兴市签约项目44个,宜兴高新区、宜兴经开区,上海客商。", ("江苏省", "无锡市", "宜兴市")),
+]
+
+
+@pytest.mark.parametrize("text,expected", HOME_AND_VENUES)
+def test_home_region_and_venues(text, expected):
+    assert place(text) == expected
+
+
+def test_an_address_is_only_division_names():
+    from yrdwatch.extract.places import is_address
+    assert is_address("浙江杭州") and is_address("南京") and is_address("上海市浦东新区")
+    assert not is_address("中国(上海)自由贸易试验区") and not is_address("")
+
+
+def test_zones_with_names_of_their_own_are_parks():
+    names = [p[2] for p in find_parks("项目落户瓯江口产业集聚区,与乌镇互联网创新发展综合试验区合作。")]
+    assert names == ["瓯江口产业集聚区", "乌镇互联网创新发展综合试验区"]
