@@ -3,7 +3,7 @@
 One ``CrawlDatabase`` per database file and process: every spider of a crawl (several sources run
 at once, one crawler each) must see the articles the others just stored, or simultaneous reprints
 are missed. Whoever runs the crawl opens it and gives it to each of its crawlers
-(``yrdwatch.crawler.process``: ``yrdwatch.crawler.database = …`` before ``crawl``); spiders, pipelines, the run
+(``yrdwatch.crawler.process``: ``crawler.database = …`` before ``crawl``); spiders, pipelines, the run
 recorder and the refetch middleware take it with ``database_of(crawler)``, which opens one from
 the settings (``YRDWATCH_DB``, ``YRDWATCH_DEDUP_*``) for a crawler that was given none.
 ``ingest``, ``reprocess`` and the cluster's store open their own and pass it to the stages.
