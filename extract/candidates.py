@@ -271,23 +271,28 @@ def _event_distance(body: str, start: int, end: int, sentence: Sentence) -> str:
     return "inside"
 
 
+# A 、-list; where its last item stops (等, a count); a list closed by a count of projects or firms.
+_LIST = re.compile(r"[^、,。;:\n]{2,40}(?:、[^、,。;:\n]{2,40})+")
+_LIST_END = re.compile(r"等|(?<=[^\d])\d+\s*[个项家]|[一二三四五六七八九十两]+个")
+_LIST_COUNTED = re.compile(r"等?\s*[\d一二三四五六七八九十两]+\s*[个项家][^,。;]{0,8}(?:项目|企业)")
+
+
 def _add_list_items(body, sentences, title_end, rule_names, found: dict) -> dict[int, tuple[int, int]]:
     """The items of every 、-list (and the last item up to 等 / a count), bare company names included;
     a span already proposed for its head gets the list's features. Returns where each item ends:
     (the list's start, the item's place in it)."""
     item_ends: dict[int, tuple[int, int]] = {}
-    for m in re.finditer(r"[^、,。;:\n]{2,40}(?:、[^、,。;:\n]{2,40})+", body):
+    for m in _LIST.finditer(body):
         parts, pos = [], m.start()
         for part in m.group(0).split(_LIST_SEP):
             parts.append((pos, part))
             pos += len(part) + 1
         # The last item stops at 等 / a count; the first starts after the clause's opening words.
         last_pos, last = parts[-1]
-        cut = re.search(r"等|(?<=[^\d])\d+\s*[个项家]|[一二三四五六七八九十两]+个", last)
+        cut = _LIST_END.search(last)
         if cut:
             parts[-1] = (last_pos, last[:cut.start()])
-        counted = bool(cut and re.match(r"等?\s*[\d一二三四五六七八九十两]+\s*[个项家][^,。;]{0,8}(?:项目|企业)",
-                                        last[cut.start():]))
+        counted = bool(cut and _LIST_COUNTED.match(last, cut.start()))
         headed = sum(bool(_HEAD.search(p)) for _, p in parts) / len(parts)
         for n_item, (start, part) in enumerate(parts):
             part = part.strip()
