@@ -76,11 +76,20 @@ def _posseg():
     return tokenizer
 
 
-@lru_cache(maxsize=4096)
 def words(text: str) -> list[tuple[str, str]]:
     """(word, part of speech) of ``text`` with jieba's dictionary, no HMM (names are new words; the
     HMM glues them to what surrounds them)."""
-    return [(w.word, w.flag) for w in _posseg().cut(text, HMM=False)]
+    # jieba cuts each run of Han, Latin and digits (and each stretch between runs) on its own, so a
+    # text's cut is its runs' cuts in a row; the segments of one sentence share most of their runs.
+    return [w for run in _JIEBA_RUN.split(text) if run for w in _run_words(run)]
+
+
+_JIEBA_RUN = jieba.posseg.re_han_internal
+
+
+@lru_cache(maxsize=4096)
+def _run_words(run: str) -> tuple[tuple[str, str], ...]:
+    return tuple((w.word, w.flag) for w in _posseg().cut(run, HMM=False))
 
 
 def word_offsets(text: str, start: int) -> tuple[list[tuple[int, str, str]], list[int]]:
