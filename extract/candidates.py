@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -39,7 +39,7 @@ _HEAD = re.compile("|".join(sorted(cues.NAME_HEADS, key=len, reverse=True)))
 _HARD_STOP = re.compile(r"[。!?;:\n,]")
 _LIST_SEP = "、"
 _MAX_NAME = 32  # 98 % of the labelled names are shorter
-_QUOTES = "“”\"「」《》"
+_QUOTE = re.compile("[“”\"「」《》]")
 
 
 @dataclass
@@ -76,11 +76,35 @@ def _posseg():
     return tokenizer
 
 
-@lru_cache(maxsize=4096)
 def words(text: str) -> list[tuple[str, str]]:
     """(word, part of speech) of ``text`` with jieba's dictionary, no HMM (names are new words; the
     HMM glues them to what surrounds them)."""
-    return [(w.word, w.flag) for w in _posseg().cut(text, HMM=False)]
+    # jieba cuts each run of Han, Latin and digits (and each stretch between runs) on its own, so a
+    # text's cut is its runs' cuts in a row; the segments of one sentence share most of their runs.
+    return [w for run in _JIEBA_RUN.split(text) if run for w in _run_words(run)]
+
+
+_JIEBA_RUN = jieba.posseg.re_han_internal
+
+
+@lru_cache(maxsize=4096)
+def _run_words(run: str) -> tuple[tuple[str, str], ...]:
+    return tuple((w.word, w.flag) for w in _posseg().cut(run, HMM=False))
+
+
+def word_offsets(text: str, start: int) -> tuple[list[tuple[int, str, str]], list[int]]:
+    """The words of ``text`` (which stands at ``start`` in the body) as (position, word, part of
+    speech), and for each word how many verbs follow it: every start of a span is a candidate, so
+    the count is made once per cut rather than once per candidate."""
+    offsets, pos = [], start
+    for word, flag in words(text):
+        offsets.append((pos, word, flag))
+        pos += len(word)
+    verbs_after, verbs = [0] * len(offsets), 0
+    for i in range(len(offsets) - 1, -1, -1):
+        verbs_after[i] = verbs
+        verbs += offsets[i][2].startswith("v")
+    return offsets, verbs_after
 
 
 # Every ? ends a sentence here (the features were learned so); the rules keep a mojibake "?," inside one.
@@ -109,10 +133,14 @@ def sentence_at(sentences: list[Sentence], pos: int) -> Sentence:
 
 
 def bucket(n: float, edges: tuple[float, ...]) -> str:
-    for edge in edges:
-        if n <= edge:
-            return f"≤{edge:g}"
-    return f">{edges[-1]:g}"
+    """The label of the first edge ``n`` does not exceed ("≤4"), or ">" the last: the labels are
+    made once per set of edges (every candidate asks several buckets)."""
+    return _bucket_labels(edges)[bisect_left(edges, n)]
+
+
+@lru_cache(maxsize=None)
+def _bucket_labels(edges: tuple[float, ...]) -> tuple[str, ...]:
+    return tuple(f"≤{edge:g}" for edge in edges) + (f">{edges[-1]:g}",)
 
 
 def context_features(body: str, start: int, end: int, sentence: Sentence, title_end: int, prefix: str) -> dict[str, float]:
@@ -159,19 +187,15 @@ def name_candidates(body: str, title_end: int, sentences: list[Sentence],
         segment = body[seg_start:end]
         if len(segment) < 3:
             continue
-        pos = seg_start
-        tokens = words(segment)
-        offsets = []
-        for word, flag in tokens:
-            offsets.append((pos, word, flag))
-            pos += len(word)
+        offsets, verbs_after = word_offsets(segment, seg_start)
         for i, (start, word, flag) in enumerate(offsets):
             if end - start < 3 or end - start > _MAX_NAME:
                 continue
             if body[start] in "、,的和与及等" or word.strip() == "":
                 continue
             text = body[start:end]
-            f = _name_features(body, start, end, offsets, i, m.group(0), sentence, title_end, rule_names)
+            f = _name_features(body, start, end, offsets, i, verbs_after[i], m.group(0), sentence, title_end,
+                               rule_names)
             found[(start, end)] = Candidate("name", start, end, text, f)
     item_ends = _add_list_items(body, sentences, title_end, rule_names, found)
     for name in rule_names:  # the rules' names, wherever they stand
@@ -181,7 +205,7 @@ def name_candidates(body: str, title_end: int, sentences: list[Sentence],
                 toks = [(m.start(), name, "rule")]
                 found[(m.start(), m.end())] = Candidate(
                     "name", m.start(), m.end(), name,
-                    _name_features(body, m.start(), m.end(), toks, 0, "rule", sentence, title_end, rule_names))
+                    _name_features(body, m.start(), m.end(), toks, 0, 0, "rule", sentence, title_end, rule_names))
     for c in found.values():
         c.item = item_ends.get(c.end)
     return sorted(found.values(), key=lambda c: (c.start, c.end))
@@ -197,7 +221,10 @@ _NAME_SHAPES = [(f"n:{name}", re.compile(p)) for name, p in (
 _COUNTED_TAIL = re.compile(r"等\s*[\d一二三四五六七八九十两]+\s*[个项家]")
 
 
-def _name_features(body, start, end, offsets, i, head, sentence, title_end, rule_names) -> dict[str, float]:
+def _name_features(body, start, end, offsets, i, inner_verbs, head, sentence, title_end,
+                   rule_names) -> dict[str, float]:
+    """``offsets``: the words of the span's segment, the span starting at the ``i``-th, which
+    ``inner_verbs`` verbs follow."""
     text = body[start:end]
     word, flag = offsets[i][1], offsets[i][2]
     f = context_features(body, start, end, sentence, title_end, "n:")
@@ -211,9 +238,7 @@ def _name_features(body, start, end, offsets, i, head, sentence, title_end, rule
         f[f"n:prev_pos={offsets[i - 1][2]}"] = 1.0
     else:
         f["n:segment_start"] = 1.0
-    inner = offsets[i + 1:]
-    verbs = sum(1 for _, _, fl in inner if fl.startswith("v"))
-    f[f"n:inner_verbs={min(verbs, 3)}"] = 1.0
+    f[f"n:inner_verbs={min(inner_verbs, 3)}"] = 1.0
     f[f"n:words={bucket(len(offsets) - i, (1, 2, 3, 5, 8))}"] = 1.0
     f[f"n:first2={text[:2]}"] = 1.0
     core = text[:-len(head)] if head not in ("rule", "list_item") and text.endswith(head) else text
@@ -223,7 +248,7 @@ def _name_features(body, start, end, offsets, i, head, sentence, title_end, rule
     for feature, pattern in _NAME_SHAPES:
         if pattern.search(text):
             f[feature] = 1.0
-    if any(q in text for q in _QUOTES):
+    if _QUOTE.search(text):
         f["n:quoted" if text.count("“") == text.count("”") else "n:broken_quote"] = 1.0
     if "、" in text:
         f["n:has_list_sep"] = 1.0
@@ -255,23 +280,28 @@ def _event_distance(body: str, start: int, end: int, sentence: Sentence) -> str:
     return "inside"
 
 
+# A 、-list; where its last item stops (等, a count); a list closed by a count of projects or firms.
+_LIST = re.compile(r"[^、,。;:\n]{2,40}(?:、[^、,。;:\n]{2,40})+")
+_LIST_END = re.compile(r"等|(?<=[^\d])\d+\s*[个项家]|[一二三四五六七八九十两]+个")
+_LIST_COUNTED = re.compile(r"等?\s*[\d一二三四五六七八九十两]+\s*[个项家][^,。;]{0,8}(?:项目|企业)")
+
+
 def _add_list_items(body, sentences, title_end, rule_names, found: dict) -> dict[int, tuple[int, int]]:
     """The items of every 、-list (and the last item up to 等 / a count), bare company names included;
     a span already proposed for its head gets the list's features. Returns where each item ends:
     (the list's start, the item's place in it)."""
     item_ends: dict[int, tuple[int, int]] = {}
-    for m in re.finditer(r"[^、,。;:\n]{2,40}(?:、[^、,。;:\n]{2,40})+", body):
+    for m in _LIST.finditer(body):
         parts, pos = [], m.start()
         for part in m.group(0).split(_LIST_SEP):
             parts.append((pos, part))
             pos += len(part) + 1
         # The last item stops at 等 / a count; the first starts after the clause's opening words.
         last_pos, last = parts[-1]
-        cut = re.search(r"等|(?<=[^\d])\d+\s*[个项家]|[一二三四五六七八九十两]+个", last)
+        cut = _LIST_END.search(last)
         if cut:
             parts[-1] = (last_pos, last[:cut.start()])
-        counted = bool(cut and re.match(r"等?\s*[\d一二三四五六七八九十两]+\s*[个项家][^,。;]{0,8}(?:项目|企业)",
-                                        last[cut.start():]))
+        counted = bool(cut and _LIST_COUNTED.match(last, cut.start()))
         headed = sum(bool(_HEAD.search(p)) for _, p in parts) / len(parts)
         for n_item, (start, part) in enumerate(parts):
             part = part.strip()
@@ -279,11 +309,7 @@ def _add_list_items(body, sentences, title_end, rule_names, found: dict) -> dict
                 continue
             item_ends.setdefault(start + len(part), (m.start(), n_item))
             sentence = sentence_at(sentences, start)
-            toks = words(part)
-            offsets, p = [], start
-            for w, fl in toks:
-                offsets.append((p, w, fl))
-                p += len(w)
+            offsets, verbs_after = word_offsets(part, start)
             # the first item may start with the clause's words ("签约项目包括A"): propose each start
             for i in range(len(offsets)):
                 s = offsets[i][0]
@@ -291,8 +317,8 @@ def _add_list_items(body, sentences, title_end, rule_names, found: dict) -> dict
                 if e - s < 2:
                     break
                 known = found.get((s, e))
-                f = known.features if known else _name_features(body, s, e, offsets, i, "list_item", sentence,
-                                                                 title_end, rule_names)
+                f = known.features if known else _name_features(body, s, e, offsets, i, verbs_after[i], "list_item",
+                                                                 sentence, title_end, rule_names)
                 f["n:list_item"] = 1.0
                 f[f"n:list_len={bucket(len(parts), (2, 3, 5, 8))}"] = 1.0
                 f["n:list_pos=" + ("first" if n_item == 0 else "last" if n_item == len(parts) - 1 else "mid")] = 1.0

@@ -35,6 +35,31 @@ _MAX_CONTROL_SHARE = 0.01
 _NONCHARACTERS = [*range(0xFDD0, 0xFDF0), *(plane << 16 | low for plane in range(17) for low in (0xFFFE, 0xFFFF))]
 _UNWANTED = {c: None for c in (*range(0x20), 0x7F, *range(0x80, 0xA0), *range(0xD800, 0xE000), *_NONCHARACTERS)
              if c not in (0x09, 0x0A, 0x0D)} | {0x0B: " ", 0x0C: " "}
+
+
+def _ranges(codes) -> str:
+    """The code points ``codes`` as the inside of a regex character class, in runs ("\\x00-\\x08...")."""
+    runs = []
+    for c in sorted(codes):
+        if runs and runs[-1][1] == c - 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in runs)
+
+
+# str.translate looks every character of a page up in the table (a tenth of reading a real page);
+# a pattern finds the rare unwanted ones in one scan. Every character beyond the BMP is a candidate
+# (rare on Chinese pages, the table decides): a class listing the non-characters of all 16 planes
+# is checked range by range and is slower than the translation.
+_UNWANTED_CHAR = re.compile(f"[{_ranges(c for c in _UNWANTED if c <= 0xFFFF)}\U00010000-\U0010FFFF]")
+
+
+def _unwanted_replacement(m: re.Match) -> str:
+    char = m[0]
+    return _UNWANTED.get(ord(char), char) or ""
+
+
 # A numeric character reference the HTML parser would turn into one of them ("&#27;", "&#xFFFE;").
 _CHAR_REF = re.compile(r"&#(?:[xX]0*(?P<hex>[0-9a-fA-F]{1,8})(?![0-9a-fA-F])|0*(?P<dec>[0-9]{1,8})(?![0-9]));?")
 
@@ -51,7 +76,7 @@ def _clean_reference(m: re.Match) -> str:
 def clean_characters(text: str) -> str:
     """``text`` without control characters, non-characters and references to them (tab and
     newlines kept); every page is read through this, so stored and analysed text are both clean."""
-    return _CHAR_REF.sub(_clean_reference, text).translate(_UNWANTED)
+    return _UNWANTED_CHAR.sub(_unwanted_replacement, _CHAR_REF.sub(_clean_reference, text))
 
 
 def looks_binary(raw: bytes) -> bool:

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from yrdwatch.extract.article import article_from_bytes, text_stage
-from yrdwatch.extract.decode import clean_characters
+from yrdwatch.extract.decode import _UNWANTED, clean_characters
 from yrdwatch.extract.money import MAX_PLAUSIBLE, find_amounts, parse_number
 from yrdwatch.extract.page import PageError
 
@@ -85,6 +85,12 @@ def test_control_characters_and_references_are_stripped_where_the_page_is_read()
     assert article.page.outlet == "新华社"
     assert "举行重大项目签约仪式，共签约15个项目，总投资260亿元–。" in article.page.text  # &#150; is cp1252's dash
     assert clean_characters("a\tb\nc\r\n&#60;&#x41;") == "a\tb\nc\r\n&#60;&#x41;"  # markup references untouched
+
+
+def test_every_code_point_is_cleaned_as_the_table_says():
+    # clean_characters finds unwanted characters with a pattern made from the table, not the table itself
+    every = "".join(map(chr, range(0x110000)))
+    assert clean_characters(every) == every.translate(_UNWANTED)
 
 
 def _hostile_examples(count: int) -> list[str]:
