@@ -392,11 +392,12 @@ _LEAD = 200  # characters of title and lead that carry a story's scope
 VENUE_AFTER = re.compile(r"[^,。;]{0,6}?(?:举行|举办|召开)")
 
 
-def lead_scope(body: str, title_end: int) -> set[str]:
-    """The frames of the title and lead: ``lead_city_wide``, ``lead_district_wide``."""
+def lead_scope(body: str, title_end: int) -> list[str]:
+    """The frames of the title and lead: ``lead_city_wide``, ``lead_district_wide``, in that order
+    (a list, not a set: features are summed in order, so the order must not depend on hashing)."""
     lead = body[:max(title_end, _LEAD)]
-    return {name for name, frame in (("lead_city_wide", _CITY_WIDE), ("lead_district_wide", _DISTRICT_WIDE))
-            if frame.search(lead)}
+    return [name for name, frame in (("lead_city_wide", _CITY_WIDE), ("lead_district_wide", _DISTRICT_WIDE))
+            if frame.search(lead)]
 
 
 def park_candidates(body: str, title_end: int, sentences: list[Sentence], rule_park: str | None,
