@@ -38,7 +38,7 @@ from yrdwatch.extract.decide import (FEATURES_VERSION, Model, Reading, Weights, 
                             list_evidence, listed_features, park_name, read_candidates)  # noqa: E402
 
 _PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》〈〉·•・,，。:：;；、!！?？\-—–_()（）]+")
-_FOREIGN = {"美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP"}
+_FOREIGN = {"美元": "USD", "美金": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP"}
 DECISIONS = ("boundary", "name", "listed", "figure", "count", "park", "district", "event", "page", "date")
 MIN_SEEN = 3
 C = 0.5  # L2 strength (inverse), chosen by grouped cross-validation

@@ -28,21 +28,25 @@ from yrdwatch.extract.projects import PUBLIC_VENUES, Name, find_created_names, f
 # The event vocabulary. Hand-written because it *is* the definition of what the crawler tracks.
 # Inside one clause a specific event outranks 落户/落地 ("签约落地", "落户并签约").
 EVENT_WORDS: tuple[tuple[str, str], ...] = (
-    ("签约", r"签约|(?:签订|签署|签下)[^,;。]{0,24}?(?:协议|合同|备忘录|意向书)"),
+    # 签订 and 签下 name a signing by themselves ("53个项目集中签订", "成功签下6个项目"); 签署 needs
+    # what is signed, before or after it ("签署战略合作协议", "项目合作协议签署").
+    ("签约", r"签约|签订|签下|签署[^,;。]{0,24}?(?:协议|合同|备忘录|意向书)|(?:协议|合同|备忘录)签署"),
     # The lookarounds keep out words that merely contain an event word: 展开工作, 拉动工业, 开业务;
     # "开竣工" is a start and a completion.
     ("开工", r"(?<![展打])开(?:工(?![作资具])|(?=竣工))|奠基(?![人者石])|(?<![拉推带驱发启调变劳流运])动工(?![业作具资程])|"
              r"(?<!展)开建(?!设)|破土|启动建设|(?:建设|施工)(?:正式|全面)?启动"),
     ("投产", r"投产|试生产|(?<![测尝考])试产(?![品业])|投入生产|投运"),
-    ("竣工", r"竣工|完工|落成|建成投用"),
+    # a road is finished when it opens to traffic ("提前3个月建成通车"); a bare 通车 may be a lane's
+    ("竣工", r"竣工|完工|落成|建成投用|(?:建成|全线|正式|顺利|实现)通车"),
     ("揭牌", r"揭牌|挂牌成立"),
-    ("开园", r"(?<![打展])开园|(?<!展)开业(?!务)|开馆"),
+    # a park opens when its first firms move in together ("迎来12家企业集中入驻")
+    ("开园", r"(?<![打展])开园|(?<!展)开业(?!务)|开馆|(?:集中|集体)入驻"),
     ("other", r"落户|落地(?!的)"),
 )
 EVENT_ALTERNATION = "|".join(f"(?P<e{i}>{p})" for i, (_, p) in enumerate(EVENT_WORDS))
 # The first characters of the event words: trying the alternation only where one stands makes the
 # scan twelve times faster (tests/test_announce.py checks that it finds what the alternation finds).
-EVENT_FIRST_CHARACTERS = "签开奠动破启建施投试竣完落揭挂"
+EVENT_FIRST_CHARACTERS = "签开奠动破启建施投试竣完落揭挂协合备全正顺实集"
 EVENT = re.compile(f"(?=[{EVENT_FIRST_CHARACTERS}])(?:{EVENT_ALTERNATION})")
 # Words before the event word that make it a plan, a wish or a negation rather than a fact.
 _NOT_YET = re.compile(r"将|预计|计划(?!总?投资)|拟|有望|力争|争取|准备|筹备|推进(?!会|大会)|推动|加快|确保|年内|年底前|下一步|未来|"

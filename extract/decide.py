@@ -38,7 +38,7 @@ from yrdwatch.extract.places import PARK_SUFFIX, is_abbreviation, is_address
 from yrdwatch.extract.projects import Name, same_project
 
 MODEL_PATH = Path(__file__).parent / "data" / "decisions.json"
-FEATURES_VERSION = 5  # raise with any change of what extract.candidates describes
+FEATURES_VERSION = 6  # raise with any change of what extract.candidates describes
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,7 @@ def page_features(body: str, title: str | None, sentences, rules: list[Announcem
         f["p:title_money"] = 1.0
     for i in range(len(title) - 1):
         f[f"p:title_bigram={title[i:i + 2]}"] = 1.0
+    f.update(lead_features(body, title, sentences))
     events = [s for s in sentences if s.event]
     f[f"p:event_sentences={min(len(events), 6)}"] = 1.0
     f[f"p:statistical_event_sentences={min(sum(s.statistical for s in events), 4)}"] = 1.0
@@ -170,6 +171,26 @@ def page_features(body: str, title: str | None, sentences, rules: list[Announcem
             f["p:rule_count"] = 1.0
         if head.event_date:
             f["p:rule_date"] = 1.0
+    return f
+
+
+def lead_features(body: str, title: str, sentences) -> dict[str, float]:
+    """What the lead, the story's first sentence after its headline, reports. A page's title is often
+    the site's name or a line of spam ("上海招商网资讯中心", "天天看点"); its lead still says "4月16日,
+    盱眙县举行南汽锻造项目开工仪式": where the title names no event, the lead's event stands in for it."""
+    title_end = len(title) if body.startswith(title) else 0
+    lead = next((s for s in sentences if s.start >= title_end and s.end - s.start >= 8), None)
+    if lead is None:
+        return {"p:lead=none": 1.0}
+    f = {f"p:lead_event={lead.event or 'none'}": 1.0}
+    if lead.statistical:
+        f["p:lead_statistics"] = 1.0
+    # a plan word after the event is the story's next step ("签署战略合作协议,双方将一起开发建设"):
+    # only one before it makes the event itself a plan
+    if cues.PLAN.search(body, lead.start, lead.event_span[0] if lead.event_span else lead.end):
+        f["p:lead_plan"] = 1.0
+    if cues.event_type_in(title) is None:
+        f[f"p:untitled_lead_event={lead.event or 'none'}"] = 1.0
     return f
 
 

@@ -17,7 +17,7 @@ import cn2an
 log = logging.getLogger(__name__)
 
 # ISO codes of the currencies Chinese news names; anything else written with 元 is yuan.
-CURRENCY_CODES = {"美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY",
+CURRENCY_CODES = {"美元": "USD", "美金": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY",
                   "英镑": "GBP", "韩元": "KRW", "新加坡元": "SGD", "澳元": "AUD", "加元": "CAD",
                   "瑞士法郎": "CHF"}
 # How a code is written for people (2.5亿美元): the first name of each code above.

@@ -380,7 +380,8 @@ def test_the_event_scan_finds_what_the_plain_alternation_finds():
     labelled = Path(__file__).parent / "labelled" / "articles"
     texts = [analysis_text(p.read_text(encoding="utf-8")) for p in sorted(labelled.glob("*.txt"))]
     texts.append("签约 签订协议 签署合同 开工 开竣工 奠基 动工 开建 破土 启动建设 施工正式启动 建设全面启动 投产 试生产 "
-                 "试产 投入生产 投运 竣工 完工 落成 建成投用 揭牌 挂牌成立 开园 开业 开馆 落户 落地")
+                 "试产 投入生产 投运 竣工 完工 落成 建成投用 揭牌 挂牌成立 开园 开业 开馆 落户 落地 签订 签下 协议签署 "
+                 "合同签署 备忘录签署 建成通车 全线通车 正式通车 顺利通车 实现通车 集中入驻 集体入驻")
     for text in texts:
         assert [m.span() for m in EVENT.finditer(text)] == [m.span() for m in plain.finditer(text)]
 

@@ -90,3 +90,21 @@ def test_a_project_written_two_ways_is_one_project_with_its_amount(sample_server
     [head] = article.announcements
     assert [(p.name, p.investment_cny) for p in head.projects] == [
         ("江苏锐铂精密科技有限公司新能源汽车动力电池精密结构件项目", 1_560_000_000)]
+
+
+@pytest.mark.parametrize("title,lead,present,absent", [
+    # a site's name as title: the lead's event stands in for the headline's
+    ("上海招商网资讯中心", "10月26日,普陀区政府同漕河泾开发区签署战略合作协议,双方将一起开发建设科技城。",
+     {"p:lead_event=签约", "p:untitled_lead_event=签约"}, {"p:lead_plan"}),
+    # a headline that names the event: the lead's event is not asked to stand in
+    ("X项目开工", "4月16日,盱眙县举行南汽锻造项目开工仪式。", {"p:lead_event=开工"}, {"p:untitled_lead_event=开工"}),
+    # a plan before the event makes the lead a plan; a tally makes it statistics
+    ("天天看点", "项目计划于年底前开工建设。", {"p:lead_plan"}, set()),
+    ("要闻", "前7月全市新签约亿元以上项目175个。", {"p:lead_statistics"}, set()),
+])
+def test_the_page_decision_reads_the_lead(title, lead, present, absent):
+    from yrdwatch.extract.candidates import sentences_of
+    from yrdwatch.extract.decide import page_features
+    body = f"{title}\n{lead}"
+    features = set(page_features(body, title, sentences_of(body), []))
+    assert present <= features and not (absent & features), features

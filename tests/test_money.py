@@ -11,6 +11,7 @@ def kinds(text):
 def test_parse_amount_units_and_currencies():
     assert parse_amount("约260亿元") == (26_000_000_000, None)
     assert parse_amount("4000万美元") == (40_000_000, "USD")
+    assert parse_amount("54.4亿美金") == (5_440_000_000, "USD")  # 美金: the everyday word for US dollars
     assert parse_amount("1.5亿欧元") == (150_000_000, "EUR")
     assert parse_amount("3,000万元") == (30_000_000, None)
     assert parse_amount("百亿元") == (10_000_000_000, None)
