@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -57,17 +58,21 @@ def invoke(*args, env=None):
     return CliRunner(env=env).invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
-def crawl_sample_sites(directory: Path, *options) -> tuple[Path, Path]:
-    """One crawl of the sample sites, on a fresh server, into ``directory/crawled.db``: (database, seeds file)."""
+@pytest.fixture(scope="session")
+def sample_crawl(tmp_path_factory):
+    """The sample sites crawled once for the whole run, their server kept up (tests name its
+    stories' URLs): ``db``, ``seeds`` (the seeds file) and ``server``. A test that reads or writes
+    the database takes its own copy (``copy_database``); a test whose subject is a crawl crawls."""
+    directory = tmp_path_factory.mktemp("sample-crawl")
     server = SampleSitesServer("127.0.0.1", 0).start_in_thread()
     try:
         seeds = seeds_for(server.base_url, directory)
-        result = invoke("--db", directory / "crawled.db", "crawl", "--seeds", seeds, *options)
+        result = invoke("--db", directory / "crawled.db", "crawl", "--seeds", seeds)
         assert result.exit_code == 0, result.output
+        yield types.SimpleNamespace(db=directory / "crawled.db", seeds=seeds, server=server)
     finally:
         server.shutdown()
         server.server_close()
-    return directory / "crawled.db", seeds
 
 
 def copy_database(source: Path, target: Path) -> Path:

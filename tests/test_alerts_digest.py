@@ -23,20 +23,15 @@ from yrdwatch.alerts.deliver import SENDER_NAME
 from browser import chrome, dump_dom, needs_chromedriver, needs_chromium, nonblank_fraction, screenshot
 from yrdwatch.extract.money import parse_amount
 
-from conftest import ROOT, copy_database, crawl_sample_sites, invoke, unused_port
+from conftest import ROOT, copy_database, invoke, unused_port
 
 PASSWORD = "pa ss@w/rd:42"  # characters a URL must quote
 
 
-@pytest.fixture(scope="module")
-def crawled_db(tmp_path_factory):
-    """One crawl of the sample sites; each test works on its own copy."""
-    return crawl_sample_sites(tmp_path_factory.mktemp("alerts-crawl"), "--json")[0]
-
-
 @pytest.fixture
-def db(crawled_db, tmp_path):
-    return copy_database(crawled_db, tmp_path / "yrdwatch.db")
+def db(sample_crawl, tmp_path):
+    """The session's crawl of the sample sites; each test works on its own copy."""
+    return copy_database(sample_crawl.db, tmp_path / "yrdwatch.db")
 
 
 class Mailbox:

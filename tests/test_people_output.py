@@ -14,15 +14,15 @@ from wcwidth import wcswidth
 
 from yrdwatch.config import Config, load_config
 
-from conftest import ROOT, copy_database, crawl_sample_sites, invoke, run_until_sigterm
+from conftest import ROOT, copy_database, invoke, run_until_sigterm
 
 PASSWORD = "s3cret pass"
 
 
-@pytest.fixture(scope="module")
-def crawled(tmp_path_factory):
-    """One crawl of the sample sites: (database, seeds file)."""
-    return crawl_sample_sites(tmp_path_factory.mktemp("people-crawl"))
+@pytest.fixture
+def crawled(sample_crawl):
+    """The session's crawl of the sample sites: (database, seeds file)."""
+    return sample_crawl.db, sample_crawl.seeds
 
 
 @pytest.fixture

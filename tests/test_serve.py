@@ -16,14 +16,10 @@ from pathlib import Path
 import opencc
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from browser import dump_dom, needs_chromium, nonblank_fraction, screenshot
-from conftest import ROOT, unused_port
+from conftest import ROOT, copy_database, unused_port
 from yrdwatch.extract.normalize import analysis_text
-from yrdwatch.sample_sites import seeds_for
-from yrdwatch.sample_sites.server import SampleSitesServer
-from yrdwatch.cli import cli
 
 SCREENSHOTS = ROOT / "out" / "screenshots"  # out/ is git-ignored: CI keeps it as an artefact
 
@@ -60,23 +56,16 @@ def get_json(url: str, **params) -> dict:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """One crawl of the sample sites, served by `yrdwatch serve` for the whole module."""
-    tmp = tmp_path_factory.mktemp("serve")
-    sample = SampleSitesServer("127.0.0.1", 0).start_in_thread()
-    db_path = tmp / "yrdwatch.db"
-    result = CliRunner().invoke(cli, ["--db", str(db_path), "crawl", "--seeds", str(seeds_for(sample.base_url, tmp))],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+def site(tmp_path_factory, sample_crawl):
+    """The session's crawl of the sample sites (a copy), served by `yrdwatch serve` for the whole module."""
+    db_path = copy_database(sample_crawl.db, tmp_path_factory.mktemp("serve") / "yrdwatch.db")
     db = sqlite3.connect(db_path)
     db.row_factory = sqlite3.Row
     try:
         with serving(db_path) as server:
-            yield types.SimpleNamespace(url=server.url, db=db, sample=sample)
+            yield types.SimpleNamespace(url=server.url, db=db, sample=sample_crawl.server)
     finally:
         db.close()
-        sample.shutdown()
-        sample.server_close()
 
 
 def url_of(site, story_id: str) -> str:

@@ -17,8 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from yrdwatch.db.datasette_plugin import PRIVATE_TABLES
-from yrdwatch.sample_sites import seeds_for
-from yrdwatch.sample_sites.server import SampleSitesServer
+from conftest import copy_database
 from test_serve import serving
 from yrdwatch.cli import cli
 
@@ -36,20 +35,16 @@ class Webhook(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, sample_crawl):
     tmp = tmp_path_factory.mktemp("exposure")
-    sample = SampleSitesServer("127.0.0.1", 0).start_in_thread()
     hook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Webhook)
     threading.Thread(target=hook.serve_forever, daemon=True).start()
-    db_path = tmp / "yrdwatch.db"
+    db_path = copy_database(sample_crawl.db, tmp / "yrdwatch.db")
     config = tmp / "yrdwatch.toml"
     config.write_text(f'[[subscriptions]]\nname = "everything"\n\n[[subscriptions.channels]]\n'
                       f'url = "json://127.0.0.1:{hook.server_port}/hook/{TOKEN}"\n', encoding="utf-8")
     try:
         runner = CliRunner()
-        crawl = runner.invoke(cli, ["--db", str(db_path), "--config", str(config), "crawl",
-                                    "--seeds", str(seeds_for(sample.base_url, tmp))], catch_exceptions=False)
-        assert crawl.exit_code == 0, crawl.output
         digest = runner.invoke(cli, ["--db", str(db_path), "--config", str(config), "digest"], catch_exceptions=False)
         assert digest.exit_code == 0 and "sent" in digest.output, digest.output
         db = sqlite3.connect(db_path)
@@ -60,10 +55,8 @@ def served(tmp_path_factory):
             db.close()
         with serving(db_path) as server:
             yield types.SimpleNamespace(url=server.url, root=server.url.rsplit("/", 1)[0], db_path=db_path,
-                                        cli_output=crawl.output + digest.output, server=server)
+                                        cli_output=digest.output, server=server)
     finally:
-        sample.shutdown()
-        sample.server_close()
         hook.shutdown()
         hook.server_close()
 

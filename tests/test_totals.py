@@ -16,7 +16,7 @@ import pytest
 from lxml import etree, html as lxml_html
 
 import test_serve
-from conftest import crawl_sample_sites, invoke
+from conftest import copy_database, invoke
 from yrdwatch.alerts.chart import bars
 from yrdwatch.alerts.query import arrange, money
 from yrdwatch.extract.money import CURRENCY_NAMES, parse_amount
@@ -39,11 +39,11 @@ BATCH = {"星河高端装备制造基地项目": 20 * YI, "蓝海新材料研发
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory):
+def made(tmp_path_factory, sample_crawl):
     """The sample sites crawled, a page of three projects ingested, and one stored digest of every
     project (subscription "all", no Datasette address configured), served by `yrdwatch serve`."""
     tmp = tmp_path_factory.mktemp("totals")
-    db, _ = crawl_sample_sites(tmp)
+    db = copy_database(sample_crawl.db, tmp / "yrdwatch.db")
     page = tmp / "batch.html"
     page.write_text(BATCH_PAGE, encoding="utf-8")
     assert invoke("--db", db, "ingest", page).exit_code == 0
