@@ -97,7 +97,7 @@ class EntryLinks(BaseEntryExtension):
 
 
 def feed_url(base_url: str | None, subscription_name: str) -> str | None:
-    """Where ``yrdwatch serve`` serves the subscription's feed (db/datasette_plugin.py), under a
+    """Where ``yrdwatch serve`` serves the subscription's feed (alerts/datasette_feeds.py), under a
     Datasette reachable at ``base_url``; None without one."""
     return f"{base_url.rstrip('/')}/-/feeds/{quote(subscription_name)}.atom" if base_url else None
 

@@ -321,13 +321,13 @@ def chosen_names(candidates: list[Candidate], model: Model, parties: tuple[str, 
     scored = sorted(((weights.probability(listed_features(c, evidence, model.name)), c) for c in spans),
                     key=lambda x: (-x[0], x[1].start))
     taken: list[Candidate] = []
-    spans: list[tuple[int, int]] = []
+    taken_spans: list[tuple[int, int]] = []
     for p, c in scored:
         if p < weights.threshold:
             break
-        if any(s < c.end and c.start < e for s, e in spans):
+        if any(s < c.end and c.start < e for s, e in taken_spans):
             continue
-        spans.append((c.start, c.end))
+        taken_spans.append((c.start, c.end))
         twin = next((k for k, t in enumerate(taken) if _one_project(c.text, t.text, parties)), None)
         if twin is None:
             taken.append(c)
@@ -360,16 +360,14 @@ def _place_names(reading: Reading, announcements: list[Announcement], names: lis
                 kept.append(replace(project, name=names[j].text) if len(names[j].text) > len(project.name)
                             else project)
         result.append(replace(ann, projects=kept))
-    new = [c for j, c in enumerate(names) if j not in placed]
-    if new:
+    if len(placed) < len(names):  # names the rules did not find
         amounts = [c.amount for c in reading.figures]  # every amount of the body, in order
         # Weighed beside every chosen name: a new list item is not "the story's lone project", and a
         # sentence naming the others is nobody's own figure.
         as_names = [Name(c.text, c.start, "event") for c in names]
         investments = project_investments(reading.body, as_names, amounts, total.amount if total else None,
                                           count.value if count else None)
-        new_names = {id(c) for c in new}
         result[0] = replace(result[0], projects=result[0].projects + [
             Project(n.text, a.value if a else None, a.currency if a else None)
-            for c, (n, a) in zip(names, investments) if id(c) in new_names])
+            for j, (n, a) in enumerate(investments) if j not in placed])
     return result

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from yrdwatch import cli_browse, cli_crawl
 from yrdwatch.db.store import DEFAULT_DB, Store
 from yrdwatch.config import ConfigError, load_config
 from yrdwatch.output import contract_record, json_line
@@ -204,8 +205,6 @@ def _describe_project(project: dict) -> str:
 
 # The other commands live beside this module (yrdwatch/cli_crawl.py, yrdwatch/cli_browse.py), each a
 # plain click command; the group gathers them here.
-from yrdwatch import cli_browse, cli_crawl  # noqa: E402
-
 for _command in (cli_crawl.sources, cli_crawl.crawl, cli_crawl.worker, cli_crawl.store_command, cli_crawl.schedule,
                  cli_crawl.crontab, cli_crawl.status, cli_browse.digest, cli_browse.serve, cli_browse.sample_sites,
                  cli_browse.demo):
