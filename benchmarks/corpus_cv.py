@@ -128,7 +128,9 @@ def main():
     report["cv"] = summary(learned_score)
     report["rules"] = summary(ruled_score)
     if args.misses:
-        field = learned_score["projects"] if args.misses == "projects" else learned_score[args.misses]
+        if args.misses not in learned_score:
+            ap.error(f"--misses takes one of: {', '.join(sorted(learned_score))}")
+        field = learned_score[args.misses]
         for miss in field.get("misses", []):
             print("  -", miss)
     if args.curve:

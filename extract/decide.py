@@ -3,8 +3,9 @@ the headline reports, which candidates are the projects, which figure is the tot
 the count, which park hosts the projects, which county-level district, if any, holds them, and on
 which day the event took place.
 
-The rules of ``yrdwatch.extract.announce`` read a page first; ``yrdwatch.extract.candidates`` then proposes every
-span that could be an answer (the rules' answers among them, marked as such), and this module
+The rules of ``yrdwatch.extract.announce`` read a page first; the candidate modules (``candidates``:
+names and event types, ``figure_candidates``, ``park_candidates``, ``districts``, ``eventdates``)
+then propose every span that could be an answer (the rules' answers among them, marked as such), and this module
 weighs each candidate's features with logistic-regression weights trained by
 ``benchmarks/train_extract.py`` on the corpus (``extract/data/decisions.json``, shipped in the
 package, plain JSON: no model is downloaded or unpickled). A decision is the best-scoring candidate
@@ -25,20 +26,21 @@ from pathlib import Path
 
 from yrdwatch.extract import cues
 from yrdwatch.extract.announce import announcements_from_text, reading_body
-from yrdwatch.extract.candidates import (Candidate, bucket, count_candidates, figure_candidates, name_candidates,
-                                park_candidates, sentences_of, event_candidates)
+from yrdwatch.extract.candidates import Candidate, bucket, event_candidates, name_candidates, sentences_of
 from yrdwatch.extract.dates import reference_date
 from yrdwatch.extract.districts import district_candidates
 from yrdwatch.extract.eventdates import date_candidates
+from yrdwatch.extract.figure_candidates import count_candidates, figure_candidates
 from yrdwatch.extract.gazetteer import name_then
 from yrdwatch.extract.investments import project_investments
 from yrdwatch.extract.models import Announcement, Project
 from yrdwatch.extract.namecore import name_parts, one_core
+from yrdwatch.extract.park_candidates import park_candidates
 from yrdwatch.extract.places import PARK_SUFFIX, is_abbreviation, is_address
 from yrdwatch.extract.projects import Name, same_project
 
 MODEL_PATH = Path(__file__).parent / "data" / "decisions.json"
-FEATURES_VERSION = 6  # raise with any change of what extract.candidates describes
+FEATURES_VERSION = 6  # raise with any change of what the candidate modules describe
 
 
 @dataclass(frozen=True)

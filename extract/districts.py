@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from yrdwatch.extract.candidates import VENUE_AFTER, Candidate, Sentence, bucket, lead_scope, sentence_at
+from yrdwatch.extract.candidates import Candidate, Sentence, bucket, sentence_at
+from yrdwatch.extract.park_candidates import VENUE_AFTER, lead_scope
 from yrdwatch.extract.places import find_mentions
 
 _OWN_COUNT = re.compile(r"[^,。;]{0,6}?\d+个")
