@@ -30,7 +30,7 @@ from yrdwatch.extract.candidates import Candidate, bucket, event_candidates, nam
 from yrdwatch.extract.dates import reference_date
 from yrdwatch.extract.districts import district_candidates
 from yrdwatch.extract.eventdates import date_candidates
-from yrdwatch.extract.figure_candidates import count_candidates, figure_candidates
+from yrdwatch.extract.figure_candidates import tally_candidates
 from yrdwatch.extract.gazetteer import name_then
 from yrdwatch.extract.investments import project_investments
 from yrdwatch.extract.models import Announcement, Project
@@ -40,7 +40,7 @@ from yrdwatch.extract.places import PARK_SUFFIX, is_abbreviation, is_address
 from yrdwatch.extract.projects import Name, same_project
 
 MODEL_PATH = Path(__file__).parent / "data" / "decisions.json"
-FEATURES_VERSION = 6  # raise with any change of what the candidate modules describe
+FEATURES_VERSION = 7  # raise with any change of what the candidate modules describe
 
 
 @dataclass(frozen=True)
@@ -121,13 +121,15 @@ def read_candidates(text: str, title: str | None, published_at: str | None,
     parks = park_candidates(body, title_end, sentences, head.park if head else None,
                             (head.province, head.city) if head else (None, None),
                             head.project_count if head else None)
+    tallies = tally_candidates(body, title_end, sentences, head.total_investment_cny if head else None,
+                               head.project_count if head else None)
     known_districts = {c.known.district for c in parks
                        if c.known and c.known.district and head and c.known.city == head.city}
     return Reading(
         body,
         name_candidates(body, title_end, sentences, rule_names),
-        figure_candidates(body, title_end, sentences, head.total_investment_cny if head else None),
-        count_candidates(body, title_end, sentences, head.project_count if head else None),
+        tallies.figures,
+        tallies.counts,
         parks,
         district_candidates(body, title_end, sentences, head.province if head else None,
                             head.city if head else None, head.district if head else None,

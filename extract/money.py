@@ -63,9 +63,13 @@ _CLAUSE_BREAK = re.compile(r"[,;。!?:、\n]")
 QUALIFIERS = {"约": "约", "大约": "约", "约合": "约", "近": "近", "将近": "近", "接近": "近",
               "超": "超", "超过": "超", "超出": "超", "逾": "逾", "余": "逾", "多": "逾"}
 
+# How news counts projects: "29个项目", "9项合作协议", "5只重点项目", "8家企业", "十大项目", "三项目",
+# "项目共计12个". The measure word may be left out only right before the noun ("三项目"), so that
+# "1号项目" is no count; 批 counts batches ("一批重大项目", "四批次项目"), not projects. tests/test_money.py holds a table of phrases and what they count.
 _COUNT = re.compile(
-    rf"(?P<n>\d+|[{_CN_DIGITS}]+)\s*(?:个|项|批|家)(?P<what>[^,;。!?:\d]{{0,10}}?)(?P<noun>项目|协议|合作事项|工程)"
-    rf"|(?P<noun2>项目|协议|合作事项)\s*(?:共|合计|共计|总计|累计)?\s*(?P<n2>\d+|[{_CN_DIGITS}]+)\s*(?:个|项)"
+    rf"(?P<n>\d+|[{_CN_DIGITS}]+)\s*(?:(?P<measure>个|项|家|只|大)(?P<what>[^,;。!?:\d]{{0,10}}?))?"
+    rf"(?P<noun>项目|协议|合作事项|工程|企业)"
+    rf"|(?P<noun2>项目|协议|合作事项)\s*(?:共|合计|共计|总计|累计)?\s*(?P<n2>\d+|[{_CN_DIGITS}]+)\s*(?P<measure2>个|项|只)"
 )
 
 
@@ -208,19 +212,25 @@ def _apply_stated_rates(text: str, amounts: list[Amount]) -> list[Amount]:
 class Count:
     start: int
     n: int
-    noun: str  # 项目 | 协议 | 合作事项 | 工程
+    noun: str  # 项目 | 协议 | 合作事项 | 工程 | 企业
+    end: int  # where the number and its measure word end ("29个" of "29个项目"; all of "项目共12个")
+    measure: str  # 个 | 项 | 家 | 只 | 大, or "" ("三项目")
 
 
 def find_counts(text: str) -> list[Count]:
-    """Every '29个项目', '9项合作协议', '项目15个' in ``text``."""
+    """Every '29个项目', '9项合作协议', '项目15个', '8家企业' in ``text``."""
     counts = []
     for m in _COUNT.finditer(text):
         raw = m.group("n") or m.group("n2")
         if m.group("n") and re.search(r"[年月日亩米]", m.group("what") or ""):
             continue
+        if m.group("noun") == "企业" and m.group("measure") != "家":
+            continue  # firms are counted in 家; "3个企业" is rare, "一批企业" is no batch of projects
         if text[max(0, m.start() - 1):m.start()] in ("每", "第", "这", "那", "单"):
             continue  # "每一个项目", "第3个项目": not how many there are
         number = parse_number(raw)
         if number is not None and 0 < number < 10_000:
-            counts.append(Count(m.start(), int(number), m.group("noun") or m.group("noun2")))
+            measure = m.group("measure") or m.group("measure2") or ""
+            end = m.end() if m.group("n2") else m.end("n") + len(m.group("measure") or "")
+            counts.append(Count(m.start(), int(number), m.group("noun") or m.group("noun2"), end, measure))
     return counts

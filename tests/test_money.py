@@ -55,13 +55,26 @@ def test_foreign_currency_kept_unless_a_rate_is_stated():
     assert kinds("总投资5000万美元(折合人民币约3.6亿元)的项目") == [(360_000_000, None, "约", "total")]
 
 
-def test_counts():
-    assert [(c.n, c.noun) for c in find_counts("现场集中签约29个项目,累计")] == [(29, "项目")]
-    assert [(c.n, c.noun) for c in find_counts("共签订9项合作协议,")] == [(9, "协议")]
-    assert [c.n for c in find_counts("签约项目共计12个")] == [12]
-    assert [c.n for c in find_counts("共签约十五个项目")] == [15]
-    assert find_counts("具体到每一个基础设施项目") == []
-    assert find_counts("计划2023年新建100万千瓦生产线") == []
+@pytest.mark.parametrize("text, counted", [
+    ("现场集中签约29个项目,累计", [(29, "项目", "29个")]),
+    ("共签订9项合作协议,", [(9, "协议", "9项")]),
+    ("签约项目共计12个", [(12, "项目", "项目共计12个")]),
+    ("共签约十五个项目", [(15, "项目", "十五个")]),
+    ("丁蜀镇5只重点项目集中奠基", [(5, "项目", "5只")]),
+    ("宜兴44只项目集中签约", [(44, "项目", "44只")]),
+    ("砀山县8家企业集中签约", [(8, "企业", "8家")]),
+    ("杭州经济开发区十大工业项目集中开工", [(10, "项目", "十大")]),
+    ("亳州两项目现场签约", [(2, "项目", "两")]),
+    ("开工的重点项目共26个,其中工业项目16个", [(26, "项目", "项目共26个"), (16, "项目", "项目16个")]),
+    ("具体到每一个基础设施项目", []),
+    ("计划2023年新建100万千瓦生产线", []),
+    ("1号项目已经投产", []),
+    ("引进一批企业", []),
+    ("宝山区一批重大项目集中启动", []),
+    ("四批次项目集中签约", []),
+])
+def test_counts(text, counted):
+    assert [(c.n, c.noun, text[c.start:c.end]) for c in find_counts(text)] == counted
 
 
 @pytest.mark.parametrize("amount, qualifier, currency, shown", [
