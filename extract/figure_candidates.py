@@ -21,6 +21,10 @@ from yrdwatch.extract import cues
 from yrdwatch.extract.candidates import Candidate, Sentence, bucket, context_features, sentence_at
 from yrdwatch.extract.money import Amount, Count, find_amounts, find_counts
 
+# A figure a project owns: its name just before ("X项目总投资55亿元") or after ("投资20亿元的X项目").
+_OWNER_BEFORE = re.compile("(?:" + "|".join(cues.NAME_HEADS) + r")[)】”\"]?(?:计划|预计)?(?:总投资|投资)")
+_OWNER_AFTER = re.compile(r"的[^,;。]{2,30}?(?:" + "|".join(cues.NAME_HEADS) + ")")
+_COUNTED = re.compile(r"[\d一二两三四五六七八九十百]+\s*[个只家大项]")
 _LONGEST_RUN = 5  # batches a combined figure is told apart into ("其中开工…签约…竣工…")
 _SAME = 0.005  # two figures within half a per cent are one figure written twice (or rounded)
 
@@ -92,6 +96,8 @@ def figure_candidates(body: str, title_end: int, sentences: list[Sentence], amou
     sums, parts = sum_relations(values)
     title_counts = {c.n for c in counts if c.start < title_end}
     most = max((c.n for c in counts if c.start >= title_end), default=None)
+    owned = [owns(body, a) for a in amounts]
+    owned_values = {a.value for a, own in zip(amounts, owned) if own and a.currency is None}
     out = []
     for n, a in enumerate(amounts):
         sentence = sentence_at(sentences, a.start)
@@ -124,8 +130,20 @@ def figure_candidates(body: str, title_end: int, sentences: list[Sentence], amou
             f["f:sentence_count_in_title"] = 1.0
         if most is not None and most in beside:
             f["f:sentence_count_largest"] = 1.0
+        if owned[n]:
+            # a project's own figure is the total of a story of one project, not of a story of several
+            f[f"f:owned_among={bucket(len(owned_values), (1, 2))}"] = 1.0
         out.append(Candidate("figure", a.start, a.end, a.raw, f, a.value, a))
     return out
+
+
+def owns(body: str, amount: Amount) -> bool:
+    """Whether a project's name stands right before or after the figure (in its clause)."""
+    clause_start = max(body.rfind(c, 0, amount.start) for c in ",;。\n") + 1
+    if _COUNTED.search(body, clause_start, amount.start):
+        return False  # "这11个项目总投资12.2亿元": a batch's figure
+    return bool(_OWNER_BEFORE.search(body, max(clause_start, amount.start - 12), amount.start)
+                or _OWNER_AFTER.match(body, amount.end))
 
 
 def count_candidates(body: str, title_end: int, sentences: list[Sentence], amounts: list[Amount],
@@ -174,8 +192,8 @@ def batch_sums(body: str, title_end: int, sentences: list[Sentence], counts: lis
                   and not 0 <= sentence.after_qizhong < c.start
                   and not (sentence.except_span and sentence.except_span[0] <= c.start < sentence.except_span[1])]
         total = sum(c.n for c in inside)
-        if len(inside) < 2 or total in written:
-            continue
+        if len(inside) < 2 or total in written or any(2 * c.n == total for c in inside):
+            continue  # the sum is written, here or elsewhere ("签约12个、开工8个,共20个项目")
         text = body[sentence.start:sentence.end]
         events = sum(1 for _, pattern in cues.EVENT_PATTERNS if pattern.search(text))
         f = {"c:batch_sum": 1.0, "c:bias": 1.0,
