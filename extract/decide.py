@@ -40,7 +40,7 @@ from yrdwatch.extract.places import PARK_SUFFIX, is_abbreviation, is_address
 from yrdwatch.extract.projects import Name, same_project
 
 MODEL_PATH = Path(__file__).parent / "data" / "decisions.json"
-FEATURES_VERSION = 7  # raise with any change of what the candidate modules describe
+FEATURES_VERSION = 8  # raise with any change of what the candidate modules describe
 
 
 @dataclass(frozen=True)
@@ -178,6 +178,9 @@ def page_features(body: str, title: str | None, sentences, rules: list[Announcem
     return f
 
 
+_LEAD_CHARS = 60  # of the lead sentence, read word by word
+
+
 def lead_features(body: str, title: str, sentences) -> dict[str, float]:
     """What the lead, the story's first sentence after its headline, reports. A page's title is often
     the site's name or a line of spam ("上海招商网资讯中心", "天天看点"); its lead still says "4月16日,
@@ -187,6 +190,10 @@ def lead_features(body: str, title: str, sentences) -> dict[str, float]:
     if lead is None:
         return {"p:lead=none": 1.0}
     f = {f"p:lead_event={lead.event or 'none'}": 1.0}
+    # its words, as the title's: "记者近日从市发改委了解到…已经全部开工" reports progress, not an event
+    text = body[lead.start:min(lead.end, lead.start + _LEAD_CHARS)]
+    for i in range(len(text) - 1):
+        f[f"p:lead_bigram={text[i:i + 2]}"] = 1.0
     if lead.statistical:
         f["p:lead_statistics"] = 1.0
     # a plan word after the event is the story's next step ("签署战略合作协议,双方将一起开发建设"):

@@ -101,6 +101,10 @@ def test_a_project_written_two_ways_is_one_project_with_its_amount(sample_server
     # a plan before the event makes the lead a plan; a tally makes it statistics
     ("天天看点", "项目计划于年底前开工建设。", {"p:lead_plan"}, set()),
     ("要闻", "前7月全市新签约亿元以上项目175个。", {"p:lead_statistics"}, set()),
+    # the lead's words: a progress report says so in them ("了解到", "全部开工"), as far as 60 characters
+    ("全省第一批集中开工我市63个重大项目全部开工", "记者近日从市发改委了解到,我市63个重大项目已经全部开工。",
+     {"p:lead_bigram=了解", "p:lead_bigram=全部"}, set()),
+    ("X项目开工", "4月16日," + "很" * 70 + "长。", {"p:lead_bigram=很很"}, {"p:lead_bigram=很长"}),
 ])
 def test_the_page_decision_reads_the_lead(title, lead, present, absent):
     from yrdwatch.extract.candidates import sentences_of
