@@ -24,6 +24,7 @@ from yrdwatch.extract.money import Amount, Count, find_amounts, find_counts
 # A figure a project owns: its name just before ("X项目总投资55亿元") or after ("投资20亿元的X项目").
 _OWNER_BEFORE = re.compile("(?:" + "|".join(cues.NAME_HEADS) + r")[)】”\"]?(?:计划|预计)?(?:总投资|投资)")
 _OWNER_AFTER = re.compile(r"的[^,;。]{2,30}?(?:" + "|".join(cues.NAME_HEADS) + ")")
+_INVESTED = re.compile(r"投资(?:额|总额)?(?:约|近|超|逾|达|为|共)?$")
 _COUNTED = re.compile(r"[\d一二两三四五六七八九十百]+\s*[个只家大项]")
 _LONGEST_RUN = 5  # batches a combined figure is told apart into ("其中开工…签约…竣工…")
 _SAME = 0.005  # two figures within half a per cent are one figure written twice (or rounded)
@@ -97,6 +98,10 @@ def figure_candidates(body: str, title_end: int, sentences: list[Sentence], amou
     title_counts = {c.n for c in counts if c.start < title_end}
     most = max((c.n for c in counts if c.start >= title_end), default=None)
     owned = [owns(body, a) for a in amounts]
+    # A page of several projects' own figures and no batch figure states no total
+    invested = [a for a in amounts if a.start >= title_end and _INVESTED.search(body, max(0, a.start - 6), a.start)]
+    batch = any(_COUNTED.search(body, sentence_at(sentences, a.start).start, a.start) for a in invested)
+    page = f"f:page_invested={bucket(len(invested), (0, 1, 2))}_batch={'yes' if batch else 'no'}"
     owned_values = {a.value for a, own in zip(amounts, owned) if own and a.currency is None}
     out = []
     for n, a in enumerate(amounts):
@@ -110,6 +115,7 @@ def figure_candidates(body: str, title_end: int, sentences: list[Sentence], amou
             f[f"f:rank={bucket(ranked.index(a.value), (0, 1, 2, 4))}"] = 1.0
             f[f"f:log10={bucket(math.log10(max(a.value, 1)), (7, 8, 9, 10, 11))}"] = 1.0
         f[f"f:order={bucket(n, (0, 1, 2, 4, 8))}"] = 1.0
+        f[page] = 1.0
         for k in (3, 4, 6):  # the role cue: the characters just before
             f[f"f:before{k}={body[max(0, a.start - k):a.start]}"] = 1.0
         if rule_total is not None and a.currency is None and a.value == rule_total:

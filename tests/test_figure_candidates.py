@@ -54,3 +54,15 @@ def test_title_total_repeated_and_made_of_batches():
     assert "f:part_of_sum" in features[65_170_000_000]
     counts = {c.value: c.features for c in tallies.counts}
     assert "c:sum_of_others" in counts[113] and "c:part_of_sum" in counts[70]
+
+
+@pytest.mark.parametrize("body, page", [
+    # two projects, each with its own figure, and no batch: no total is stated
+    ("X\n据了解,零碳示范园区项目总投资55亿元;电池生产制造项目计划总投资约60亿元。", "f:page_invested=≤2_batch=no"),
+    # a batch's figure beside a project's own
+    ("X\n本次签约的项目有65个,总投资354.2亿元;其中A项目总投资20亿元。", "f:page_invested=≤2_batch=yes"),
+    ("X\n项目总投资2.9亿元,年产值6亿元。", "f:page_invested=≤1_batch=no"),
+])
+def test_the_page_says_how_many_figures_are_investments(body, page):
+    tallies = tally_candidates(body, body.index("\n"), sentences_of(body), None, None)
+    assert all(page in c.features for c in tallies.figures)
