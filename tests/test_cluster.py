@@ -26,6 +26,8 @@ from conftest import ROOT, unused_port
 
 redis = pytest.importorskip("redis", reason="the cluster tests need redis-py (pip install -e '.[test]')")
 
+pytestmark = pytest.mark.xdist_group("cluster")  # kill -9, heartbeats and restarts: one after another
+
 
 @pytest.fixture
 def redis_url(tmp_path):

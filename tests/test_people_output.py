@@ -16,6 +16,8 @@ from yrdwatch.config import Config, load_config
 
 from conftest import ROOT, copy_database, invoke, run_until_sigterm
 
+pytestmark = pytest.mark.xdist_group("sample_crawl")  # one parallel worker crawls once (conftest)
+
 PASSWORD = "s3cret pass"
 
 
