@@ -7,6 +7,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import types
 from pathlib import Path
@@ -83,20 +84,26 @@ def copy_database(source: Path, target: Path) -> Path:
 
 
 def run_until_sigterm(args, done, timeout: float) -> tuple[int, str, str]:
-    """Run ``python -m yrdwatch ARGS`` until ``done()`` (or ``timeout`` seconds), then SIGTERM it;
-    returns its exit code, stdout and stderr."""
-    proc = subprocess.Popen([sys.executable, "-m", "yrdwatch", *map(str, args)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.time() + timeout
-        while time.time() < deadline and not done():
-            time.sleep(0.5)
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    return proc.returncode, out, err
+    """Run ``python -m yrdwatch ARGS`` until ``done(stderr so far)`` (or ``timeout`` seconds), then
+    SIGTERM it; returns its exit code, stdout and stderr. Its output goes to files, so ``done`` can
+    read what it said while it runs (a condition polled, not a fixed wait)."""
+    with tempfile.TemporaryDirectory(prefix="yrdwatch-run-") as folder:
+        out_path, err_path = Path(folder) / "out", Path(folder) / "err"
+        with open(out_path, "w") as out, open(err_path, "w") as err:
+            proc = subprocess.Popen([sys.executable, "-m", "yrdwatch", *map(str, args)], cwd=ROOT, stdout=out,
+                                    stderr=err, text=True)
+        try:
+            deadline = time.time() + timeout
+            while time.time() < deadline and not done(err_path.read_text(encoding="utf-8", errors="replace")):
+                time.sleep(0.5)
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        return (proc.returncode, out_path.read_text(encoding="utf-8", errors="replace"),
+                err_path.read_text(encoding="utf-8", errors="replace"))
 
 
 def unused_port() -> int:

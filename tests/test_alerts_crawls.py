@@ -55,7 +55,7 @@ def test_the_scheduler_sends_digests_on_its_own(sample_server, sample_seeds, db_
     config = files_config(tmp_path, folder)
     _, _, err = run_until_sigterm(
         ["--db", db_path, "--config", config, "schedule", "--seeds", sample_seeds, "--source", "sample-suzhou",
-         "--every", "2", "--log", tmp_path / "s.log"], done=lambda: list(folder.glob("*.html")), timeout=90)
+         "--every", "2", "--log", tmp_path / "s.log"], done=lambda err: list(folder.glob("*.html")), timeout=90)
     assert "digest everything: every 2 s" in err
     digests = list(folder.glob("everything-*.html"))
     assert digests and (folder / "everything.atom").exists(), err[-2000:]

@@ -55,8 +55,11 @@ def cluster(redis_url, tmp_path):
     """Starts `yrdwatch store` / `yrdwatch worker` processes on the test's Redis; kills what is left."""
     procs: list[subprocess.Popen] = []
     env = {**os.environ, "YRDWATCH_REDIS_URL": redis_url, "YRDWATCH_DB": str(tmp_path / "cluster.db"),
-           "YRDWATCH_CONFIG": str(tmp_path / "none.toml")}
-    (tmp_path / "none.toml").write_text("", encoding="utf-8")
+           "YRDWATCH_CONFIG": str(tmp_path / "cluster.toml")}
+    # No floor below the seeds' own download_delay: a worker's Scrapy slot (one spider for every
+    # source) keeps at least min_delay between requests, which would make a worker's pace 1 s,
+    # not the 0.3 s of slow_seeds that the local crawl keeps.
+    (tmp_path / "cluster.toml").write_text("[crawl]\nmin_delay = 0\n", encoding="utf-8")
 
     def start(*args):
         err_path = tmp_path / f"{args[0]}-{len(procs)}.err"
