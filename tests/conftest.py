@@ -1,6 +1,7 @@
 """Shared fixtures: real sample-site servers on free loopback ports, temporary databases, the CLI."""
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import socket
@@ -125,6 +126,29 @@ def shared_path(*parts) -> Path:
         pytest.skip(f"{path} is not present (../shared is only beside a development checkout)")
     return path
 
+
+
+# A test marked `alone` runs beside no other test, also when the suite runs on parallel workers
+# (README: the tests): the cluster's store stops itself once it is starved of CPU for 10 s (its
+# lock's heartbeat), as on a loaded 2-core machine beside three busy workers. Every test holds a
+# shared lock on a file of the run, an `alone` test holds it exclusively; the gate taken first
+# lets a waiting `alone` test in before tests that start after it, so it is not starved.
+@pytest.fixture(autouse=True)
+def _alone_or_beside_others(request, tmp_path_factory):
+    run = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run = run.parent  # each worker's base is a folder of the run's
+    alone = request.node.get_closest_marker("alone") is not None
+    with open(run / "alone.gate", "a") as gate, open(run / "alone.lock", "a") as lock:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        if not alone:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_SH)
+            finally:
+                fcntl.flock(gate, fcntl.LOCK_UN)
+        else:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # the gate stays taken: nothing else starts meanwhile
+        yield  # the files' closing releases both locks
 
 # What the environment or the working directory configures must not reach the tests: a
 # README-style ./yrdwatch.toml in the checkout (its database, seeds, subscriptions) or a

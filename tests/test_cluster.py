@@ -26,8 +26,6 @@ from conftest import ROOT, unused_port
 
 redis = pytest.importorskip("redis", reason="the cluster tests need redis-py (pip install -e '.[test]')")
 
-pytestmark = pytest.mark.xdist_group("cluster")  # kill -9, heartbeats and restarts: one after another
-
 
 @pytest.fixture
 def redis_url(tmp_path):
@@ -131,6 +129,7 @@ def article_hits(server) -> dict[str, int]:
     return {path: n for path, n in server.hits.items() if path in {s.path for s in server.site.stories}}
 
 
+@pytest.mark.alone  # its store stops when starved of CPU for 10 s (conftest)
 def test_two_workers_and_a_store_store_what_one_process_stores(cluster, sample_server, tmp_path):
     start, run, client, cluster_db = cluster
     local_server = SampleSitesServer("127.0.0.1", 0).start_in_thread()  # with its own page that fails once
@@ -186,6 +185,7 @@ def test_two_workers_and_a_store_store_what_one_process_stores(cluster, sample_s
     assert all(n > 0 for n in pages) and sum(pages) == len(expected) + 1 + judged, summaries
 
 
+@pytest.mark.alone  # its store stops when starved of CPU for 10 s (conftest)
 def test_kill_9_of_a_worker_and_of_the_store_loses_nothing_and_doubles_nothing(cluster, sample_server, tmp_path):
     start, run, client, cluster_db = cluster
     seeds = slow_seeds(sample_server, tmp_path, delay=0.3)
