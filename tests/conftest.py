@@ -1,12 +1,14 @@
 """Shared fixtures: real sample-site servers on free loopback ports, temporary databases, the CLI."""
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import types
 from pathlib import Path
@@ -83,20 +85,26 @@ def copy_database(source: Path, target: Path) -> Path:
 
 
 def run_until_sigterm(args, done, timeout: float) -> tuple[int, str, str]:
-    """Run ``python -m yrdwatch ARGS`` until ``done()`` (or ``timeout`` seconds), then SIGTERM it;
-    returns its exit code, stdout and stderr."""
-    proc = subprocess.Popen([sys.executable, "-m", "yrdwatch", *map(str, args)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.time() + timeout
-        while time.time() < deadline and not done():
-            time.sleep(0.5)
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    return proc.returncode, out, err
+    """Run ``python -m yrdwatch ARGS`` until ``done(stderr so far)`` (or ``timeout`` seconds), then
+    SIGTERM it; returns its exit code, stdout and stderr. Its output goes to files, so ``done`` can
+    read what it said while it runs (a condition polled, not a fixed wait)."""
+    with tempfile.TemporaryDirectory(prefix="yrdwatch-run-") as folder:
+        out_path, err_path = Path(folder) / "out", Path(folder) / "err"
+        with open(out_path, "w") as out, open(err_path, "w") as err:
+            proc = subprocess.Popen([sys.executable, "-m", "yrdwatch", *map(str, args)], cwd=ROOT, stdout=out,
+                                    stderr=err, text=True)
+        try:
+            deadline = time.time() + timeout
+            while time.time() < deadline and not done(err_path.read_text(encoding="utf-8", errors="replace")):
+                time.sleep(0.5)
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        return (proc.returncode, out_path.read_text(encoding="utf-8", errors="replace"),
+                err_path.read_text(encoding="utf-8", errors="replace"))
 
 
 def unused_port() -> int:
@@ -118,6 +126,29 @@ def shared_path(*parts) -> Path:
         pytest.skip(f"{path} is not present (../shared is only beside a development checkout)")
     return path
 
+
+
+# A test marked `alone` runs beside no other test, also when the suite runs on parallel workers
+# (README: the tests): the cluster's store stops itself once it is starved of CPU for 10 s (its
+# lock's heartbeat), as on a loaded 2-core machine beside three busy workers. Every test holds a
+# shared lock on a file of the run, an `alone` test holds it exclusively; the gate taken first
+# lets a waiting `alone` test in before tests that start after it, so it is not starved.
+@pytest.fixture(autouse=True)
+def _alone_or_beside_others(request, tmp_path_factory):
+    run = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run = run.parent  # each worker's base is a folder of the run's
+    alone = request.node.get_closest_marker("alone") is not None
+    with open(run / "alone.gate", "a") as gate, open(run / "alone.lock", "a") as lock:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        if not alone:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_SH)
+            finally:
+                fcntl.flock(gate, fcntl.LOCK_UN)
+        else:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # the gate stays taken: nothing else starts meanwhile
+        yield  # the files' closing releases both locks
 
 # What the environment or the working directory configures must not reach the tests: a
 # README-style ./yrdwatch.toml in the checkout (its database, seeds, subscriptions) or a

@@ -1,7 +1,6 @@
 """Digests across crawls, as users run them: a reprint crawled later makes no new project, a new
-story does; the scheduler sends digests on its own; `yrdwatch demo` writes a sample digest."""
+story does; the scheduler sends digests on its own (`yrdwatch demo`'s sample digest: test_cli)."""
 import dataclasses
-import socket
 from datetime import datetime
 
 
@@ -56,22 +55,8 @@ def test_the_scheduler_sends_digests_on_its_own(sample_server, sample_seeds, db_
     config = files_config(tmp_path, folder)
     _, _, err = run_until_sigterm(
         ["--db", db_path, "--config", config, "schedule", "--seeds", sample_seeds, "--source", "sample-suzhou",
-         "--every", "2", "--log", tmp_path / "s.log"], done=lambda: list(folder.glob("*.html")), timeout=90)
+         "--every", "2", "--log", tmp_path / "s.log"], done=lambda err: list(folder.glob("*.html")), timeout=90)
     assert "digest everything: every 2 s" in err
     digests = list(folder.glob("everything-*.html"))
     assert digests and (folder / "everything.atom").exists(), err[-2000:]
     assert "苏州市" in digests[0].read_text(encoding="utf-8")
-
-
-def test_demo_writes_a_sample_digest(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    db = tmp_path / "demo.db"
-    result = invoke("--db", db, "demo", "--port", port)
-    assert result.exit_code == 0, result.output
-    written = sorted(p.suffix for p in (tmp_path / "digests").iterdir())
-    assert written == [".atom", ".html", ".md", ".png"]
-    html = next((tmp_path / "digests").glob("*.html"))
-    assert f"Sample digest (subscription \"all\", dry run: nothing sent): {html}" in result.output
-    assert result.output.index("Sample digest") < result.output.index(f"Database {db}")

@@ -25,6 +25,8 @@ from yrdwatch.extract.money import parse_amount
 
 from conftest import ROOT, copy_database, invoke, unused_port
 
+pytestmark = pytest.mark.xdist_group("sample_crawl")  # one parallel worker crawls once (conftest)
+
 PASSWORD = "pa ss@w/rd:42"  # characters a URL must quote
 
 

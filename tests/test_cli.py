@@ -63,10 +63,15 @@ def test_ingest_is_idempotent(run_cli, db_path):
     assert db.execute("select count(*) from articles where duplicate_of is not null").fetchone()[0] == 0
 
 
-def test_demo_end_to_end_as_a_subprocess(tmp_path):
+def test_demo_end_to_end_as_a_subprocess_writes_a_sample_digest(tmp_path):
     db = tmp_path / "demo.db"
     proc = subprocess.run([sys.executable, "-m", "yrdwatch", "--db", db, "demo", "--port", str(unused_port())],
                           capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "sample-liangxi" in proc.stdout and "total" in proc.stdout
     assert proc.stdout.rstrip().splitlines()[-1].startswith(f"Browse it:  yrdwatch --db {db} serve")
+    written = sorted(p.suffix for p in (tmp_path / "digests").iterdir())
+    assert written == [".atom", ".html", ".md", ".png"]
+    html = next((tmp_path / "digests").glob("*.html"))
+    assert f"Sample digest (subscription \"all\", dry run: nothing sent): {html}" in proc.stdout
+    assert proc.stdout.index("Sample digest") < proc.stdout.index(f"Database {db}")

@@ -22,8 +22,11 @@ def test_kill_9_mid_crawl_then_a_new_run(sample_server, tmp_path, db_path):
         "download_delay = 0.4\n", encoding="utf-8")
     crawl = [sys.executable, "-m", "yrdwatch", "--db", str(db_path), "crawl", "--seeds", str(seeds)]
     parent = subprocess.Popen(crawl, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Kill once 3 articles are stored and the run's row holds some of them: its counters are
+    # written at most once a second (crawler.extensions), and a kill must not reset them.
     deadline = time.time() + 60
-    while time.time() < deadline and count(db_path, "select count(*) from articles") < 3:
+    while time.time() < deadline and (count(db_path, "select count(*) from articles") < 3
+                                      or not count(db_path, "select max(new_articles) from crawl_runs")):
         time.sleep(0.1)
     child = count(db_path, "select pid from source_locks")
     assert child, "the crawl process holds the source lock while it runs"

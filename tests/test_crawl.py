@@ -13,6 +13,8 @@ from yrdwatch.sample_sites.server import SampleSitesServer
 from yrdwatch.sample_sites.site import CONTENT, FAULTS
 from yrdwatch.cli import cli
 
+pytestmark = pytest.mark.xdist_group("test_crawl")  # the module's one crawl, on one parallel worker
+
 
 def crawl(db_path, seeds):
     result = CliRunner().invoke(cli, ["--db", str(db_path), "crawl", "--seeds", str(seeds), "--json"],

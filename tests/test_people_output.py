@@ -16,6 +16,8 @@ from yrdwatch.config import Config, load_config
 
 from conftest import ROOT, copy_database, invoke, run_until_sigterm
 
+pytestmark = pytest.mark.xdist_group("sample_crawl")  # one parallel worker crawls once (conftest)
+
 PASSWORD = "s3cret pass"
 
 
@@ -149,7 +151,8 @@ def test_schedule_says_its_next_runs_in_beijing_time(tmp_path):
     seeds.write_text('[[sources]]\nname = "london"\noutlet = "伦敦"\nregion = "英国"\nkind = "feed"\n'
                      'start_urls = ["https://example.org/rss.xml"]\nallowed_domains = ["example.org"]\n'
                      'schedule = "0 7 * * *"\ntimezone = "Europe/London"\n', encoding="utf-8")
-    _, _, err = run_until_sigterm(["--db", tmp_path / "y.db", "schedule", "--seeds", seeds], lambda: False, 8)
+    _, _, err = run_until_sigterm(["--db", tmp_path / "y.db", "schedule", "--seeds", seeds],
+                                  done=lambda err: "london: next" in err, timeout=60)
     zone = ZoneInfo("Europe/London")
     london = datetime.now(zone)
     day = london.date() if london.time() < time(7) else london.date() + timedelta(days=1)

@@ -98,9 +98,11 @@ def test_a_source_delay_is_its_crawlers_download_delay(tmp_path):
     from yrdwatch.crawler.sources import Source
     from yrdwatch.crawler.spiders import SourceSpider
 
-    def delay_of(**fields):
+    def delay_of(min_delay=None, **fields):
         settings = Settings()
         settings.setmodule(default_settings, priority="project")
+        if min_delay is not None:  # the config's floor, passed as `yrdwatch crawl` passes it (crawler.process --set)
+            settings.set("DOWNLOAD_DELAY", min_delay, priority="cmdline")
         crawler = Crawler(SourceSpider, settings)
         source = Source(name="s", outlet="某报", region="江苏省", kind="feed", start_urls=["http://x.test/rss.xml"],
                         allowed_domains=["x.test"], seeds_file=tmp_path / "s.toml", **fields)
@@ -109,3 +111,5 @@ def test_a_source_delay_is_its_crawlers_download_delay(tmp_path):
 
     assert delay_of(download_delay=2.5) == 2.5
     assert delay_of() == 1.0  # the configured floor (crawler.settings DOWNLOAD_DELAY)
+    assert delay_of(min_delay="1.0", download_delay=0) == 0  # the source's own delay overrides the config's floor
+    assert delay_of(min_delay="2.0") == 2.0

@@ -27,7 +27,7 @@ def finished_runs(db_path):
 
 
 def test_scheduler_runs_sources_and_stops_cleanly_on_sigterm(sample_server, sample_seeds, db_path, tmp_path):
-    def done():
+    def done(err):
         runs = finished_runs(db_path)
         return {"sample-suzhou", "sample-yrdnews"} <= {source for source, _ in runs} and len(runs) >= 3
 

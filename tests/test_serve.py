@@ -21,6 +21,8 @@ from browser import dump_dom, needs_chromium, nonblank_fraction, screenshot
 from conftest import ROOT, copy_database, unused_port
 from yrdwatch.extract.normalize import analysis_text
 
+pytestmark = pytest.mark.xdist_group("sample_crawl")  # one parallel worker crawls once (conftest)
+
 SCREENSHOTS = ROOT / "out" / "screenshots"  # out/ is git-ignored: CI keeps it as an artefact
 
 

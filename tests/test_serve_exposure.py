@@ -21,6 +21,8 @@ from conftest import copy_database
 from test_serve import serving
 from yrdwatch.cli import cli
 
+pytestmark = pytest.mark.xdist_group("sample_crawl")  # one parallel worker crawls once (conftest)
+
 TOKEN = "s3cr3tT0kenXyZ42"
 
 

@@ -18,6 +18,8 @@ from browser import chrome, layout, needs_chromedriver
 from datasette.utils import tilde_encode
 from test_serve import site  # noqa: F401  (the module's crawled and served database)
 
+pytestmark = pytest.mark.xdist_group("sample_crawl")  # one parallel worker crawls once (conftest)
+
 WIDE, PHONE = (1400, 1000), (414, 896)
 
 

@@ -21,6 +21,8 @@ from yrdwatch.alerts.chart import bars
 from yrdwatch.alerts.query import arrange, money
 from yrdwatch.extract.money import CURRENCY_NAMES, parse_amount
 
+pytestmark = pytest.mark.xdist_group("sample_crawl")  # one parallel worker crawls once (conftest)
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 YI = 100_000_000
 USD_PROJECT = "宏昱光电车载光学模组生产基地项目"  # 投资2.5亿美元, no rate stated (sample-suzhou)

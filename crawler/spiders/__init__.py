@@ -365,7 +365,9 @@ class SourceSpider(NewsSpider):
         if spider.source.download_delay is not None:
             # The source's own floor is its crawler's DOWNLOAD_DELAY (the settings are frozen only
             # after the spider is made): AutoThrottle and crawler.throttle.PoliteDelays read it there.
-            crawler.settings.set("DOWNLOAD_DELAY", spider.source.download_delay, priority="spider")
+            # At "cmdline" priority, as the config's min_delay arrives (crawler.process --set): the
+            # source's delay overrides that floor, as the README says, in a crawl started by the CLI.
+            crawler.settings.set("DOWNLOAD_DELAY", spider.source.download_delay, priority="cmdline")
         return spider
 
     @property
