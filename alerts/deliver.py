@@ -9,8 +9,10 @@ digests are split into several messages unless the URL sets its own ``overflow``
 
 Every attempt to deliver one digest carries the same idempotency key (:func:`idempotency_key`,
 made of the digest's id and creation time): webhooks get it as the ``Idempotency-Key`` header and
-the payload's ``idempotency_key``, e-mails as an ``X-Yrdwatch-Digest`` header and a ``References``
-to ``<key@yrdwatch>``. A channel's ``timeout`` (Apprise's connect and read timeouts) bounds each
+the payload's ``idempotency_key``, e-mails as their ``Message-ID`` (:func:`message_id`: the key and
+the channel), an ``X-Yrdwatch-Digest`` header and a ``References`` to ``<key@yrdwatch>``, so a
+server or client that drops a Message-ID it has seen shows a re-sent digest once. A channel's
+``timeout`` (Apprise's connect and read timeouts) bounds each
 attempt; an attempt that timed out may have been delivered all the same, so it is retried with
 the same key, and an endpoint that keeps the keys it has seen receives each digest once.
 
@@ -20,9 +22,11 @@ subscription, for whoever keeps the configuration file, unless the URL sets its 
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import tempfile
+from contextvars import ContextVar
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -77,7 +81,7 @@ def send(channel, digest: dict, feed: str | None = None) -> str:
     except ChannelError as err:
         raise DeliveryError(str(err)) from None
     try:
-        _notify(channel.kind, url, digest, channel.timeout)
+        _notify(channel.kind, url, digest, channel.timeout, channel.key)
     except Exception as err:  # whatever a plugin raises is this channel's failure, not the run's
         message = str(err) if isinstance(err, DeliveryError) else f"{type(err).__name__}: {err}"
         raise DeliveryError(_masked(message, channel.secret_values())) from None
@@ -99,7 +103,35 @@ def idempotency_key(digest: dict) -> str:
     return f"yrdwatch-digest-{digest['id']}-{created}"
 
 
-def _notify(kind: str, url: str, digest: dict, timeout: float) -> None:
+def message_id(digest: dict, channel_key: str, sender: str) -> str:
+    """The Message-ID of ``digest``'s mail to one channel (``Channel.key``): the same on every
+    attempt, another for any other digest or channel; ``<key.channel@the sender's domain>``."""
+    return f"<{idempotency_key(digest)}.{channel_key}@{sender.rpartition('@')[2] or 'yrdwatch'}>"
+
+
+# Apprise's e-mail plugin gives every message a new Message-ID (email.utils.make_msgid, imported
+# into its module), and a URL's +Message-ID header only adds a second Message-ID line before it,
+# which RFC 5322 forbids (Gmail refuses such mail). It has no option for it (apprise 2.3,
+# plugins/email/base.py), so while a digest is sent the plugin's make_msgid answers the digest's
+# Message-ID; everywhere else, and in every other thread, it is Apprise's own.
+_MESSAGE_ID: ContextVar[str | None] = ContextVar("yrdwatch_message_id", default=None)
+
+
+def _stable_message_ids() -> None:
+    from apprise.plugins.email import base
+
+    original = base.make_msgid
+    if hasattr(original, "__wrapped__"):  # installed already
+        return
+
+    @functools.wraps(original)
+    def make_msgid(idstring=None, domain=None):
+        return _MESSAGE_ID.get() or original(idstring, domain)
+
+    base.make_msgid = make_msgid
+
+
+def _notify(kind: str, url: str, digest: dict, timeout: float, channel_key: str) -> None:
     import apprise
 
     key = idempotency_key(digest)
@@ -123,18 +155,26 @@ def _notify(kind: str, url: str, digest: dict, timeout: float) -> None:
         notifier = apprise.Apprise()
         if not notifier.add(url):
             raise DeliveryError(f"Apprise cannot use the URL: {_warnings(log.getvalue()) or 'unsupported'}")
+        stable_id = None
         if kind == "email":
             mailer = notifier[0]
             unsubscribe = quote(f"unsubscribe {digest['subscription']}")
             # Apprise's own sender address, known only once it parsed the URL (from=, else user@host).
             mailer.headers.setdefault("List-Unsubscribe", f"<mailto:{mailer.from_addr[1]}?subject={unsubscribe}>")
+            _stable_message_ids()
+            stable_id = _MESSAGE_ID.set(message_id(digest, channel_key, mailer.from_addr[1]))
         attachments = None
         if kind in ("email", "webhook"):
             chart = Path(tmp) / CHART_CID
             chart.write_bytes(digest["chart_png"])
             attachments = apprise.AppriseAttachment()
             attachments.add(str(chart))
-        accepted = notifier.notify(title=digest["subject"], body=body, body_format=body_format, attach=attachments)
+        try:
+            accepted = notifier.notify(title=digest["subject"], body=body, body_format=body_format,
+                                       attach=attachments)
+        finally:
+            if stable_id is not None:
+                _MESSAGE_ID.reset(stable_id)
         logged = log.getvalue()
     if not accepted:
         if kind == "email" and (answer := _SMTP_AUTH_REFUSED.search(logged)):

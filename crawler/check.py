@@ -75,16 +75,19 @@ class CheckSpider(SourceSpider):
         parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
         try:
-            address = literal_address(parts.hostname) or await NetworkPolicy.resolve(parts.hostname)
+            literal = literal_address(parts.hostname)
+            addresses = [literal] if literal else await NetworkPolicy.resolve(parts.hostname)
         except RefusedByPolicy:
             self.step("DNS", FAILED, f"{parts.hostname} does not resolve (no such host, or no DNS answer): "
                                      "check the start URL, and this machine's DNS")
             return
-        if reason := refusal(address, port, self.source):
-            self.step("DNS", FAILED, f"{parts.hostname} → {address}, {reason}")
-            return
-        kind = address_kind(address)
-        self.step("DNS", OK, f"{parts.hostname} → {address}" + (f" ({kind}, in private_addresses)" if kind else ""))
+        for address in addresses:
+            if reason := refusal(address, port, self.source):
+                self.step("DNS", FAILED, f"{parts.hostname} → {address}, {reason}")
+                return
+        kinds = sorted({kind for address in addresses if (kind := address_kind(address))})
+        self.step("DNS", OK, f"{parts.hostname} → {', '.join(map(str, addresses))}"
+                             + (f" ({', '.join(kinds)}, in private_addresses)" if kinds else ""))
         context = {"source": self.source.name}
         yield scrapy.Request(f"{parts.scheme}://{parts.netloc}/robots.txt", callback=self.robots_received,
                              errback=self.robots_failed, dont_filter=True,

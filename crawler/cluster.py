@@ -6,7 +6,7 @@ Several ``yrdwatch worker`` processes share one request queue (scrapy-redis's sc
 URLs. Keys, all under ``yrdwatch:``:
 
 ==============================  ======  =====================================================
-``start_urls``                  list    JSON start requests ``{"url", "meta": {"source", "batch"}}``
+``start_urls``                  list    JSON start requests ``{"url", "meta": {"source", "batch"[, "lost"]}}``
 ``requests``                    zset    scrapy-redis's request queue
 ``inflight:<worker>``           zset    requests a worker took and has not finished
 ``inflight-start:<worker>``     list    start requests a worker took and has not queued yet
@@ -41,7 +41,7 @@ from urllib.parse import urlsplit, urlunsplit
 import redis
 
 from yrdwatch.crawler.sources import Source
-from yrdwatch.db.store import Store
+from yrdwatch.db.store import Store, lost_articles
 
 PREFIX = "yrdwatch"
 START_URLS = f"{PREFIX}:start_urls"
@@ -225,6 +225,13 @@ def seen_value(row: dict) -> str:
                                                      "last_seen", "full_fetched_at", "verdict", "verdict_at")})
 
 
+def read_only(db_path: str | Path) -> sqlite3.Connection:
+    """The database as the feeder reads it: the store is its one writer."""
+    db = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True, timeout=30)
+    db.row_factory = sqlite3.Row
+    return db
+
+
 def seed_mirror(client: redis.Redis, db_path: str | Path, sources: list[Source]) -> int:
     """Copy what the database knows of ``sources`` (stored articles, heads and failed pages) into
     the mirror, read-only: the store keeps it current from then on. Returns how many entries."""
@@ -232,8 +239,7 @@ def seed_mirror(client: redis.Redis, db_path: str | Path, sources: list[Source])
 
     if not Path(db_path).exists():
         return 0
-    db = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True, timeout=30)
-    db.row_factory = sqlite3.Row
+    db = read_only(db_path)
     names = [s.name for s in sources]
     marks = ",".join("?" * len(names))
     entries: dict[str, str] = {}
@@ -251,12 +257,27 @@ def seed_mirror(client: redis.Redis, db_path: str | Path, sources: list[Source])
     return len(items)
 
 
+def lost_starts(db_path: str | Path, sources: list[Source], batch: str) -> list[str]:
+    """Start entries for the articles of ``sources`` that earlier crawls fetched but could not
+    store: a worker asks for each directly (as ``yrdwatch.crawler.refetch`` does in a local crawl),
+    since the listing that led to it may answer 304 or no longer list it."""
+    if not Path(db_path).exists():
+        return []
+    db = read_only(db_path)
+    try:
+        return [json.dumps({"url": url, "meta": {"source": source.name, "batch": batch, "lost": True}})
+                for source in sources for url in lost_articles(db, source.name)]
+    finally:
+        db.close()
+
+
 # --- feeding a crawl and waiting for it ---------------------------------------------------------
 
 def feed_crawl(client: redis.Redis, db_path: str | Path, sources: list[Source]) -> str:
     """Start a cluster crawl of ``sources``: seed the mirror, lock each source (a source another
     batch is crawling is recorded as skipped), and queue the start URLs as JSON requests for the
-    workers, behind a message that has the store record the runs. Returns the batch id."""
+    workers (each source's lost articles first), behind a message that has the store record the
+    runs. Returns the batch id."""
     batch = uuid.uuid4().hex[:12]
     seed_mirror(client, db_path, sources)
     holder = json.dumps({"batch": batch, "host": socket.gethostname(), "pid": os.getpid()})
@@ -268,7 +289,8 @@ def feed_crawl(client: redis.Redis, db_path: str | Path, sources: list[Source]) 
             other = json.loads(client.get(lock_key(source.name)) or "{}")
             skipped.append({"source": source.name, "reason": f"skipped: locked by {other.get('host')}:{other.get('pid')}"})
     start = {"type": "start", "batch": batch, "sources": [json.loads(source_json(s)) for s in fed], "skipped": skipped}
-    starts = [json.dumps({"url": url, "meta": {"source": s.name, "batch": batch}}) for s in fed for url in s.start_urls]
+    starts = lost_starts(db_path, fed, batch) + [json.dumps({"url": url, "meta": {"source": s.name, "batch": batch}})
+                                                 for s in fed for url in s.start_urls]
     with client.pipeline() as pipe:  # MULTI: the store sees the runs begin before any item of them
         pipe.lpush(ITEMS, json.dumps(start, ensure_ascii=False))
         if fed:

@@ -4,13 +4,12 @@ Such an article is a ``fetch_errors`` row of stage ``store`` (``yrdwatch.crawler
 Its listing cannot be trusted to lead to it again: the listing may answer 304 the next day (its
 validators were kept when the run finished), or list it on a page the crawl no longer reaches.
 So each run of the source requests these URLs directly, before its heads, for
-``yrdwatch.db.store.LOST_RETRY_DAYS``; a stored article leaves the list by being stored.
+``yrdwatch.db.store.LOST_RETRY_DAYS``; a stored article leaves the list by being stored. A
+cluster crawl does the same through its start URLs (``yrdwatch.crawler.cluster.feed_crawl``).
 """
 from __future__ import annotations
 
-import scrapy
-
-from yrdwatch.crawler.spiders import schemeless
+from yrdwatch.db.store import lost_articles
 
 
 class RefetchLostArticles:
@@ -25,13 +24,10 @@ class RefetchLostArticles:
 
     async def process_start(self, start):
         spider = self.crawler.spider
-        source = getattr(spider, "source", None)  # a cluster worker serves many sources: its store retries
+        source = getattr(spider, "source", None)  # a cluster worker serves many sources: its feeder sends them
         if source is not None:
-            context = {"source": source.name}
-            for url in spider.store.lost_articles(source.name):
-                if spider.first_request(schemeless(url), context):
-                    self.crawler.stats.inc_value("yrdwatch/lost_articles_refetched")
-                    yield scrapy.Request(url, callback=spider.parse_article, errback=spider.on_error,
-                                         dont_filter=spider.article_dont_filter, meta={"article": True, **context})
+            for url in lost_articles(spider.store.db.conn, source.name):
+                if request := spider.lost_article_request(url, {"source": source.name}):
+                    yield request
         async for request in start:
             yield request

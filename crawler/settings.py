@@ -36,6 +36,12 @@ DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 
+# Names resolve to IPv4 and IPv6 addresses (getaddrinfo: A and AAAA records; Scrapy's default
+# resolver asks gethostbyname, IPv4 only, so an IPv6-only host, even [::1], was never fetched), and
+# the answer is cached: the network policy judges the very addresses the connection then uses.
+# This resolver has no DNS_TIMEOUT of its own: the system resolver's timeouts apply.
+TWISTED_DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"
+
 # The network policy first; the politeness floor last, nearest the downloader (after robots.txt,
 # retries and redirects), so that it spaces the requests that are actually sent.
 DOWNLOADER_MIDDLEWARES = {"yrdwatch.crawler.middlewares.NetworkPolicy": 50, "yrdwatch.crawler.throttle.PoliteDelays": 950}

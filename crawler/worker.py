@@ -183,16 +183,19 @@ class ClusterSpider(RedisSpider, NewsSpider):
         return self.link.take_start(batch_size)
 
     def make_request_from_data(self, data):
-        """A start entry ``{"url", "meta": {"source", "batch"}}`` becomes the source's head request."""
+        """A start entry ``{"url", "meta": {"source", "batch"}}`` becomes the source's head request;
+        one with ``"lost": true``, a request for an article an earlier crawl could not store."""
         try:
             start = json.loads(data)
             context = {"source": start["meta"]["source"], "batch": start["meta"]["batch"]}
-            request = self.start_request(self.source_for(context), start["url"], context)
+            source = self.source_for(context)
+            request = (self.lost_article_request(start["url"], context) if start["meta"].get("lost")
+                       else self.start_request(source, start["url"], context))
         except (ValueError, KeyError, TypeError) as err:  # not written by `crawl --cluster`
             self.logger.error("dropped start entry %r: %s", data[:200], err)
             self.link.drop_start(data)
             return []
-        if request is None:  # off-site start URL: recorded as skipped, nothing to queue
+        if request is None:  # off-site start URL (recorded as skipped) or an article asked for already
             self.link.finish({TAKEN: ("start", data), **context})
             return []
         request.meta[TAKEN] = ("start", data)

@@ -10,20 +10,25 @@
   the facet time limit (benchmarks/browse_bench.py).
 - How cells read (亿元, Beijing time, lists as text) is ``yrdwatch.db.datasette_render``'s.
 - A reader, not a door: the private tables (``PRIVATE_TABLES``) have no pages and no SQL reads
-  them; one value is at most ``MAX_VALUE_BYTES`` and the functions that make any size from a
-  number are refused, so ``?sql=select zeroblob(1000000000)`` fails at once; ``/-/databases``
-  and SQL do not show the database file's path.
+  them; one value is at most ``MAX_VALUE_BYTES``, one row at most what ``SQLITE_HEAP_BYTES`` holds,
+  one answer at most ``MAX_ANSWER_BYTES``, and the functions that make any size from a number are
+  refused, so ``?sql=select zeroblob(1000000000)`` fails at once and no query makes the server's
+  memory balloon; ``/-/databases`` and SQL do not show the database file's path.
 - Feeds are the alerts' (``yrdwatch.alerts.datasette_feeds``, registered by ``yrdwatch serve``).
 """
 from __future__ import annotations
 
 import json
 import sqlite3
+import sys
+import weakref
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.filters import FilterArguments
+from datasette.handle_exception import handle_exception as datasette_error_page
+from datasette.views.base import DatasetteError
 from datasette.utils.asgi import BadRequest
 from datasette.views.special import JsonDataView
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
@@ -47,6 +52,13 @@ def prepare_connection(conn):
     # Any string or blob, stored or computed, is refused above this size: zeroblob(1e9) fails at
     # once instead of allocating a gigabyte per row (Python ≥ 3.11 has setlimit).
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    # A row is assembled in SQLite's memory before Python copies it, so a row of many large
+    # values (`select x, x, … x` of 8 MiB each) fails there, as MemoryError (handle_exception).
+    # The limit is the process's (serve's connections are all Datasette's; the search sync ran before).
+    conn.execute(f"pragma hard_heap_limit = {SQLITE_HEAP_BYTES}")
+    # Datasette keeps every row of an answer, then renders it (JSON escapes each Chinese
+    # character to six bytes), so the rows' total is what bounds a request's memory.
+    conn.row_factory = bounded_row
     conn.set_authorizer(authorize)
 
 
@@ -69,6 +81,38 @@ MAX_VALUE_BYTES = 8 * 1024 * 1024
 # They make a value of any size from a number, so `select zeroblob(8000000) from articles` would
 # still fill max_returned_rows × MAX_VALUE_BYTES; nothing yrdwatch serves needs them.
 SIZE_FROM_NUMBER_FUNCTIONS = frozenset({"zeroblob", "randomblob", "printf", "format"})
+# The values one query's rows may hold, in Python's memory (sys.getsizeof): a page of 1,000 rows
+# of 10,000-character articles (UCS-2: 20 MB) fits; 1,000 rows of a 4 MiB string built by
+# doubling in a recursive CTE (4 GB, and the server dies) do not.
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+# SQLite's own heap for the whole process: page caches (2 MB a connection), sorters, one row of
+# the widest legitimate answer (a few values of at most MAX_VALUE_BYTES).
+SQLITE_HEAP_BYTES = 256 * 1024 * 1024
+TOO_BIG = "answer too big"
+# Bytes of values fetched so far, per cursor: Datasette makes one cursor per query.
+_answer_bytes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def bounded_row(cursor: sqlite3.Cursor, values: tuple) -> sqlite3.Row:
+    """Datasette's row (``sqlite3.Row``), refused once the query's rows hold more than
+    ``MAX_ANSWER_BYTES``: an ``OperationalError``, which Datasette shows as the query's error."""
+    held = _answer_bytes.get(cursor, 0) + sum(map(sys.getsizeof, values))
+    if held > MAX_ANSWER_BYTES:
+        raise sqlite3.OperationalError(f"{TOO_BIG}: its rows hold more than {MAX_ANSWER_BYTES // 2 ** 20} MiB; "
+                                       "select fewer rows or shorter values")
+    _answer_bytes[cursor] = held
+    return sqlite3.Row(cursor, values)
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    # SQLite out of its heap (SQLITE_HEAP_BYTES) raises MemoryError, which Datasette would answer
+    # with a 500 and a traceback; it is the query's fault, so a 400 says so, as for too big a value.
+    if isinstance(exception, MemoryError):
+        return datasette_error_page(datasette, request, DatasetteError(
+            f"{TOO_BIG}: one row needs more than {SQLITE_HEAP_BYTES // 2 ** 20} MiB; select fewer or shorter values",
+            title="Query too big", status=400))
+    return None
 
 
 def authorize(action, arg1, arg2, database, trigger):

@@ -35,6 +35,17 @@ T = TypeVar("T")
 LOST_RETRY_DAYS = 7
 
 
+def lost_articles(conn: sqlite3.Connection, source: str, within_days: float = LOST_RETRY_DAYS) -> list[str]:
+    """Article URLs of ``source`` that were fetched but could not be stored (a ``store`` error
+    in the last ``within_days``) and are not stored since: the next crawl asks for them again,
+    whatever the listing that led to them answers. A function of a connection, not of the
+    ``Store``: a cluster crawl's feeder reads the database read-only."""
+    since = (datetime.now(timezone.utc) - timedelta(days=within_days)).isoformat(timespec="seconds")
+    return [url for (url,) in conn.execute(
+        "select distinct e.url from fetch_errors e where e.source = ? and e.stage = 'store' and e.at >= ? "
+        "and not exists (select 1 from articles a where a.url = e.url)", [source, since])]
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -172,15 +183,6 @@ class Store:
 
     def errors_of_run(self, run_id: int) -> list[dict]:
         return list(self.db.query("select url, stage, reason from fetch_errors where run_id = ? order by id", [run_id]))
-
-    def lost_articles(self, source: str, within_days: float = LOST_RETRY_DAYS) -> list[str]:
-        """Article URLs of ``source`` that were fetched but could not be stored (a ``store`` error
-        in the last ``within_days``) and are not stored since: the next crawl asks for them again,
-        whatever the listing that led to them answers."""
-        since = (datetime.now(timezone.utc) - timedelta(days=within_days)).isoformat(timespec="seconds")
-        return [url for (url,) in self.db.conn.execute(
-            "select distinct e.url from fetch_errors e where e.source = ? and e.stage = 'store' and e.at >= ? "
-            "and not exists (select 1 from articles a where a.url = e.url)", [source, since])]
 
     # --- pages seen -------------------------------------------------------------------------
     def mark_seen(self, url: str, source: str, status: int, *, etag: str | None = None,

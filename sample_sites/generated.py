@@ -11,6 +11,7 @@ is a near-duplicate. The bundled sample sites are untouched.
 from __future__ import annotations
 
 import random
+import socket
 import threading
 import time
 from dataclasses import replace
@@ -89,12 +90,15 @@ class GeneratedSiteServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, pages: int = 2000, delay: float = 0.05,
-                 sitemaps: int = 1):
+                 sitemaps: int = 1, name: str | None = None):
+        """``host``: the address it listens on (``::1`` listens on IPv6); ``name``: the host its
+        URLs are written with, when not that address (a name a test's resolver answers)."""
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         super().__init__((host, port), _Handler)
         self.delay = delay
         self.lock = threading.Lock()
         self.hits: dict[str, int] = {}
-        self.base_url = f"http://{host}:{self.server_address[1]}"
+        self.base_url = f"http://{name or (f'[{host}]' if ':' in host else host)}:{self.server_address[1]}"
         self.resources = generated_pages(self.base_url, pages, sitemaps=sitemaps)
         self.article_paths = [path for path in self.resources if path.endswith(".shtml")]
 

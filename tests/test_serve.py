@@ -29,11 +29,11 @@ SCREENSHOTS = ROOT / "out" / "screenshots"  # out/ is git-ignored: CI keeps it a
 @contextlib.contextmanager
 def serving(db_path: Path):
     """`yrdwatch --db DB serve` on a free port until the block ends; ``.url`` is the database's
-    URL, ``.stderr`` the server's error output once it stopped."""
+    URL, ``.pid`` its process, ``.stderr`` the server's error output once it stopped."""
     port = unused_port()
     proc = subprocess.Popen([sys.executable, "-m", "yrdwatch", "--db", str(db_path), "serve", "--port", str(port)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    server = types.SimpleNamespace(url=f"http://127.0.0.1:{port}/{db_path.stem}", stderr="")
+    server = types.SimpleNamespace(url=f"http://127.0.0.1:{port}/{db_path.stem}", pid=proc.pid, stderr="")
     try:
         deadline = time.time() + 60
         while True:

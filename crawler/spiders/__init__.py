@@ -237,6 +237,15 @@ class NewsSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
                               dont_filter=self.article_dont_filter, meta={"article": True, **context})
 
+    def lost_article_request(self, url: str, context: dict):
+        """A request for an article an earlier crawl fetched but could not store (asked for
+        directly, whatever its listing answers), or None when this crawl asked for it already."""
+        if not self.first_request(schemeless(url), context):
+            return None
+        self.crawler.stats.inc_value("yrdwatch/lost_articles_refetched")
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
+                              dont_filter=self.article_dont_filter, meta={"article": True, **context})
+
     def article_requests(self, urls: list[str], response):
         for url, canonical in self.fresh_articles(urls):
             if request := self.article_request(url, canonical, response):
