@@ -10,10 +10,14 @@ import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from yrdwatch.alerts.outbox import CLAIM_SECONDS
 
 from conftest import invoke
 from test_alerts_digest import PASSWORD, db, mail_config, mailbox  # noqa: F401  fixtures
+
+pytestmark = pytest.mark.xdist_group("sample_crawl")  # the digest module's db: one parallel worker crawls once
 
 MESSAGE_ID = re.compile(r"<yrdwatch-digest-1-\d{14}\.[0-9a-f]{16}@yrdwatch\.example\.org>")
 
