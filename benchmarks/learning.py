@@ -42,7 +42,7 @@ _FOREIGN = {"美元": "USD", "美金": "USD", "欧元": "EUR", "港元": "HKD", 
 DECISIONS = ("boundary", "name", "listed", "figure", "count", "park", "district", "event", "page", "date")
 MIN_SEEN = 3
 C = 0.5  # L2 strength (inverse), chosen by grouped cross-validation
-THRESHOLDS = {"boundary": 0.0, "name": 0.2, "listed": 0.2, "figure": 0.3, "count": 0.3, "park": 0.35, "district": 0.45, "event": 0.0, "page": 0.5, "date": 0.3}
+THRESHOLDS = {"boundary": 0.0, "name": 0.2, "listed": 0.2, "figure": 0.3, "count": 0.3, "park": 0.3, "district": 0.45, "event": 0.0, "page": 0.5, "date": 0.3}
 
 
 # The shared scorer's matching (its norm_name, same_project, fold_park), with brackets folded as well:

@@ -40,7 +40,7 @@ from yrdwatch.extract.places import PARK_SUFFIX, is_abbreviation, is_address
 from yrdwatch.extract.projects import Name, same_project
 
 MODEL_PATH = Path(__file__).parent / "data" / "decisions.json"
-FEATURES_VERSION = 8  # raise with any change of what the candidate modules describe
+FEATURES_VERSION = 9  # raise with any change of what the candidate modules describe
 
 
 @dataclass(frozen=True)
@@ -118,9 +118,7 @@ def read_candidates(text: str, title: str | None, published_at: str | None,
         rules = announcements_from_text(text, title, published_at, anyway=True)
     head = rules[0] if rules else None
     rule_names = {p.name for a in rules for p in a.projects}
-    parks = park_candidates(body, title_end, sentences, head.park if head else None,
-                            (head.province, head.city) if head else (None, None),
-                            head.project_count if head else None)
+    parks = park_candidates(body, title_end, sentences, rules)
     tallies = tally_candidates(body, title_end, sentences, head.total_investment_cny if head else None,
                                head.project_count if head else None)
     known_districts = {c.known.district for c in parks

@@ -67,6 +67,20 @@ def find_known_parks(text: str) -> list[tuple[int, int, Park]]:
     return [(m.start(), m.end(), parks()[m.group(0)]) for m in _park_pattern().finditer(text)]
 
 
+# "温岭市经济开发区", "郎溪县经济开发区": a county's name written in full before the zone's kind.
+_COUNTY_IN_FULL = re.compile(r"^(\w{2})[市县区](?=\w*(?:开发区|高新区|经开区|园区|工业园))")
+
+
+def known_spelling(name: str) -> tuple[str, Park] | None:
+    """The spelling the gazetteer lists for ``name`` and its park: ``name`` itself, or ``name`` with
+    its county written short ("温岭市经济开发区" → 温岭经济开发区, as an address in full is no part of a
+    park's name); None for a park the gazetteer does not know."""
+    for spelling in (name, _COUNTY_IN_FULL.sub(r"\1", name)):
+        if spelling in parks():
+            return spelling, parks()[spelling]
+    return None
+
+
 @lru_cache(maxsize=1)
 def former_divisions() -> dict[str, list[FormerDivision]]:
     index: dict[str, list[FormerDivision]] = {}

@@ -286,11 +286,16 @@ PARK_SUFFIXES = ("高新技术产业开发区", "经济技术开发区", "自由
                   # 乌镇互联网创新发展综合试验区, 宁马新型功能区, 虹桥商务区, 平天湖风景区, 台湾农民创业园
                   "集聚区", "试验区", "功能区", "商务区", "度假区", "风景区", "创业园",
                   # "X谷" parks take a one-character theme: 中国声谷, 张江药谷, 科创绿谷.
-                  "绿谷", "智谷", "光谷", "药谷", "声谷", "视谷", "美谷", "芯谷", "云谷")
+                  "绿谷", "智谷", "光谷", "药谷", "声谷", "视谷", "美谷", "芯谷", "云谷",
+                  # after the longer ones they end (工业园区, 高新区): 中新昆承湖园区, 转塘科技园区, 金义新区,
+                  # 江北新区 (a 新区 that is a district, 浦东新区, is no park), 灌云县临港产业区,
+                  # 姑苏区北部经济区, 苏相合作区, 杭州高新区(滨江)萧山特别合作园, 松江出口加工区
+                  "园区", "新区", "产业区", "经济区", "合作区", "合作园", "加工区")
 # The suffixes of zones a government sets up (as opposed to an estate a developer names 产业园).
 _ZONE_SUFFIXES = ("高新技术产业开发区", "经济技术开发区", "自由贸易试验区", "综合保税区", "经济开发区", "工业园区",
                   "产业园区", "高新区", "经开区", "开发区", "保税区", "自贸区", "新片区", "示范区", "集中区", "港区",
-                  "工业区", "新城", "集聚区", "试验区", "功能区", "商务区", "度假区", "风景区")
+                  "工业区", "新城", "集聚区", "试验区", "功能区", "商务区", "度假区", "风景区", "新区", "产业区",
+                  "经济区", "合作区", "加工区")
 
 
 def is_zone(park: str) -> bool:
@@ -303,9 +308,11 @@ PARK_SUFFIX = re.compile("|".join(PARK_SUFFIXES))
 _PARK_LEFT_EDGE = re.compile(
     r".*(?:位于|落户|落地|入驻|进驻|地处|坐落|签约|举行|依托|推动|建设|修建|兴建|新建|打造|引导|联合|加快|支持|以及|"
     r"还有|包括|成为|围绕|聚焦|可达|近期|日前|近日|目前|今年|去年|实现|形成|作为|通过|进入|其中|银行|共建|"
-    r"[在于与和及、的是为将了对把等到至向从由以让年])")
+    r"[在于与和及暨、的是为将了对把等到至向从由以让年])")
+# A number's unit is no start of a name: "15个虹桥商务区", "8日金义综合保税区".
+_UNIT_AFTER_NUMBER = re.compile(r"[个日号月年项家批座]")
 _GENERIC_PARK_START = re.compile(r"^(?:各类|各|该|此|这|一|多|首|本|全|周边|相关|重点|特色|标杆|其他|产业|"
-                                 r"园区|合作|先行|新)")
+                                 r"园区|合作|先行|新|[两三四五六七八九十几数]+个)")
 
 
 def strip_address(name: str) -> str:
@@ -366,16 +373,28 @@ def _park_name_left(rest: str) -> bool:
 def find_parks(text: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of development zones, parks and 科技城 named in ``text``."""
     parks = []
-    for m in _park_matches(text):
-        raw = m.group(0)
+    for start, end in _park_matches(text):
+        raw = text[start:end]
+        if start > 0 and text[start - 1].isdigit() and _UNIT_AFTER_NUMBER.match(raw):
+            raw = raw[1:]
         suffix = next(s for s in PARK_SUFFIXES if raw.endswith(s))
         edge = _PARK_LEFT_EDGE.match(raw[:-len(suffix)])
-        name = strip_address(re.sub(r"^(?:国家级|省级|市级)", "", (raw[edge.end():] if edge else raw).lstrip("()·")))
+        name = re.sub(r"^(?:国家级|省级|市级)", "", (raw[edge.end():] if edge else raw).lstrip("()·"))
+        if name.count(")") > name.count("("):  # "杭州高新区(滨江)萧山特别合作园": what follows the bracket
+            name = name[name.rindex(")") + 1:]
+        name = strip_address(name)
         # "全市…园区", "新建产业园" are kinds of parks; "全椒经济开发区", "新沂…" start with a place.
-        if len(name) - len(suffix) < 2 or (_GENERIC_PARK_START.match(name) and not _starts_with_place(name)):
+        if len(name) - len(suffix) < 2 or (_GENERIC_PARK_START.match(name) and not _starts_with_place(name)) \
+                or _is_district(name):
             continue
-        parks.append((m.end() - len(name), m.end(), name))
+        parks.append((end - len(name), end, name))
     return parks
+
+
+def _is_district(name: str) -> bool:
+    """Whether ``name`` is a county-level district ("浦东新区"), not a zone ("苏州工业园区")."""
+    divisions = _index()[0].get(name, ())
+    return bool(divisions) and not any(d.zone for d in divisions)
 
 
 def _starts_with_place(name: str) -> bool:
@@ -384,12 +403,14 @@ def _starts_with_place(name: str) -> bool:
 
 
 def _park_matches(text: str):
-    """``PARK.finditer(text)``, faster: a match starts at most 18 characters before its suffix, so
-    each search starts that far before the next suffix instead of trying every position."""
+    """(start, end) of ``PARK.finditer(text)``, faster: a match starts at most 18 characters before
+    its suffix, so each search starts that far before the next suffix instead of trying every position."""
     pos = 0
     while suffix := PARK_SUFFIX.search(text, pos):
         m = PARK.search(text, max(pos, suffix.start() - 18))
         if m is None:
             return
-        yield m
-        pos = m.end()
+        # "转塘科技园区": the shortest match ends at 科技园, the name one character later
+        end = m.end() + 1 if text[m.end() - 1:m.end() + 1] == "园区" else m.end()
+        yield m.start(), end
+        pos = end

@@ -112,3 +112,24 @@ def test_an_address_is_only_division_names():
 def test_zones_with_names_of_their_own_are_parks():
     names = [p[2] for p in find_parks("项目落户瓯江口产业集聚区,与乌镇互联网创新发展综合试验区合作。")]
     assert names == ["瓯江口产业集聚区", "乌镇互联网创新发展综合试验区"]
+
+
+# text → the park names find_parks reads in it: a name's shape, its edges and what is no park
+PARK_SHAPES = [
+    ("15个虹桥商务区2020年首批项目", ["虹桥商务区"]),              # a count's unit is no part of the name
+    ("11月8日金义综合保税区开工", ["金义综合保税区"]),              # nor a date's
+    ("五个新城首批重大项目", []),                                  # a count of parks, no park
+    ("无锡国际会议中心暨经开区", []),                              # 暨 joins two names: "经开区" alone is none
+    ("项目落户西湖区转塘科技园区。", ["转塘科技园区"]),            # 园区 after 科技园: one name
+    ("中新昆承湖园区开工", ["中新昆承湖园区"]),
+    ("南京江北新区、浦东新区和台州湾新区", ["南京江北新区", "台州湾新区"]),  # 浦东新区 is a district
+    ("落户灌云县临港产业区", ["临港产业区"]),
+    ("姑苏区北部经济区", ["北部经济区"]),
+    ("杭州高新区(滨江)萧山特别合作园揭牌", ["杭州高新区", "萧山特别合作园"]),  # no half bracket
+    ("苏州工业园区与入驻园区的企业", ["苏州工业园区"]),            # a zone jionlp lists is still a park
+]
+
+
+@pytest.mark.parametrize("text,expected", PARK_SHAPES)
+def test_park_shapes(text, expected):
+    assert [name for _, _, name in find_parks(text)] == expected
