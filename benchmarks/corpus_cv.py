@@ -57,6 +57,29 @@ def score(reads: list[learning.Read], records: list[dict]) -> dict:
         return corpus.scorer().score(labels, pred)
 
 
+def project_misses(reads: list[learning.Read], records: list[dict]) -> list[str]:
+    """Per item, the labelled names no prediction matches and the predicted names no label (required
+    or optional) matches, with the shared scorer's matching: the scorer counts them, it lists none."""
+    same = corpus.scorer().same_project
+    out = []
+    for read, record in zip(reads, records):
+        label = read.item.label
+        gold = [p["name"] for p in label.get("projects") or []] if label.get("is_announcement") else []
+        pred = list(dict.fromkeys(p["name"] for a in record.get("announcements") or []
+                                  for p in a.get("projects") or [] if p.get("name")))
+        used: set[int] = set()
+        for g in gold:
+            k = next((k for k, p in enumerate(pred) if k not in used and same(g, p)), None)
+            if k is None:
+                out.append(f"{read.item.id}: missed {g}")
+            else:
+                used.add(k)
+        optional = label.get("optional_projects") or []
+        out += [f"{read.item.id}: invented {p}" for k, p in enumerate(pred)
+                if k not in used and not any(same(o, p) for o in optional)]
+    return out
+
+
 def folds_of(reads: list[learning.Read], k: int) -> list[list[learning.Read]]:
     """k folds of the non-labelled items, whole outlets (and duplicate groups) each, balanced by item count."""
     group = corpus.groups([r.item for r in reads])
@@ -131,7 +154,8 @@ def main():
         if args.misses not in learned_score:
             ap.error(f"--misses takes one of: {', '.join(sorted(learned_score))}")
         field = learned_score[args.misses]
-        for miss in field.get("misses", []):
+        misses = project_misses(tested, learned) if args.misses == "projects" else field.get("misses", [])
+        for miss in misses:
             print("  -", miss)
     if args.curve:
         for fraction in (0.25, 0.5, 0.75):

@@ -40,7 +40,7 @@ from yrdwatch.extract.places import PARK_SUFFIX, is_abbreviation, is_address
 from yrdwatch.extract.projects import Name, same_project
 
 MODEL_PATH = Path(__file__).parent / "data" / "decisions.json"
-FEATURES_VERSION = 9  # raise with any change of what the candidate modules describe
+FEATURES_VERSION = 10  # raise with any change of what the candidate modules describe
 
 
 @dataclass(frozen=True)

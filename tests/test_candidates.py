@@ -39,3 +39,16 @@ def test_word_offsets_place_the_words_and_count_the_verbs_after_each():
     assert [p for p, _, _ in offsets] == [100 + len("".join(w for _, w, _ in offsets[:i])) for i in range(len(offsets))]
     assert verbs_after == [sum(f.startswith("v") for _, _, f in offsets[i + 1:]) for i in range(len(offsets))]
     assert verbs_after == [2, 1, 1, 0, 0, 0]  # 建设, 投产 (vn)
+
+
+def test_name_features_carry_no_first_word():
+    """Out of fold the first word and first two characters named the training pages' own companies and
+    places (CV names F1 .692 → .701 without them): a name is described by parts of speech instead."""
+    from yrdwatch.extract.candidates import name_candidates, sentences_of
+
+    body = "江苏锐铂精密科技有限公司新能源汽车结构件项目昨日开工。"
+    names = name_candidates(body, 0, sentences_of(body), set())
+    assert names
+    for c in names:
+        assert not any(k.startswith(("n:first_word=", "n:first2=")) for k in c.features), c.text
+        assert any(k.startswith("n:first_pos=") for k in c.features)

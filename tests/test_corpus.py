@@ -31,3 +31,15 @@ def test_the_frozen_split_is_decided_by_outlet_and_duplicates_only():
     assert len(frozen) >= 80
     assert not {i.outlet_key for i in frozen} & {i.outlet_key for i in corpus.development_items(items)}
     assert corpus.is_frozen("宣城日报") and not corpus.is_frozen("ksren.com")
+
+
+def test_project_misses_list_missed_and_invented_names_but_not_optional_ones():
+    import corpus_cv
+    from types import SimpleNamespace
+
+    label = {"is_announcement": True, "projects": [{"name": "甲新材料项目"}, {"name": "乙智能装备产业园"}],
+             "optional_projects": ["丙科技有限公司"]}
+    read = SimpleNamespace(item=SimpleNamespace(id="x1", label=label))
+    record = {"announcements": [{"projects": [{"name": "甲新材料项目"}, {"name": "丙科技有限公司"},
+                                             {"name": "年产10万吨"}]}]}
+    assert corpus_cv.project_misses([read], [record]) == ["x1: missed 乙智能装备产业园", "x1: invented 年产10万吨"]
