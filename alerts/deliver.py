@@ -138,8 +138,8 @@ def _notify(kind: str, url: str, digest: dict, timeout: float, channel_key: str)
     url = _with_default(_with_default(url, "cto", f"{timeout:g}"), "rto", f"{timeout:g}")
     if kind == "email":
         url, body, body_format = _with_default(url, "inline", "yes"), digest["html"], apprise.NotifyFormat.HTML
-        # Apprise makes its own Message-ID; the key goes in a header and in References, which
-        # threads every copy of one digest together in a mail client.
+        # The Message-ID is the digest's (message_id, below); the key also goes in a header and in
+        # References, which threads every copy of one digest together in a mail client.
         url = _with_default(_with_default(url, "+X-Yrdwatch-Digest", key), "+References", quote(f"<{key}@yrdwatch>"))
         url = _with_default(url, "name", quote(SENDER_NAME))
     else:

@@ -109,14 +109,19 @@ def runs_of(result) -> dict:
 
 
 def database(path, base_url) -> dict:
-    """What a crawl stored, base URL removed (each crawl has its own sample server)."""
+    """What a crawl stored, base URL removed (each crawl has its own sample server). A project is
+    named by the mentions it groups: its id and name are its first-stored mention's, and which of
+    two articles naming one project is stored first differs between any two concurrent crawls."""
     db = sqlite3.connect(path)
+    db.create_function("grouped", 1, lambda project_id: "|".join(sorted(k for (k,) in db.execute(
+        "select distinct mention_key from project_mentions where project_id = ?", [project_id]))))
+    mention_columns = [row[1] for row in db.execute("pragma table_info(project_mentions)")]
     tables = {
         "articles": "url, source, outlet, title, published_at, text, script, encoding, is_announcement, content_hash, "
                     "signature, duplicate_of, similarity",
         "announcements": "*",
-        "projects": "id, name, name_key, province, city, district, park, investment_cny, currency, mentions",
-        "project_mentions": "*",
+        "projects": "grouped(id), province, city, district, park, investment_cny, currency, mentions",
+        "project_mentions": ", ".join("grouped(project_id)" if c == "project_id" else c for c in mention_columns),
         "raw_pages": "url, content_type, html_zlib",
         "pages_seen": "url, source, last_status, verdict",
     }
